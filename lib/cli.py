@@ -1,0 +1,209 @@
+"""The command line: `python -m lib.cli COMMAND`. Argument parsing and exit codes only."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lib.contract import SHEETS, SHEETS_BY_KEY
+from lib.parse import is_missing
+from lib.store import StoreBusy, StoreError, default_db_path
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Norwegian headings and usage errors."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"Feil i kommandoen: {message}\n")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="databasefil (standard: $STYRINGSROM_DB eller data/styringsrom.duckdb)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m lib.cli",
+        description="Styringsrom på kommandolinjen: mal, opplasting, eksport og historikk.",
+    )
+    parser._positionals.title = "kommandoer"  # noqa: SLF001
+    parser._optionals.title = "valg"  # noqa: SLF001
+    _add_db(parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub._optionals.title = "valg"  # noqa: SLF001
+        sub._positionals.title = "argumenter"  # noqa: SLF001
+        _add_db(sub)
+        return sub
+
+    template = command("template", "skriv den tomme malen med nedtrekkslister")
+    template.add_argument("file", type=Path, metavar="FIL.xlsx")
+
+    load = command("load", "valider og lagre én arbeidsbok som en ny versjon")
+    load.add_argument("file", type=Path, metavar="FIL")
+    load.add_argument("--by", metavar="NAVN", help="hvem som laster opp")
+    load.add_argument("--project", metavar="ID", help="prosjektet arbeidsboken gjelder")
+
+    export = command("export", "skriv gjeldende data som en arbeidsbok i samme format")
+    export.add_argument("file", type=Path, metavar="FIL.xlsx")
+    export.add_argument("--version", type=int, metavar="N", help="data slik de var i versjon N")
+
+    dump = command("dump", "skriv gjeldende rader i ett ark som CSV")
+    dump.add_argument("sheet", choices=[sheet.key for sheet in SHEETS], metavar="ARK")
+    dump.add_argument("--version", type=int, metavar="N", help="rader slik de var i versjon N")
+
+    plan = command("evalueringsplan", "skriv den beregnede evalueringsplanen som CSV")
+    plan.add_argument(
+        "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
+    )
+
+    command("versions", "list alle versjoner")
+    rollback = command("rollback", "gjenopprett versjon N som en ny versjon")
+    rollback.add_argument("version", type=int, metavar="N")
+    rollback.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter")
+
+    command("demo", "bygg demodatabasen appen starter med")
+    return parser
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, np.ndarray | list | tuple):
+        return ", ".join(str(int(item)) for item in value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if is_missing(value):
+        return ""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def write_csv(frame: pd.DataFrame, headings: Sequence[str]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(headings)
+    for record in frame.itertuples(index=False):
+        writer.writerow([_csv_value(value) for value in record])
+
+
+def _run(args: argparse.Namespace) -> int:
+    db: Path = getattr(args, "db", None) or default_db_path()
+    if args.command == "template":
+        from lib.exports import write_template
+
+        write_template(args.file)
+        print(f"Malen er skrevet til {args.file}.")
+        return EXIT_OK
+    if args.command == "load":
+        return _load(db, args)
+    if args.command == "export":
+        from lib.exports import write_export
+        from lib.queries import sheet_rows
+
+        tables = {sheet.key: sheet_rows(db, sheet.key, args.version) for sheet in SHEETS}
+        write_export(args.file, tables)
+        print(f"Eksporten er skrevet til {args.file} ({sum(map(len, tables.values()))} rader).")
+        return EXIT_OK
+    if args.command == "dump":
+        from lib.queries import sheet_rows
+
+        sheet = SHEETS_BY_KEY[args.sheet]
+        write_csv(sheet_rows(db, sheet.key, args.version), [c.name for c in sheet.columns])
+        return EXIT_OK
+    if args.command == "evalueringsplan":
+        from lib.queries import evaluation_plan
+
+        plan = evaluation_plan(db, args.today)
+        write_csv(plan, ["Prosjekt-ID", "Anbefaling-ID", "Evaluering", "Frist", "Status"])
+        return EXIT_OK
+    if args.command == "versions":
+        return _versions(db)
+    if args.command == "rollback":
+        from lib.store import rollback
+
+        stored = rollback(db, args.version, by=args.by)
+        print(f"Versjon {args.version} er gjenopprettet som versjon {stored.version}.")
+        return EXIT_OK
+    if args.command == "demo":
+        from lib.demo import build_demo_database
+
+        version = build_demo_database(db)
+        print(f"Demodatabasen er bygget i {db} (versjon {version}).")
+        return EXIT_OK
+    raise AssertionError(args.command)  # argparse allows no other command
+
+
+def _load(db: Path, args: argparse.Namespace) -> int:
+    from lib.ingest import load_file
+    from lib.read import UnreadableFile
+
+    try:
+        result = load_file(db, args.file, by=args.by, project=args.project)
+    except UnreadableFile as error:
+        print(f"Kan ikke lese filen: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for notice in result.notices:
+        print(f"Merk: {notice.as_text()}", file=sys.stderr)
+    if result.stored is None:
+        errors = result.upload.errors
+        print(f"{len(errors)} feil i {result.upload.file_name}; ingenting er lagret:", file=sys.stderr)
+        for error in errors:
+            print(f"  {error.as_text()}", file=sys.stderr)
+        return EXIT_INVALID
+    print(result.stored.summary())
+    return EXIT_OK
+
+
+def _versions(db: Path) -> int:
+    from lib.queries import versions
+
+    frame = versions(db)
+    if frame.empty:
+        print("Ingen versjoner ennå.")
+        return EXIT_OK
+    for row in frame.itertuples(index=False):
+        counts = ", ".join(f"{key} {count}" for key, count in row.row_counts.items())
+        source = row.file_name if not is_missing(row.file_name) else (
+            f"gjenoppretting av versjon {row.restored_from}" if row.restored_from else row.kind
+        )
+        print(
+            f"{row.version}\t{row.created_at:%Y-%m-%d %H:%M:%S}\t{'-' if is_missing(row.created_by) else row.created_by}\t"
+            f"{source}\t{counts}"
+        )
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (StoreBusy, StoreError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as error:
+        print(f"Kunne ikke skrive eller lese fil: {error.strerror} ({error.filename})", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,448 @@
+"""The workbook contract: every sheet, column, alias, scale and vocabulary, defined once.
+
+The reader matches headings by these aliases, the validator parses by each column's kind,
+the store derives its tables from them, the template and export write them, and the UI
+labels with them. Adding a column is one edit here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+
+CONTRACT_VERSION = 1
+
+
+class Kind(Enum):
+    """How a cell is parsed and stored."""
+
+    TEXT = "text"
+    ID = "id"  # text key; a whole number typed into Excel (1.0) reads as "1"
+    DATE = "date"
+    NUMBER = "number"
+    PROBABILITY = "probability"  # 1–5 scale with Sannsynlighet labels
+    CONSEQUENCE = "consequence"  # 1–5 scale with Konsekvens labels
+    DECISION = "decision"
+    RISK_STATUS = "risk_status"
+    BENEFIT_TYPE = "benefit_type"
+    EVALUATION_RESULT = "evaluation_result"
+    MONTHS = "months"  # one month count: 6, "6 mnd", "1 år"
+    MONTHS_LIST = "months_list"  # several: "6, 12"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # canonical heading, as the template writes it
+    db: str  # column name in the store and in SQL
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    default: object = None  # stored when the cell is empty
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # canonical sheet name
+    key: str  # lower-case ASCII name used by the command line and as the table name
+    columns: tuple[Column, ...]
+    id_columns: tuple[str, ...]  # db names that, with the project, make a row's key
+    help: str = ""
+    # (db column, sheet key) — a reference that must exist, in the upload or already stored;
+    # the referenced row also decides the row's project.
+    parent: tuple[str, str] | None = None
+    aliases: tuple[str, ...] = field(default=())
+
+    def column(self, db: str) -> Column:
+        for column in self.columns:
+            if column.db == db:
+                return column
+        raise KeyError(db)
+
+    @property
+    def table(self) -> str:
+        return self.key
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies
+
+#: Scale labels: value -> (label shown, other accepted spellings).
+PROBABILITY_LABELS: dict[int, tuple[str, tuple[str, ...]]] = {
+    1: ("Svært lav", ("Svært liten", "Meget liten")),
+    2: ("Lav", ("Liten",)),
+    3: ("Middels", ()),
+    4: ("Høy", ("Stor",)),
+    5: ("Svært høy", ("Svært stor",)),
+}
+CONSEQUENCE_LABELS: dict[int, tuple[str, tuple[str, ...]]] = {
+    1: ("Ubetydelig", ()),
+    2: ("Liten", ("Lav",)),
+    3: ("Moderat", ("Middels",)),
+    4: ("Alvorlig", ("Høy", "Stor")),
+    5: ("Svært alvorlig", ("Kritisk", "Svært høy", "Svært stor")),
+}
+SCALE_LABELS: dict[Kind, dict[int, tuple[str, tuple[str, ...]]]] = {
+    Kind.PROBABILITY: PROBABILITY_LABELS,
+    Kind.CONSEQUENCE: CONSEQUENCE_LABELS,
+}
+
+#: Decisions: canonical -> phrases that mean it.
+DECISIONS: dict[str, tuple[str, ...]] = {
+    "Støttes": (
+        "Anbefaling støttes",
+        "Anbefalingene støttes",
+        "Innspill godtatt",
+        "Vedtatt",
+        "Godkjent",
+    ),
+    "Støttes delvis": ("Delvis støttet", "Støttes med endringer"),
+    "Utredes videre": ("Utredes", "Til utredning", "Skal utredes"),
+    "Til orientering": ("Er orientert", "Orientert", "Tatt til orientering"),
+    "Ikke støttet": ("Avslått", "Støttes ikke"),
+    "Ikke behandlet": ("Utsatt",),
+}
+DECISION_EMPTY = "Ikke behandlet"
+#: Decisions whose measures are carried out and therefore evaluated.
+SUPPORTED_DECISIONS: tuple[str, ...] = ("Støttes", "Støttes delvis")
+
+RISK_STATUSES: tuple[str, ...] = ("Åpen", "Under arbeid", "Lukket")
+RISK_STATUS_DEFAULT = "Åpen"
+BENEFIT_TYPES: tuple[str, ...] = ("Kvantitativ", "Kvalitativ")
+EVALUATION_RESULTS: tuple[str, ...] = ("Oppnådd", "Delvis oppnådd", "Ikke oppnådd")
+DEFAULT_EVALUATION_MONTHS: tuple[int, ...] = (6, 12)
+
+#: Statuses of the derived evaluation plan, in the order a meeting reads them.
+EVALUATION_DONE = "Gjennomført"
+EVALUATION_OVERDUE = "Forfalt"
+EVALUATION_SOON = "Snart"
+EVALUATION_PLANNED = "Planlagt"
+EVALUATION_NO_DATE = "Mangler iverksettingsdato"
+EVALUATION_STATUSES: tuple[str, ...] = (
+    EVALUATION_DONE,
+    EVALUATION_OVERDUE,
+    EVALUATION_SOON,
+    EVALUATION_PLANNED,
+    EVALUATION_NO_DATE,
+)
+#: "Snart" means due within this many days.
+EVALUATION_SOON_DAYS = 30
+
+#: Default risk score bands (score = S × K): (lowest score, name, colour). A setting.
+RISK_BANDS: tuple[tuple[int, str, str], ...] = (
+    (1, "Lav", "green"),
+    (5, "Middels", "yellow"),
+    (10, "Høy", "red"),
+)
+
+
+def risk_band(score: int, bands: tuple[tuple[int, str, str], ...] = RISK_BANDS) -> str:
+    """The band name of a risk score (1–25)."""
+    name = bands[0][1]
+    for lowest, band_name, _colour in bands:
+        if score >= lowest:
+            name = band_name
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+
+_PROJECT = Column("Prosjekt-ID", "prosjekt_id", Kind.ID, aliases=("Prosjekt", "ProsjektID"))
+
+
+PROSJEKTER = Sheet(
+    name="Prosjekter",
+    key="prosjekter",
+    id_columns=("prosjekt_id",),
+    help="Ett prosjekt per rad. Prosjekt-ID er en kort nøkkel, f.eks. OU2.",
+    columns=(
+        Column(
+            "Prosjekt-ID",
+            "prosjekt_id",
+            Kind.ID,
+            True,
+            ("Prosjekt", "ProsjektID", "ID"),
+            "Kort nøkkel, f.eks. OU2",
+        ),
+        Column("Prosjektnavn", "prosjektnavn", Kind.TEXT, True, ("Navn",)),
+        Column("Program", "program"),
+        Column(
+            "Enhet",
+            "enhet",
+            aliases=("Kommunalområde", "Fakultet", "Avdeling"),
+            help="Organisatorisk enhet, brukes til filtrering",
+        ),
+        Column("Prosjekteier", "prosjekteier", aliases=("Eier",)),
+        Column("Prosjektleder", "prosjektleder"),
+        Column("Startdato", "startdato", Kind.DATE, aliases=("Start",)),
+        Column("Sluttdato", "sluttdato", Kind.DATE, aliases=("Slutt",)),
+    ),
+)
+
+RISIKO = Sheet(
+    name="Risiko",
+    key="risiko",
+    id_columns=("risiko_id",),
+    help="Risikoregister: sannsynlighet og konsekvens på skala 1–5, risiko = S × K.",
+    columns=(
+        Column("Risiko-ID", "risiko_id", Kind.ID, True, ("ID", "Nr"), "Unik i prosjektet"),
+        _PROJECT,
+        Column(
+            "Risiko",
+            "risiko",
+            Kind.TEXT,
+            True,
+            ("Tittel", "Hendelse", "Uønsket hendelse", "Mulig hendelse", "Usikkerhet"),
+            "Hva kan gå galt",
+        ),
+        Column("Beskrivelse", "beskrivelse"),
+        Column("Kategori", "kategori"),
+        Column("Sannsynlighet", "sannsynlighet", Kind.PROBABILITY, True, ("S",), "Skala 1–5"),
+        Column("Konsekvens", "konsekvens", Kind.CONSEQUENCE, True, ("K",), "Skala 1–5"),
+        Column("Tiltak", "tiltak", aliases=("Mitigerende tiltak", "Risikoreduserende tiltak")),
+        Column("Ansvarlig", "ansvarlig", aliases=("Eier", "Tiltaksansvarlig")),
+        Column("Frist", "frist", Kind.DATE),
+        Column("Status", "status", Kind.RISK_STATUS, default=RISK_STATUS_DEFAULT),
+        Column(
+            "Sannsynlighet etter tiltak",
+            "sannsynlighet_etter",
+            Kind.PROBABILITY,
+            aliases=("S etter tiltak",),
+            help="Skala 1–5, valgfri",
+        ),
+        Column(
+            "Konsekvens etter tiltak",
+            "konsekvens_etter",
+            Kind.CONSEQUENCE,
+            aliases=("K etter tiltak",),
+            help="Skala 1–5, valgfri",
+        ),
+        Column("Vurdert dato", "vurdert_dato", Kind.DATE, aliases=("Dato",)),
+    ),
+)
+
+GEVINSTER = Sheet(
+    name="Gevinster",
+    key="gevinster",
+    id_columns=("gevinst_id",),
+    help="Gevinstrealisering: nullpunkt, målverdi og måledato for hver gevinst.",
+    columns=(
+        Column("Gevinst-ID", "gevinst_id", Kind.ID, True, ("ID", "Nr")),
+        _PROJECT,
+        Column("Gevinst", "gevinst", Kind.TEXT, True, ("Beskrivelse",)),
+        Column("Effektmål", "effektmal"),
+        Column(
+            "Type",
+            "type",
+            Kind.BENEFIT_TYPE,
+            aliases=("Gevinsttype",),
+            help="Kvantitativ eller Kvalitativ (skala 1–5)",
+        ),
+        Column("Måleindikator", "maleindikator", aliases=("Indikator",)),
+        Column("Enhet", "enhet", aliases=("Måleenhet",), help="F.eks. timer/uke eller %"),
+        Column(
+            "Nullpunkt",
+            "nullpunkt",
+            Kind.NUMBER,
+            aliases=("Baseline", "Utgangsverdi", "Startverdi", "Dagens verdi"),
+        ),
+        Column(
+            "Nullpunktdato",
+            "nullpunktdato",
+            Kind.DATE,
+            aliases=("Dato for nullpunkt", "Nullpunktsmåling"),
+        ),
+        Column("Målverdi", "malverdi", Kind.NUMBER, aliases=("Mål", "Ønsket verdi")),
+        Column("Måldato", "maldato", Kind.DATE),
+        Column(
+            "Gevinsteier",
+            "gevinsteier",
+            aliases=("Ansvarlig", "Eier", "Gevinstansvarlig"),
+        ),
+    ),
+)
+
+MALINGER = Sheet(
+    name="Målinger",
+    key="malinger",
+    id_columns=("gevinst_id", "dato"),
+    parent=("gevinst_id", "gevinster"),
+    help="Målinger av gevinstene: én rad per gevinst og dato.",
+    columns=(
+        Column("Gevinst-ID", "gevinst_id", Kind.ID, True, help="Må finnes i Gevinster"),
+        _PROJECT,
+        Column("Dato", "dato", Kind.DATE, True, ("Måledato", "Dato for måling")),
+        Column("Verdi", "verdi", Kind.NUMBER, True, ("Måling", "Målt verdi")),
+        Column("Kommentar", "kommentar", aliases=("Kommentar til måling",)),
+    ),
+)
+
+ANBEFALINGER = Sheet(
+    name="Anbefalinger",
+    key="anbefalinger",
+    id_columns=("anbefaling_id",),
+    help="Anbefalinger og styringsgruppens vedtak.",
+    columns=(
+        Column("Anbefaling-ID", "anbefaling_id", Kind.ID, True, ("ID", "Nr")),
+        _PROJECT,
+        Column("Anbefaling", "anbefaling", Kind.TEXT, True, ("Tittel",)),
+        Column("Beskrivelse", "beskrivelse"),
+        Column(
+            "Vedtak",
+            "vedtak",
+            Kind.DECISION,
+            True,
+            ("Status", "Beslutning"),
+            "Støttes, Støttes delvis, Utredes videre, Til orientering, Ikke støttet, "
+            "Ikke behandlet",
+            default=DECISION_EMPTY,
+        ),
+        Column("Vedtaksdato", "vedtaksdato", Kind.DATE, aliases=("Møtedato",)),
+        Column("Vedtakstekst", "vedtakstekst", aliases=("Vedtak tekst", "Merknad")),
+        Column("Ansvarlig", "ansvarlig", help="Hvem som gjennomfører"),
+        Column(
+            "Iverksatt",
+            "iverksatt",
+            Kind.DATE,
+            aliases=("Iverksatt dato", "Implementert"),
+            help="Dato tiltaket ble iverksatt",
+        ),
+        Column(
+            "Evaluering",
+            "evaluering",
+            Kind.MONTHS_LIST,
+            aliases=("Evaluering (måneder)",),
+            help="Måneder etter iverksetting, f.eks. 6, 12",
+            default=DEFAULT_EVALUATION_MONTHS,
+        ),
+    ),
+)
+
+EVALUERINGER = Sheet(
+    name="Evalueringer",
+    key="evalueringer",
+    id_columns=("anbefaling_id", "evaluering"),
+    parent=("anbefaling_id", "anbefalinger"),
+    help="Gjennomførte evalueringer. Planen beregnes fra Anbefalinger.",
+    columns=(
+        Column("Anbefaling-ID", "anbefaling_id", Kind.ID, True, help="Må finnes i Anbefalinger"),
+        _PROJECT,
+        Column(
+            "Evaluering",
+            "evaluering",
+            Kind.MONTHS,
+            True,
+            ("Tidspunkt",),
+            "Måneder etter iverksetting: 3, 6 eller 12",
+        ),
+        Column("Gjennomført", "gjennomfort", Kind.DATE, aliases=("Dato", "Evaluert dato")),
+        Column("Resultat", "resultat", Kind.EVALUATION_RESULT),
+        Column("Evaluert av", "evaluert_av", aliases=("Ansvarlig",)),
+        Column("Kommentar", "kommentar", aliases=("Funn",)),
+    ),
+)
+
+MILEPAELER = Sheet(
+    name="Milepæler",
+    key="milepaeler",
+    id_columns=("milepael_id",),
+    help="Milepæler med planlagt dato, prognose og fullført dato.",
+    columns=(
+        Column("Milepæl-ID", "milepael_id", Kind.ID, True, ("ID", "Nr"), "F.eks. M1"),
+        _PROJECT,
+        Column("Milepæl", "milepael", Kind.TEXT, True, ("Beskrivelse",)),
+        Column("Kriterium", "kriterium"),
+        Column("Planlagt", "planlagt", Kind.DATE, True, ("Planlagt dato", "Frist", "Dato")),
+        Column("Prognose", "prognose", Kind.DATE, aliases=("Prognose dato",)),
+        Column("Fullført", "fullfort", Kind.DATE, aliases=("Fullført dato", "Faktisk dato")),
+        Column("Ansvarlig", "ansvarlig"),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    PROSJEKTER,
+    RISIKO,
+    GEVINSTER,
+    MALINGER,
+    ANBEFALINGER,
+    EVALUERINGER,
+    MILEPAELER,
+)
+#: The template's first sheet; readers skip it without a notice.
+INSTRUCTIONS_SHEET = "Veiledning"
+SHEETS_BY_KEY: dict[str, Sheet] = {sheet.key: sheet for sheet in SHEETS}
+PROJECT_COLUMN = "prosjekt_id"
+
+
+# ---------------------------------------------------------------------------------------------
+# Name matching
+
+
+def normalize_name(text: str) -> str:
+    """Fold a sheet or column name for matching.
+
+    Case-insensitive, trimmed, repeated spaces and line breaks folded, and æ/ø/å also accepted
+    as ae/o/a: "Milepæler", "MILEPÆLER", "Milepaeler" and "Milepaler" all fold alike.
+    """
+    text = unicodedata.normalize("NFC", str(text)).lower()
+    text = text.replace("æ", "a").replace("ø", "o").replace("å", "a").replace("ae", "a")
+    return " ".join(text.split())
+
+
+_HEADING_HINT = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def normalize_heading(text: str) -> str:
+    """Fold a column heading: like names, also ignoring a trailing `*` and a trailing (hint)."""
+    text = " ".join(str(text).split())
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.rstrip(" *:")
+        text = _HEADING_HINT.sub("", text)
+    return normalize_name(text)
+
+
+def sheet_for_name(name: str) -> Sheet | None:
+    """The contract sheet a workbook sheet name means, if any."""
+    folded = normalize_name(name)
+    for sheet in SHEETS:
+        if folded in {normalize_name(sheet.name), sheet.key, *map(normalize_name, sheet.aliases)}:
+            return sheet
+    return None
+
+
+def heading_index(sheet: Sheet) -> dict[str, Column]:
+    """Folded heading -> column, canonical names first so they win over aliases."""
+    index: dict[str, Column] = {}
+    for column in sheet.columns:
+        index.setdefault(normalize_heading(column.name), column)
+    for column in sheet.columns:
+        for alias in column.aliases:
+            index.setdefault(normalize_heading(alias), column)
+    return index
+
+
+def scale_label(kind: Kind, value: int) -> str:
+    return SCALE_LABELS[kind][value][0]
+
+
+def scale_choices(kind: Kind) -> list[str]:
+    """The drop-down entries of a scale: `4 - Høy`."""
+    return [f"{value} - {label}" for value, (label, _) in SCALE_LABELS[kind].items()]
+
+
+def choices(kind: Kind) -> list[str]:
+    """Every canonical value a column of this kind accepts, for drop-down lists."""
+    if kind in SCALE_LABELS:
+        return scale_choices(kind)
+    return {
+        Kind.DECISION: list(DECISIONS),
+        Kind.RISK_STATUS: list(RISK_STATUSES),
+        Kind.BENEFIT_TYPE: list(BENEFIT_TYPES),
+        Kind.EVALUATION_RESULT: list(EVALUATION_RESULTS),
+        Kind.MONTHS: ["3", "6", "12"],
+    }.get(kind, [])

@@ -1,0 +1,228 @@
+"""Workbooks out: the empty template, the export of current data, and table downloads.
+
+The template and the export share one writer, so an exported workbook is a filled-in template
+and loading it back changes nothing. Text that Excel could take for a formula (it begins with
+=, +, -, @, tab or CR) is written as a text cell with Excel's quote prefix: it shows and
+round-trips exactly as typed, and Excel never evaluates it, not even after editing the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lib.contract import (
+    INSTRUCTIONS_SHEET,
+    SCALE_LABELS,
+    SHEETS,
+    Column,
+    Kind,
+    Sheet,
+    choices,
+    scale_label,
+)
+from lib.parse import is_missing
+
+DATE_FORMAT = "DD.MM.YYYY"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TEMPLATE_ROWS = 500  # rows below the heading that get drop-down lists and date checks
+HEADER_FILL = PatternFill("solid", fgColor="1F3B57")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+KIND_HINTS: dict[Kind, str] = {
+    Kind.DATE: "dato (17.12.2024)",
+    Kind.NUMBER: "tall",
+    Kind.PROBABILITY: "skala 1–5",
+    Kind.CONSEQUENCE: "skala 1–5",
+    Kind.DECISION: "vedtak fra listen",
+    Kind.RISK_STATUS: "status fra listen",
+    Kind.BENEFIT_TYPE: "type fra listen",
+    Kind.EVALUATION_RESULT: "resultat fra listen",
+    Kind.MONTHS: "måneder (6 eller 12)",
+    Kind.MONTHS_LIST: "måneder (6, 12)",
+    Kind.ID: "ID",
+    Kind.TEXT: "tekst",
+}
+
+
+def set_cell(cell: Cell, value: object) -> None:
+    """Write a value so that Excel shows it and never runs it as a formula."""
+    if is_missing(value):
+        return
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell._value = value  # noqa: SLF001 — openpyxl treats any "=…" string as a formula
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return
+    cell.value = value
+    if isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+
+
+def cell_value(column: Column, value: object) -> object:
+    """A stored value as the workbook shows it: scales with labels, months as `6, 12`."""
+    if is_missing(value):
+        return None
+    if column.kind in SCALE_LABELS:
+        number = int(value)  # type: ignore[arg-type]
+        return f"{number} - {scale_label(column.kind, number)}"
+    if column.kind is Kind.MONTHS_LIST:
+        return ", ".join(str(int(month)) for month in value)  # type: ignore[union-attr]
+    if column.kind is Kind.MONTHS:
+        return int(value)  # type: ignore[call-overload]
+    return value
+
+
+def _heading(column: Column) -> str:
+    return column.name + ("*" if column.required else "")
+
+
+def _write_sheet(worksheet: Worksheet, sheet: Sheet, rows: pd.DataFrame | None) -> None:
+    for index, column in enumerate(sheet.columns, start=1):
+        cell = worksheet.cell(row=1, column=index, value=_heading(column))
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if column.help:
+            cell.comment = Comment(column.help, "Styringsrom")
+        letter = get_column_letter(index)
+        worksheet.column_dimensions[letter].width = max(12, min(45, len(column.name) + 6))
+        if column.kind in (Kind.TEXT,) and column.db in ("risiko", "tiltak", "gevinst", "anbefaling", "beskrivelse", "vedtakstekst", "milepael"):
+            worksheet.column_dimensions[letter].width = 45
+    worksheet.freeze_panes = "A2"
+    count = 0 if rows is None else len(rows)
+    if rows is not None:
+        for row_number, record in enumerate(rows.itertuples(index=False), start=2):
+            values = record._asdict()
+            for index, column in enumerate(sheet.columns, start=1):
+                set_cell(
+                    worksheet.cell(row=row_number, column=index),
+                    cell_value(column, values.get(column.db)),
+                )
+    last_row = count + TEMPLATE_ROWS + 1
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
+        area = f"{letter}2:{letter}{last_row}"
+        options = choices(column.kind)
+        if options:
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(options) + '"',
+                allow_blank=True,
+                showErrorMessage=column.kind is not Kind.MONTHS,
+                errorTitle="Ugyldig verdi",
+                error="Velg en verdi fra listen.",
+            )
+        elif column.kind is Kind.DATE:
+            validation = DataValidation(
+                type="date",
+                operator="greaterThan",
+                formula1="1",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Ugyldig dato",
+                error="Skriv en dato, f.eks. 17.12.2024.",
+            )
+            for row_number in range(2, last_row + 1):
+                worksheet.cell(row=row_number, column=index).number_format = DATE_FORMAT
+        else:
+            continue
+        validation.add(area)
+        worksheet.add_data_validation(validation)
+
+
+def _write_instructions(worksheet: Worksheet) -> None:
+    lines: list[tuple[str, ...]] = [
+        ("Styringsrom – arbeidsbok for styringsgruppen",),
+        ("Fyll ut arkene du trenger; ark du ikke tar med, blir ikke endret ved opplasting.",),
+        ("Kolonner merket * må fylles ut. Prosjekt-ID kan utelates når boken gjelder ett prosjekt.",),
+        ("Rekkefølgen på kolonnene spiller ingen rolle. Rader som mangler i et ark du laster opp, "
+         "markeres som fjernet for det prosjektet (historikken beholdes).",),
+        ("Datoer: 17.12.2024, 2024-12-17 eller 17. desember 2024. Tall: 1 234,5. Skala 1–5: tall, "
+         "etikett eller begge (4 - Høy).",),
+        (),
+        ("Ark", "Kolonne", "Må fylles ut", "Type", "Forklaring", "Også godtatt som overskrift"),
+    ]
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            lines.append(
+                (
+                    sheet.name,
+                    column.name,
+                    "Ja" if column.required else "",
+                    KIND_HINTS[column.kind],
+                    column.help,
+                    ", ".join(column.aliases),
+                )
+            )
+    for line in lines:
+        worksheet.append(list(line))
+    worksheet["A1"].font = Font(bold=True, size=14)
+    for cell in worksheet[7]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for letter, width in zip("ABCDEF", (16, 28, 13, 22, 50, 45), strict=True):
+        worksheet.column_dimensions[letter].width = width
+
+
+def build_workbook(tables: dict[str, pd.DataFrame] | None = None) -> Workbook:
+    """The template, filled with `tables` (sheet key -> rows) when given."""
+    workbook = Workbook()
+    _write_instructions(workbook.active)
+    workbook.active.title = INSTRUCTIONS_SHEET
+    for sheet in SHEETS:
+        _write_sheet(workbook.create_sheet(sheet.name), sheet, (tables or {}).get(sheet.key))
+    workbook.active = 1
+    return workbook
+
+
+def write_template(path: Path | str) -> None:
+    build_workbook().save(path)
+
+
+def write_export(path: Path | str | io.BytesIO, tables: dict[str, pd.DataFrame]) -> None:
+    build_workbook(tables).save(path)
+
+
+def frame_to_xlsx(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
+    """A table as an .xlsx download, formulas neutralised, dates as dates."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet_name[:31]
+    for index, heading in enumerate(frame.columns, start=1):
+        cell = worksheet.cell(row=1, column=index, value=str(heading))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        worksheet.column_dimensions[get_column_letter(index)].width = max(12, len(str(heading)) + 4)
+    for row_number, record in enumerate(frame.itertuples(index=False), start=2):
+        for index, value in enumerate(_plain(record), start=1):
+            set_cell(worksheet.cell(row=row_number, column=index), value)
+    worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain(values: Iterable[object]) -> list[object]:
+    out: list[object] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value)
+        elif is_missing(value):
+            value = None
+        out.append(value)
+    return out

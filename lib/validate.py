@@ -1,0 +1,433 @@
+"""Raw sheets -> typed tables, and every problem found, at once.
+
+Errors stop an upload; notices (unknown sheets and columns, …) are only reported. Every
+problem names the sheet, the Excel row a person sees, the column, the value found and, in
+Norwegian, what was expected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lib.contract import (
+    GEVINSTER,
+    PROJECT_COLUMN,
+    PROSJEKTER,
+    SHEETS,
+    SHEETS_BY_KEY,
+    Column,
+    Kind,
+    Sheet,
+    heading_index,
+    normalize_heading,
+    sheet_for_name,
+)
+from lib.parse import ParseError, is_empty, parse_value
+from lib.read import RawSheet, RawWorkbook
+
+HEADER_SEARCH_ROWS = 10
+ROW_FIELD = "_excel_row"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, with everything a person needs to find and fix it."""
+
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    expected: str
+
+    def as_text(self) -> str:
+        where = [f"ark «{self.sheet}»"] if self.sheet else []
+        if self.row is not None:
+            where.append(f"rad {self.row}")
+        if self.column:
+            where.append(f"kolonne «{self.column}»")
+        found = f": fant «{self.value}»" if self.value else ""
+        return f"{', '.join(where)}{found} – forventet {self.expected}"
+
+
+PROBLEM_HEADINGS = {"sheet": "Ark", "row": "Rad", "column": "Kolonne", "value": "Verdi"}
+PROBLEM_HEADINGS["expected"] = "Forventet"
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a table with Norwegian headings (ark, rad, kolonne, verdi, forventet)."""
+    rows = [
+        {PROBLEM_HEADINGS[name]: getattr(problem, name) for name in PROBLEM_HEADINGS}
+        for problem in problems
+    ]
+    return pd.DataFrame(rows, columns=list(PROBLEM_HEADINGS.values()))
+
+
+@dataclass
+class KnownData:
+    """What is already stored, for references an upload may make without repeating them."""
+
+    projects: set[str] = field(default_factory=set)
+    # sheet key -> {(project, id)}, for the sheets other rows refer to
+    ids: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # (project, gevinst_id) -> benefit type, to check qualitative measurements
+    benefit_types: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass
+class ValidatedUpload:
+    file_name: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet key -> typed rows
+    # sheet key -> the projects whose rows of that sheet this upload replaces
+    scope: dict[str, set[str]] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def row_counts(self) -> dict[str, int]:
+        return {key: len(table) for key, table in self.tables.items()}
+
+
+def _cell_text(value: object) -> str:
+    if is_empty(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@dataclass
+class _SheetRows:
+    sheet: Sheet
+    name: str  # as written
+    columns: dict[str, list[object]]  # db name -> parsed values
+    rows: list[int]  # Excel row numbers
+    has_project_column: bool
+    headings: dict[str, str]  # db name -> heading as written
+
+
+def _find_header(raw: RawSheet, sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | None:
+    index = heading_index(sheet)
+    for offset, row in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
+        known = [
+            (position, index.get(normalize_heading(cell)))
+            for position, cell in enumerate(row)
+            if isinstance(cell, str) and cell.strip()
+        ]
+        if sum(1 for _, column in known if column is not None) >= 2:
+            mapping: dict[int, Column] = {}
+            unknown: list[str] = []
+            taken: set[str] = set()
+            for position, column in known:
+                heading = str(row[position]).strip()
+                if column is None:
+                    unknown.append(heading)
+                elif column.db in taken:
+                    unknown.append(heading + " (kolonnen finnes allerede)")
+                else:
+                    taken.add(column.db)
+                    mapping[position] = column
+            return offset, mapping, unknown
+    return None
+
+
+def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _SheetRows | None:
+    if not any(any(not is_empty(cell) for cell in row) for row in raw.rows[:1_000_000]):
+        upload.notices.append(Problem(raw.name, None, "", "", "data; arket er tomt og ble hoppet over"))
+        return None
+    header = _find_header(raw, sheet)
+    if header is None:
+        upload.errors.append(
+            Problem(
+                raw.name,
+                raw.first_row,
+                "",
+                "",
+                f"en overskriftsrad blant de {HEADER_SEARCH_ROWS} første radene med minst to "
+                f"kjente kolonner, f.eks. {', '.join(c.name for c in sheet.columns[:3])}",
+            )
+        )
+        return None
+    offset, mapping, unknown = header
+    header_row = raw.first_row + offset
+    for heading in unknown:
+        upload.notices.append(
+            Problem(raw.name, header_row, heading, "", "en kjent kolonne; denne ble ignorert")
+        )
+    present = {column.db for column in mapping.values()}
+    for column in sheet.columns:
+        if column.required and column.db not in present and column.db != PROJECT_COLUMN:
+            upload.errors.append(
+                Problem(raw.name, header_row, column.name, "", "kolonnen må finnes i arket")
+            )
+
+    data_rows = [
+        (raw.first_row + offset + 1 + index, row)
+        for index, row in enumerate(raw.rows[offset + 1 :])
+        if any(not is_empty(cell) for cell in row)
+    ]
+    excel_rows = [number for number, _ in data_rows]
+    parsed: dict[str, list[object]] = {}
+    headings: dict[str, str] = {}
+    for position, column in mapping.items():
+        heading = str(raw.rows[offset][position]).strip()
+        headings[column.db] = heading
+        values: list[object] = []
+        for number, row in data_rows:
+            cell = row[position] if position < len(row) else None
+            try:
+                value = parse_value(column.kind, cell)
+            except ParseError as error:
+                upload.errors.append(
+                    Problem(raw.name, number, heading, _cell_text(cell), error.expected)
+                )
+                value = None
+            else:
+                if value is None and column.required and column.db != PROJECT_COLUMN:
+                    upload.errors.append(
+                        Problem(raw.name, number, heading, "", "en verdi; feltet må fylles ut")
+                    )
+            values.append(value)
+        parsed[column.db] = values
+    for column in sheet.columns:
+        if column.db not in parsed:
+            parsed[column.db] = [None] * len(data_rows)
+        if column.default is not None:
+            parsed[column.db] = [
+                column.default if value is None else value for value in parsed[column.db]
+            ]
+    return _SheetRows(
+        sheet, raw.name, parsed, excel_rows, PROJECT_COLUMN in present, headings
+    )
+
+
+def _heading(rows: _SheetRows, db: str) -> str:
+    return rows.headings.get(db) or rows.sheet.column(db).name
+
+
+def validate(
+    workbook: RawWorkbook, known: KnownData | None = None, project: str | None = None
+) -> ValidatedUpload:
+    """Check a whole workbook against the contract; every problem is reported at once."""
+    known = known or KnownData()
+    upload = ValidatedUpload(workbook.file_name)
+    for name in workbook.ignored_sheets:
+        upload.notices.append(
+            Problem(name, None, "", "", "et kjent ark (" + ", ".join(s.name for s in SHEETS) + "); arket ble ignorert")
+        )
+    found: dict[str, _SheetRows] = {}
+    for raw in workbook.sheets:
+        sheet = sheet_for_name(raw.name)
+        if sheet is None:
+            continue
+        if sheet.key in found:
+            upload.notices.append(
+                Problem(raw.name, None, "", "", f"bare ett ark «{sheet.name}»; dette ble ignorert")
+            )
+            continue
+        rows = _parse_sheet(raw, sheet, upload)
+        if rows is not None:
+            found[sheet.key] = rows
+
+    _check_dates_in_order(found, upload)
+    upload_projects = _assign_projects(found, known, project, upload)
+    _check_keys_and_references(found, known, upload)
+    _check_benefits(found, known, upload)
+
+    for key, rows in found.items():
+        frame = pd.DataFrame({**rows.columns, ROW_FIELD: rows.rows})
+        upload.tables[key] = frame
+        projects = {p for p in rows.columns[PROJECT_COLUMN] if p is not None}
+        if key != PROSJEKTER.key:
+            projects |= upload_projects
+            if project:
+                projects.add(project)
+        upload.scope[key] = projects
+    return upload
+
+
+def _check_dates_in_order(found: dict[str, _SheetRows], upload: ValidatedUpload) -> None:
+    pairs = [(PROSJEKTER.key, "startdato", "sluttdato"), (GEVINSTER.key, "nullpunktdato", "maldato")]
+    for key, first, last in pairs:
+        rows = found.get(key)
+        if rows is None:
+            continue
+        for number, start, end in zip(rows.rows, rows.columns[first], rows.columns[last], strict=True):
+            if start is not None and end is not None and end < start:
+                upload.errors.append(
+                    Problem(
+                        rows.name,
+                        number,
+                        _heading(rows, last),
+                        end.strftime("%d.%m.%Y"),
+                        f"en dato etter {_heading(rows, first)} ({start.strftime('%d.%m.%Y')})",
+                    )
+                )
+
+
+def _assign_projects(
+    found: dict[str, _SheetRows], known: KnownData, project: str | None, upload: ValidatedUpload
+) -> set[str]:
+    """Fill in each row's project; returns the projects the upload's Prosjekter sheet holds."""
+    project_rows = found.get(PROSJEKTER.key)
+    upload_projects = (
+        {p for p in project_rows.columns[PROJECT_COLUMN] if p is not None} if project_rows else set()
+    )
+    if project and project_rows and upload_projects - {project}:
+        for number, value in zip(project_rows.rows, project_rows.columns[PROJECT_COLUMN], strict=True):
+            if value is not None and value != project:
+                upload.errors.append(
+                    Problem(project_rows.name, number, _heading(project_rows, PROJECT_COLUMN), value, f"prosjektet opplastingen gjelder ({project})")
+                )
+    default = project
+    if default is None and project_rows is not None and len(project_rows.rows) == 1:
+        default = next(iter(upload_projects), None)
+    all_projects = known.projects | upload_projects | ({project} if project else set())
+
+    for key, rows in found.items():
+        if key == PROSJEKTER.key:
+            continue
+        values = rows.columns[PROJECT_COLUMN]
+        heading = _heading(rows, PROJECT_COLUMN)
+        for index, value in enumerate(values):
+            if value is None:
+                if default is None and rows.sheet.parent is None:
+                    upload.errors.append(
+                        Problem(
+                            rows.name,
+                            rows.rows[index],
+                            heading,
+                            "",
+                            "en Prosjekt-ID; den kan bare utelates når arbeidsboken gjelder "
+                            "ett prosjekt (én rad i Prosjekter, eller prosjekt valgt ved opplasting)",
+                        )
+                    )
+                values[index] = default
+            elif project and value != project:
+                upload.errors.append(
+                    Problem(rows.name, rows.rows[index], heading, value, f"prosjektet opplastingen gjelder ({project})")
+                )
+            elif value not in all_projects:
+                upload.errors.append(
+                    Problem(
+                        rows.name,
+                        rows.rows[index],
+                        heading,
+                        value,
+                        "en Prosjekt-ID som finnes i arket Prosjekter eller er lagret fra før",
+                    )
+                )
+    return upload_projects
+
+
+def _ids_available(found: dict[str, _SheetRows], known: KnownData, key: str) -> dict[str, set[str]]:
+    """id -> projects that have it, after this upload: the upload replaces its own projects."""
+    available: dict[str, set[str]] = defaultdict(set)
+    rows = found.get(key)
+    replaced = set(rows.columns[PROJECT_COLUMN]) if rows else set()
+    id_column = SHEETS_BY_KEY[key].id_columns[0]
+    if rows:
+        for project, row_id in zip(rows.columns[PROJECT_COLUMN], rows.columns[id_column], strict=True):
+            if project is not None and row_id is not None:
+                available[row_id].add(project)
+    for project, row_id in known.ids.get(key, set()):
+        if project not in replaced:
+            available[row_id].add(project)
+    return available
+
+
+def _check_keys_and_references(
+    found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload
+) -> None:
+    for key, rows in found.items():
+        sheet = rows.sheet
+        if sheet.parent is not None:
+            parent_column, parent_key = sheet.parent
+            available = _ids_available(found, known, parent_key)
+            parent_name = SHEETS_BY_KEY[parent_key].name
+            projects = rows.columns[PROJECT_COLUMN]
+            for index, parent_id in enumerate(rows.columns[parent_column]):
+                if parent_id is None:
+                    continue
+                owners = available.get(parent_id, set())
+                project = projects[index]
+                heading = _heading(rows, parent_column)
+                if project is not None and project not in owners:
+                    upload.errors.append(
+                        Problem(rows.name, rows.rows[index], heading, parent_id, f"en ID som finnes i arket {parent_name} for prosjekt {project}, i opplastingen eller lagret fra før")
+                    )
+                elif project is None and len(owners) == 1:
+                    projects[index] = next(iter(owners))
+                elif project is None and not owners:
+                    upload.errors.append(
+                        Problem(rows.name, rows.rows[index], heading, parent_id, f"en ID som finnes i arket {parent_name}, i opplastingen eller lagret fra før")
+                    )
+                elif project is None:
+                    upload.errors.append(
+                        Problem(rows.name, rows.rows[index], _heading(rows, PROJECT_COLUMN), "", f"en Prosjekt-ID: {parent_id} finnes i flere prosjekter ({', '.join(sorted(owners))})")
+                    )
+        seen: dict[tuple, int] = {}
+        key_columns = [rows.columns[column] for column in sheet.id_columns]
+        for index, values in enumerate(zip(rows.columns[PROJECT_COLUMN], *key_columns, strict=True)):
+            if any(value is None for value in values[1:]):
+                continue
+            first = seen.setdefault(values, rows.rows[index])
+            if first != rows.rows[index]:
+                shown = " / ".join(_show_key(value) for value in values[1:])
+                upload.errors.append(
+                    Problem(
+                        rows.name,
+                        rows.rows[index],
+                        " / ".join(_heading(rows, column) for column in sheet.id_columns),
+                        shown,
+                        f"en unik nøkkel i prosjektet; den samme står også i rad {first}",
+                    )
+                )
+
+
+def _show_key(value: object) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")  # type: ignore[union-attr]
+    return str(value)
+
+
+def _check_benefits(found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload) -> None:
+    """Type defaults to Kvantitativ when Målverdi is a number; qualitative values are 1–5."""
+    types = dict(known.benefit_types)
+    benefits = found.get(GEVINSTER.key)
+    if benefits is not None:
+        replaced = set(benefits.columns[PROJECT_COLUMN])
+        types = {k: v for k, v in types.items() if k[0] not in replaced}
+        columns = benefits.columns
+        for index, benefit_type in enumerate(columns["type"]):
+            if benefit_type is None:
+                benefit_type = "Kvantitativ" if columns["malverdi"][index] is not None else "Kvalitativ"
+                columns["type"][index] = benefit_type
+            types[(columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])] = benefit_type
+            if benefit_type == "Kvalitativ":
+                for db in ("nullpunkt", "malverdi"):
+                    _check_quality_scale(benefits, index, db, columns[db][index], upload)
+    measurements = found.get("malinger")
+    if measurements is not None:
+        columns = measurements.columns
+        for index, value in enumerate(columns["verdi"]):
+            key = (columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])
+            if types.get(key) == "Kvalitativ":
+                _check_quality_scale(measurements, index, "verdi", value, upload)
+
+
+def _check_quality_scale(rows: _SheetRows, index: int, db: str, value: object, upload: ValidatedUpload) -> None:
+    if value is not None and not (isinstance(value, float) and value.is_integer() and 1 <= value <= 5):
+        upload.errors.append(
+            Problem(rows.name, rows.rows[index], _heading(rows, db), _cell_text(value), "en verdi på skalaen 1–5 (gevinsten er kvalitativ)")
+        )
+
+
+__all__ = ["KnownData", "Problem", "ValidatedUpload", "problems_frame", "validate", "Kind"]
