@@ -41,15 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m lib.cli",
         description="Styringsrom på kommandolinjen: mal, opplasting, eksport og historikk.",
     )
-    parser._positionals.title = "kommandoer"  # noqa: SLF001
-    parser._optionals.title = "valg"  # noqa: SLF001
+    parser._positionals.title = "kommandoer"
+    parser._optionals.title = "valg"
     _add_db(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub._optionals.title = "valg"  # noqa: SLF001
-        sub._positionals.title = "argumenter"  # noqa: SLF001
+        sub._optionals.title = "valg"
+        sub._positionals.title = "argumenter"
         _add_db(sub)
         return sub
 
@@ -166,7 +166,9 @@ def _load(db: Path, args: argparse.Namespace) -> int:
         print(f"Merk: {notice.as_text()}", file=sys.stderr)
     if result.stored is None:
         errors = result.upload.errors
-        print(f"{len(errors)} feil i {result.upload.file_name}; ingenting er lagret:", file=sys.stderr)
+        print(
+            f"{len(errors)} feil i {result.upload.file_name}; ingenting er lagret:", file=sys.stderr
+        )
         for error in errors:
             print(f"  {error.as_text()}", file=sys.stderr)
         return EXIT_INVALID
@@ -183,13 +185,15 @@ def _versions(db: Path) -> int:
         return EXIT_OK
     for row in frame.itertuples(index=False):
         counts = ", ".join(f"{key} {count}" for key, count in row.row_counts.items())
-        source = row.file_name if not is_missing(row.file_name) else (
-            f"gjenoppretting av versjon {row.restored_from}" if row.restored_from else row.kind
+        source = (
+            row.file_name
+            if not is_missing(row.file_name)
+            else (
+                f"gjenoppretting av versjon {row.restored_from}" if row.restored_from else row.kind
+            )
         )
-        print(
-            f"{row.version}\t{row.created_at:%Y-%m-%d %H:%M:%S}\t{'-' if is_missing(row.created_by) else row.created_by}\t"
-            f"{source}\t{counts}"
-        )
+        by = "-" if is_missing(row.created_by) else row.created_by
+        print(f"{row.version}\t{row.created_at:%Y-%m-%d %H:%M:%S}\t{by}\t{source}\t{counts}")
     return EXIT_OK
 
 
@@ -201,7 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     except OSError as error:
-        print(f"Kunne ikke skrive eller lese fil: {error.strerror} ({error.filename})", file=sys.stderr)
+        print(
+            f"Kunne ikke skrive eller lese fil: {error.strerror} ({error.filename})",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
 
 

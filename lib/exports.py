@@ -67,7 +67,7 @@ def set_cell(cell: Cell, value: object) -> None:
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         value = value.date()
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell._value = value  # noqa: SLF001 — openpyxl treats any "=…" string as a formula
+        cell._value = value
         cell.data_type = "s"
         cell.quotePrefix = True
         return
@@ -103,7 +103,15 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, rows: pd.DataFrame | None) 
             cell.comment = Comment(column.help, "Styringsrom")
         letter = get_column_letter(index)
         worksheet.column_dimensions[letter].width = max(12, min(45, len(column.name) + 6))
-        if column.kind in (Kind.TEXT,) and column.db in ("risiko", "tiltak", "gevinst", "anbefaling", "beskrivelse", "vedtakstekst", "milepael"):
+        if column.kind in (Kind.TEXT,) and column.db in (
+            "risiko",
+            "tiltak",
+            "gevinst",
+            "anbefaling",
+            "beskrivelse",
+            "vedtakstekst",
+            "milepael",
+        ):
             worksheet.column_dimensions[letter].width = 45
     worksheet.freeze_panes = "A2"
     count = 0 if rows is None else len(rows)
@@ -151,11 +159,19 @@ def _write_instructions(worksheet: Worksheet) -> None:
     lines: list[tuple[str, ...]] = [
         ("Styringsrom – arbeidsbok for styringsgruppen",),
         ("Fyll ut arkene du trenger; ark du ikke tar med, blir ikke endret ved opplasting.",),
-        ("Kolonner merket * må fylles ut. Prosjekt-ID kan utelates når boken gjelder ett prosjekt.",),
-        ("Rekkefølgen på kolonnene spiller ingen rolle. Rader som mangler i et ark du laster opp, "
-         "markeres som fjernet for det prosjektet (historikken beholdes).",),
-        ("Datoer: 17.12.2024, 2024-12-17 eller 17. desember 2024. Tall: 1 234,5. Skala 1–5: tall, "
-         "etikett eller begge (4 - Høy).",),
+        (
+            "Kolonner merket * må fylles ut. Prosjekt-ID kan utelates når boken gjelder "
+            "ett prosjekt.",
+        ),
+        (
+            "Rekkefølgen på kolonnene spiller ingen rolle. Rader som mangler i et ark du "
+            "laster opp, markeres som fjernet for det prosjektet (historikken beholdes). "
+            "Et tomt ark endrer ingenting.",
+        ),
+        (
+            "Datoer: 17.12.2024, 2024-12-17 eller 17. desember 2024. Tall: 1 234,5. "
+            "Skala 1–5: tall, etikett eller begge (4 - Høy).",
+        ),
         (),
         ("Ark", "Kolonne", "Må fylles ut", "Type", "Forklaring", "Også godtatt som overskrift"),
     ]

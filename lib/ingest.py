@@ -23,7 +23,10 @@ class LoadResult:
 
 
 def check_file(
-    db: Path | str | None, path: Path | str, file_name: str | None = None, project: str | None = None
+    db: Path | str | None,
+    path: Path | str,
+    file_name: str | None = None,
+    project: str | None = None,
 ) -> ValidatedUpload:
     """Read and validate a file against the stored data; raises UnreadableFile."""
     raw = read_workbook(path, file_name)

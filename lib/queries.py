@@ -47,9 +47,7 @@ def latest_version(path: Path | str | None = None) -> int:
         return latest_version_in(connection)
 
 
-def sheet_rows(
-    path: Path | str | None, sheet_key: str, version: int | None = None
-) -> pd.DataFrame:
+def sheet_rows(path: Path | str | None, sheet_key: str, version: int | None = None) -> pd.DataFrame:
     """The rows of one sheet as of a version (default: latest), in workbook order."""
     sheet = SHEETS_BY_KEY[sheet_key]
     names = ", ".join(column.db for column in sheet.columns)

@@ -116,9 +116,7 @@ def _ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ).fetchall()[0]
     if found and found[0]:
-        row = connection.execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall()
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         version = int(row[0][0]) if row else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -129,7 +127,9 @@ def _ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
             return
     with _write_lock:
         connection.execute("BEGIN TRANSACTION")
-        connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+        )
         connection.execute(
             """CREATE TABLE IF NOT EXISTS versions (
               version INTEGER PRIMARY KEY,
@@ -228,7 +228,8 @@ def _replace_sheet(
     )
     connection.unregister("incoming_frame")
     connection.execute(
-        f"ALTER TABLE incoming ADD COLUMN row_hash VARCHAR; UPDATE incoming SET row_hash = {_hash_expression(sheet)}"
+        "ALTER TABLE incoming ADD COLUMN row_hash VARCHAR; "
+        f"UPDATE incoming SET row_hash = {_hash_expression(sheet)}"
     )
     project_list = sorted(projects)
     current = (
@@ -241,7 +242,8 @@ def _replace_sheet(
           (SELECT count(*) FROM incoming i WHERE NOT EXISTS
              (SELECT 1 FROM cur WHERE {_key_match(sheet, "cur", "i")})),
           (SELECT count(*) FROM incoming i WHERE EXISTS
-             (SELECT 1 FROM cur WHERE {_key_match(sheet, "cur", "i")} AND cur.row_hash <> i.row_hash)),
+             (SELECT 1 FROM cur WHERE {_key_match(sheet, "cur", "i")}
+                                AND cur.row_hash <> i.row_hash)),
           (SELECT count(*) FROM cur WHERE NOT EXISTS
              (SELECT 1 FROM incoming i WHERE {_key_match(sheet, "cur", "i")}))""",
         [project_list],
@@ -355,7 +357,8 @@ def rollback(path: Path | str | None, target: int, *, by: str | None = None) -> 
                 names = ", ".join(column.db for column in sheet.columns)
                 at_target = "valid_from <= ? AND coalesce(valid_to, ?) > ?"
                 restored = connection.execute(
-                    f"""INSERT INTO {sheet.table} (valid_from, valid_to, row_hash, row_order, {names})
+                    f"""INSERT INTO {sheet.table}
+                      (valid_from, valid_to, row_hash, row_order, {names})
                     SELECT ?, NULL, row_hash, row_order, {names} FROM {sheet.table}
                     WHERE {at_target} AND valid_to IS NOT NULL""",
                     [version, target, OPEN_VERSION, target],

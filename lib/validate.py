@@ -237,19 +237,22 @@ def validate(
             found[sheet.key] = rows
 
     _check_dates_in_order(found, upload)
-    upload_projects = _assign_projects(found, known, project, upload)
+    _assign_projects(found, known, project, upload)
     _check_keys_and_references(found, known, upload)
     _check_benefits(found, known, upload)
 
     for key, rows in found.items():
-        frame = pd.DataFrame({**rows.columns, ROW_FIELD: rows.rows})
-        upload.tables[key] = frame
-        projects = {p for p in rows.columns[PROJECT_COLUMN] if p is not None}
-        if key != PROSJEKTER.key:
-            projects |= upload_projects
-            if project:
-                projects.add(project)
-        upload.scope[key] = projects
+        if not rows.rows:
+            # A sheet left empty (as in the template) means "not touched", never "remove all":
+            # losing a project's rows because a leader skipped a sheet would be far worse.
+            upload.notices.append(
+                Problem(rows.name, None, "", "", "rader; arket er tomt, og lagrede rader i "
+                        "dette arket er ikke endret")
+            )
+            continue
+        upload.tables[key] = pd.DataFrame({**rows.columns, ROW_FIELD: rows.rows})
+        # The (project, sheet) pairs this upload replaces: the projects its rows name.
+        upload.scope[key] = {p for p in rows.columns[PROJECT_COLUMN] if p is not None}
     return upload
 
 

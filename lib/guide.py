@@ -1,0 +1,582 @@
+"""The user guide to the workbook format, generated from the contract so it cannot drift.
+
+`render_guide()` returns the guide as Markdown in Norwegian bokmål for the leaders who fill in
+the workbook. Every sheet, column, alias, label, phrase and number comes from lib.contract (and
+the few parsing facts from lib.parse and lib.validate); only the connecting prose is written
+here. The examples below are checked against the parsers by tests/test_guide.py.
+
+    python -m lib.guide > docs/arbeidsbok.md
+    python -m lib.guide --write            # writes docs/arbeidsbok.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from lib import contract
+from lib.contract import Column, Kind, Sheet
+from lib.parse import MONTHS_NB, add_months
+from lib.validate import HEADER_SEARCH_ROWS, PROBLEM_HEADINGS
+
+GUIDE_PATH = Path(__file__).resolve().parent.parent / "docs" / "arbeidsbok.md"
+REGENERATE = "python -m lib.guide --write"
+
+# Examples shown to the reader; tests/test_guide.py checks that the parsers read each one as
+# the guide says.
+SHEET_NAME_EXAMPLES: tuple[str, ...] = ("Milepæler", "MILEPÆLER", "Milepaeler", "Milepaler")
+HEADING_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("Nullpunkt (antall)", "Nullpunkt"),
+    ("Gevinsttype (velg fra liste)", "Type"),
+    ("Risiko-ID *", "Risiko-ID"),
+)
+EXAMPLE_DATE = dt.date(2024, 12, 17)
+DATE_EXAMPLES: tuple[str, ...] = (
+    "17.12.2024",
+    "17.12.24",
+    "17/12/2024",
+    "2024-12-17",
+    "17. desember 2024",
+    "17. des 2024",
+)
+NUMBER_EXAMPLES: tuple[tuple[str, float], ...] = (
+    ("1 234,5", 1234.5),
+    ("1234,5", 1234.5),
+    ("1.234,5", 1234.5),
+    ("-2,5", -2.5),
+    ("87 %", 87.0),
+)
+SCALE_EXAMPLES: tuple[str, ...] = ("4", "Høy", "4 - Høy", "4 – Høy")
+MONTHS_EXAMPLES: tuple[tuple[str, int], ...] = (
+    ("6", 6),
+    ("6 mnd", 6),
+    ("12 måneder", 12),
+    ("1 år", 12),
+)
+MONTHS_LIST_EXAMPLES: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("6, 12", (6, 12)),
+    ("3, 6 og 12 måneder", (3, 6, 12)),
+)
+MONTH_END_EXAMPLE = (dt.date(2024, 8, 31), 6)
+# Progress example: (Nullpunkt, Målverdi, latest measurement, unit) — a target below baseline.
+PROGRESS_EXAMPLE = (40, 30, 35, "timer/uke")
+
+COLOURS_NB = {"green": "grønn", "yellow": "gul", "red": "rød", "orange": "oransje"}
+
+EVALUATION_STATUS_MEANING: dict[str, str] = {
+    contract.EVALUATION_DONE: (
+        "Evalueringen er registrert i arket {evalueringer} med dato i kolonnen {gjennomfort}."
+    ),
+    contract.EVALUATION_OVERDUE: "Fristen er passert, og evalueringen er ikke registrert.",
+    contract.EVALUATION_SOON: "Fristen er innen {soon} dager.",
+    contract.EVALUATION_PLANNED: "Fristen er mer enn {soon} dager fram i tid.",
+    contract.EVALUATION_NO_DATE: (
+        "Anbefalingen er støttet, men {iverksatt} er ikke fylt ut. Da kan ingen frist beregnes."
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
+    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+    return lines
+
+
+def _join(words: Sequence[str], last: str = "og") -> str:
+    """`a`, `a og b`, `a, b og c` — the Norwegian list."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def _quoted(words: Iterable[str]) -> list[str]:
+    return [f"«{word}»" for word in words]
+
+
+def _code(words: Iterable[str]) -> list[str]:
+    return [f"`{word}`" for word in words]
+
+
+def _date_nb(day: dt.date) -> str:
+    month = list(MONTHS_NB)[day.month - 1]
+    return f"{day.day}. {month} {day.year}"
+
+
+def _name(sheet: Sheet, db: str) -> str:
+    return sheet.column(db).name
+
+
+def _scale_range() -> tuple[int, int]:
+    values = [value for labels in contract.SCALE_LABELS.values() for value in labels]
+    return min(values), max(values)
+
+
+def _scale_text() -> str:
+    low, high = _scale_range()
+    return f"{low}–{high}"
+
+
+def _max_score() -> int:
+    return max(contract.PROBABILITY_LABELS) * max(contract.CONSEQUENCE_LABELS)
+
+
+def _months_text(months: Iterable[int]) -> str:
+    return _join([str(month) for month in months])
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+def _intro() -> list[str]:
+    sheets = _join(_quoted(sheet.name for sheet in contract.SHEETS))
+    return [
+        "# Arbeidsboken i Styringsrom – slik fyller du den ut",
+        "",
+        f"<!-- Generert fra lib/contract.py. Ikke rediger for hånd; kjør `{REGENERATE}`. -->",
+        "",
+        "Styringsrom henter tallene sine fra en arbeidsbok i Excel. Arbeidsboken har ett ark for "
+        f"hvert tema: {sheets}. Denne veiledningen forklarer hva som skal stå i hvert ark, og "
+        "hvilke skrivemåter appen forstår.",
+        "",
+        "## Kort fortalt",
+        "",
+        "1. **Last ned malen** fra siden «Last opp» i appen, eller kjør "
+        "`python -m lib.cli template mal.xlsx`.",
+        "2. **Fyll ut** de arkene du trenger. Du trenger ikke bruke alle.",
+        "3. **Last opp** filen på siden «Last opp».",
+        "4. **Er noe feil**, får du en liste over alt som må rettes. Ingenting lagres før hele "
+        "filen er i orden.",
+        "",
+        "Filen kan være `.xlsx` (anbefalt), `.xlsm` (bare verdiene leses; makroer kjøres aldri), "
+        "`.ods` eller `.csv`. En CSV-fil er ett ark, og filnavnet sier hvilket (for eksempel "
+        "`risiko.csv`).",
+        "",
+    ]
+
+
+def _uploading() -> list[str]:
+    error_columns = _join(list(PROBLEM_HEADINGS.values()))
+    return [
+        "## Slik virker en opplasting",
+        "",
+        "- **Ta med de arkene du vil.** En arbeidsbok kan inneholde hvilke som helst av arkene.",
+        "- **Det du laster opp, blir den nye fasiten** for hvert prosjekt og hvert ark som er med "
+        "i filen: nye rader legges til, rader som finnes fra før oppdateres, og rader som mangler "
+        "markeres som fjernet. Ark og prosjekter som ikke er med i filen, blir ikke rørt.",
+        "- **Last derfor opp hele arket for prosjektet**, ikke bare radene du har endret. Det "
+        "enkleste er å ta utgangspunkt i dagens data: `python -m lib.cli export data.xlsx` lager "
+        "en arbeidsbok i samme format som malen.",
+        "- **Ingenting slettes.** Hver opplasting blir en ny versjon. Historikken tas vare på, og "
+        "enhver tidligere versjon kan vises og gjenopprettes.",
+        "- **Alt eller ingenting.** Er det en feil i én eneste rad, lagres ingenting. Du får da "
+        f"en liste over alle feilene på én gang, med {error_columns}. Radnummeret er det samme "
+        "som du ser i Excel.",
+        "- **Merknader** stopper ikke opplastingen. Du får for eksempel en merknad når et ark "
+        "eller en kolonne ikke gjenkjennes og derfor hoppes over.",
+        "",
+    ]
+
+
+def _finding() -> list[str]:
+    examples = _join(_code(SHEET_NAME_EXAMPLES))
+    headings = _join([f"`{written}` leses som {name}" for written, name in HEADING_EXAMPLES])
+    return [
+        "## Ark, overskrifter og kolonner",
+        "",
+        "- **Arknavn.** Arket gjenkjennes på navnet. Store og små bokstaver spiller ingen rolle, "
+        f"og æ, ø og å kan skrives ae, o og a: {examples} er samme ark. Andre ark hoppes over "
+        f"med en merknad. Arket «{contract.INSTRUCTIONS_SHEET}» i malen hoppes over uten "
+        "merknad.",
+        f"- **Overskriftsraden** er den første raden blant de {HEADER_SEARCH_ROWS} øverste der "
+        "minst to celler er kjente kolonnenavn. Rader over den (en tittel, en logo, en dato) "
+        "blir ikke lest.",
+        "- **Rekkefølgen** på kolonnene spiller ingen rolle.",
+        "- **Overskriftene** kan være kolonnenavnet eller et av navnene under «Også godtatt som» "
+        "i tabellene nedenfor. Som for arknavn spiller store og små bokstaver og æ/ø/å ingen "
+        "rolle. En `*` og en forklaring i parentes på slutten av overskriften blir ignorert, "
+        f"det samme gjør linjeskift og doble mellomrom: {headings}.",
+        "- **Ukjente kolonner** hoppes over med en merknad. **Tomme rader** hoppes over.",
+        "- **Må fylles ut: Ja** betyr at kolonnen må finnes i arket og ha en verdi i hver rad.",
+        "",
+    ]
+
+
+def _values() -> list[str]:
+    lines = ["## Slik skriver du verdier", ""]
+    lines += [
+        "Tekst kan skrives fritt; mellomrom før og etter fjernes. En celle med en formel leses "
+        "som verdien formelen sist viste.",
+        "",
+    ]
+    lines += _dates() + _numbers() + _scales() + _decisions() + _vocabularies() + _months()
+    return lines
+
+
+def _dates() -> list[str]:
+    months = list(MONTHS_NB)
+    short = [month[:3] for month in months]
+    return [
+        "### Datoer",
+        "",
+        "En ekte Excel-dato er best (malen er satt opp for det). Som tekst forstår appen "
+        f"{_join(_code(DATE_EXAMPLES), 'og')}. Månedene skrives {_join(months)}, eller med de "
+        f"tre første bokstavene ({', '.join(short)}); store og små bokstaver spiller ingen "
+        "rolle. Står det et klokkeslett i cellen, brukes bare datoen.",
+        "",
+    ]
+
+
+def _numbers() -> list[str]:
+    examples = _join(_code(text for text, _ in NUMBER_EXAMPLES[:-1]), "eller")
+    percent, percent_value = NUMBER_EXAMPLES[-1]
+    return [
+        "### Tall",
+        "",
+        "Et ekte tall er best. Som tekst skrives tall med desimalkomma og gjerne mellomrom "
+        f"mellom tusenene: {examples}. Et prosenttegn på slutten fjernes: `{percent}` leses "
+        f"som {percent_value:g}.",
+        "",
+    ]
+
+
+def _scales() -> list[str]:
+    low, high = _scale_range()
+    probability = contract.PROBABILITY_LABELS
+    consequence = contract.CONSEQUENCE_LABELS
+
+    def label(entry: tuple[str, tuple[str, ...]]) -> str:
+        name, others = entry
+        return f"**{name}**" + (f" (også {_join(others, 'eller')})" if others else "")
+
+    rows = [
+        (str(value), label(probability[value]), label(consequence[value]))
+        for value in range(low, high + 1)
+    ]
+    choice = contract.scale_choices(Kind.PROBABILITY)[-2]
+    return [
+        f"### Skala {_scale_text()}: Sannsynlighet og Konsekvens",
+        "",
+        f"Skriv tallet, etiketten eller begge: {_join(_code(SCALE_EXAMPLES), 'eller')} betyr "
+        f"det samme. Skriver du begge, må de stemme overens. Nedtrekkslisten i malen viser "
+        f"`{choice}`. Etiketten i fet skrift er den appen viser; de andre skrivemåtene godtas "
+        "også.",
+        "",
+        *_table(("Verdi", "Sannsynlighet", "Konsekvens"), rows),
+        "",
+    ]
+
+
+def _decisions() -> list[str]:
+    rows = []
+    for decision, phrases in contract.DECISIONS.items():
+        also = list(phrases) + (["tom celle"] if decision == contract.DECISION_EMPTY else [])
+        rows.append((f"**{decision}**", ", ".join(also)))
+    supported = _join(_quoted(contract.SUPPORTED_DECISIONS))
+    vedtak = _name(contract.ANBEFALINGER, "vedtak")
+    return [
+        "### Vedtak",
+        "",
+        f"Kolonnen {vedtak} i arket {contract.ANBEFALINGER.name} tar ett av vedtakene i "
+        "tabellen. Alle skrivemåtene i samme rad betyr det samme. Store og små bokstaver og et "
+        "punktum til slutt spiller ingen rolle.",
+        "",
+        *_table(("Vedtak", "Også godtatt som"), rows),
+        "",
+        f"Bare anbefalinger med vedtak {supported} får en evalueringsplan.",
+        "",
+    ]
+
+
+def _vocabularies() -> list[str]:
+    risiko, gevinster = contract.RISIKO, contract.GEVINSTER
+    quantitative, qualitative = contract.BENEFIT_TYPES
+    malverdi = _name(gevinster, "malverdi")
+    scaled = _join([_name(gevinster, "nullpunkt"), malverdi])
+    verdi = _name(contract.MALINGER, "verdi")
+    return [
+        "### Status for risiko",
+        "",
+        f"Kolonnen {_name(risiko, 'status')} i arket {risiko.name} tar "
+        f"{_join(_quoted(contract.RISK_STATUSES), 'eller')}. Tom celle betyr "
+        f"«{contract.RISK_STATUS_DEFAULT}».",
+        "",
+        "### Gevinsttype",
+        "",
+        f"Kolonnen {_name(gevinster, 'type')} i arket {gevinster.name} tar «{quantitative}» "
+        f"(målt i tall) eller «{qualitative}» (vurdert på skalaen {_scale_text()}). Står cellen "
+        f"tom, blir gevinsten {quantitative.lower()} når {malverdi} er fylt ut, ellers "
+        f"{qualitative.lower()}. For en {qualitative.lower()} gevinst må {scaled}, og "
+        f"{verdi} i arket {contract.MALINGER.name}, være hele tall fra {_scale_text()}.",
+        "",
+        "### Resultat av evaluering",
+        "",
+        f"Kolonnen {_name(contract.EVALUERINGER, 'resultat')} i arket "
+        f"{contract.EVALUERINGER.name} tar "
+        f"{_join(_quoted(contract.EVALUATION_RESULTS), 'eller')}.",
+        "",
+    ]
+
+
+def _months() -> list[str]:
+    one = _join(_code(text for text, _ in MONTHS_EXAMPLES), "eller")
+    many = _join(_code(text for text, _ in MONTHS_LIST_EXAMPLES), "eller")
+    anbefalinger, evalueringer = contract.ANBEFALINGER, contract.EVALUERINGER
+    return [
+        "### Måneder",
+        "",
+        f"Kolonnen {_name(evalueringer, 'evaluering')} i arket {evalueringer.name} tar ett "
+        f"antall måneder etter iverksetting: {one}. Kolonnen "
+        f"{_name(anbefalinger, 'evaluering')} i arket {anbefalinger.name} kan ta flere: {many}. "
+        f"Tom celle der betyr {_months_text(contract.DEFAULT_EVALUATION_MONTHS)} måneder.",
+        "",
+    ]
+
+
+def _risk_score() -> list[str]:
+    risiko = contract.RISIKO
+    bands = contract.RISK_BANDS
+    rows = []
+    for index, (lowest, name, colour) in enumerate(bands):
+        highest = bands[index + 1][0] - 1 if index + 1 < len(bands) else _max_score()
+        scores = f"{lowest}–{highest}" if highest > lowest else str(lowest)
+        rows.append((scores, name, COLOURS_NB.get(colour, colour)))
+    s_name, k_name = _name(risiko, "sannsynlighet"), _name(risiko, "konsekvens")
+    return [
+        "## Risikoscore",
+        "",
+        f"Risikoscore = {s_name} × {k_name}, altså et tall fra 1 til {_max_score()}. Appen "
+        "deler scoren inn i nivåer. Dette er standardinndelingen; den kan være justert i "
+        "innstillingene.",
+        "",
+        *_table(("Score", "Nivå", "Farge"), rows),
+        "",
+        f"Fyller du ut {_name(risiko, 'sannsynlighet_etter')} og "
+        f"{_name(risiko, 'konsekvens_etter')}, brukes de samme skalaene for vurderingen etter "
+        "tiltak.",
+        "",
+    ]
+
+
+def _progress() -> list[str]:
+    gevinster, malinger = contract.GEVINSTER, contract.MALINGER
+    nullpunkt, malverdi = _name(gevinster, "nullpunkt"), _name(gevinster, "malverdi")
+    baseline, target, latest, unit = PROGRESS_EXAMPLE
+    percent = round(100 * (latest - baseline) / (target - baseline))
+    return [
+        "## Fremdrift for gevinster",
+        "",
+        f"Fremdrift = (siste måling − {nullpunkt}) / ({malverdi} − {nullpunkt})",
+        "",
+        f"Siste måling er {_name(malinger, 'verdi')} med den nyeste {_name(malinger, 'dato')} i "
+        f"arket {malinger.name}. Formelen virker også når målet er lavere enn nullpunktet. "
+        f"Eksempel: {nullpunkt} {baseline} {unit}, {malverdi} {target} {unit} og siste måling "
+        f"{latest} {unit} gir {percent} % fremdrift.",
+        "",
+    ]
+
+
+def _evaluation_plan() -> list[str]:
+    anbefalinger, evalueringer = contract.ANBEFALINGER, contract.EVALUERINGER
+    iverksatt = _name(anbefalinger, "iverksatt")
+    evaluering = _name(anbefalinger, "evaluering")
+    start, months = MONTH_END_EXAMPLE
+    due = add_months(start, months)
+    leap_start = start.replace(year=start.year - 1)
+    leap_due = add_months(leap_start, months)
+    fields = {
+        "evalueringer": evalueringer.name,
+        "gjennomfort": _name(evalueringer, "gjennomfort"),
+        "soon": contract.EVALUATION_SOON_DAYS,
+        "iverksatt": iverksatt,
+    }
+    rows = [
+        (f"**{status}**", EVALUATION_STATUS_MEANING[status].format(**fields))
+        for status in contract.EVALUATION_STATUSES
+    ]
+    points = _months_text(int(choice) for choice in contract.choices(Kind.MONTHS))
+    return [
+        "## Evalueringsplanen",
+        "",
+        "Evalueringsplanen fyller du ikke ut selv; appen regner den ut fra arket "
+        f"{anbefalinger.name}. Hver anbefaling med vedtak "
+        f"{_join(_quoted(contract.SUPPORTED_DECISIONS), 'eller')} og en dato i {iverksatt} får "
+        f"én evaluering for hvert antall måneder i {evaluering} (tom celle: "
+        f"{_months_text(contract.DEFAULT_EVALUATION_MONTHS)}; vanlige valg er {points} "
+        "måneder).",
+        "",
+        f"Fristen er {iverksatt} pluss så mange måneder. Finnes ikke dagen i den måneden, blir "
+        f"fristen siste dag i måneden: {_date_nb(start)} + {months} måneder = {_date_nb(due)} "
+        f"({_date_nb(leap_due)} i skuddår).",
+        "",
+        *_table(("Status", "Betyr"), rows),
+        "",
+        f"Når en evaluering er gjort, registrerer du den i arket {evalueringer.name}: samme "
+        f"{_name(evalueringer, 'anbefaling_id')}, antall måneder i "
+        f"{_name(evalueringer, 'evaluering')} og datoen i {fields['gjennomfort']}.",
+        "",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# One section per sheet
+
+
+def _content(column: Column) -> str:
+    """What a column holds, in a few words."""
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return "Tekst"
+    if kind is Kind.ID:
+        return "Kort ID"
+    if kind is Kind.DATE:
+        return "Dato"
+    if kind is Kind.NUMBER:
+        return "Tall"
+    if kind is Kind.PROBABILITY:
+        return f"Skala {_scale_text()} (se Sannsynlighet)"
+    if kind is Kind.CONSEQUENCE:
+        return f"Skala {_scale_text()} (se Konsekvens)"
+    if kind is Kind.DECISION:
+        return "Vedtak (se Vedtak)"
+    if kind in (Kind.RISK_STATUS, Kind.BENEFIT_TYPE, Kind.EVALUATION_RESULT):
+        return _join(contract.choices(kind), "eller")
+    if kind is Kind.MONTHS:
+        return "Antall måneder"
+    if kind is Kind.MONTHS_LIST:
+        return "Antall måneder, ett eller flere"
+    raise ValueError(f"the guide has no description for {kind}")  # a new Kind needs one
+
+
+def _required(sheet: Sheet, column: Column) -> str:
+    if column.db == contract.PROJECT_COLUMN and sheet is not contract.PROSJEKTER:
+        return "Ved flere prosjekter"
+    if column.required and column.default is not None:
+        return "Kolonnen må finnes"  # an empty cell has a meaning, given in Forklaring
+    return "Ja" if column.required else "Nei"
+
+
+def _explanation(sheet: Sheet, column: Column) -> str:
+    parts = [column.help.rstrip(".")] if column.help else []
+    if column.db == contract.PROJECT_COLUMN and sheet.parent is not None:
+        parent = contract.SHEETS_BY_KEY[sheet.parent[1]]
+        parts.append(f"Kan stå tom; prosjektet hentes fra {parent.name}")
+    default = column.default
+    if isinstance(default, tuple):
+        parts.append(f"Tom celle: {_months_text(default)}")
+    elif default is not None:
+        parts.append(f"Tom celle: {default}")
+    return ". ".join(parts) + ("." if parts else "")
+
+
+def _sheet_section(sheet: Sheet) -> list[str]:
+    keys = [f"**{_name(sheet, db)}**" for db in sheet.id_columns]
+    lines = [f"### {sheet.name}", ""]
+    if sheet.help:
+        lines += [sheet.help, ""]
+    if sheet.aliases:
+        lines += [f"Arket kan også hete {_join(_quoted(sheet.aliases), 'eller')}.", ""]
+    if sheet is contract.PROSJEKTER:
+        rule = f"Hver rad er ett prosjekt, og {keys[0]} må være unik."
+    else:
+        rule = (
+            f"Hver rad kjennes igjen på {_join(keys)}, som bare kan forekomme én gang per "
+            "prosjekt."
+        )
+    lines += [rule]
+    if sheet.parent is not None:
+        parent_column, parent_key = sheet.parent
+        parent = contract.SHEETS_BY_KEY[parent_key]
+        lines[-1] += (
+            f" {_name(sheet, parent_column)} må finnes i arket {parent.name}, i samme fil "
+            "eller lastet opp tidligere."
+        )
+    lines += [""]
+    rows = [
+        (
+            f"**{column.name}**",
+            _required(sheet, column),
+            _content(column),
+            ", ".join(column.aliases),
+            _explanation(sheet, column),
+        )
+        for column in sheet.columns
+    ]
+    headings = ("Kolonne", "Må fylles ut", "Innhold", "Også godtatt som", "Forklaring")
+    return [*lines, *_table(headings, rows), ""]
+
+
+def _sheets() -> list[str]:
+    project = contract.PROSJEKTER.column(contract.PROJECT_COLUMN).name
+    lines = [
+        "## Arkene",
+        "",
+        f"{project} kobler radene til riktig prosjekt. Den kan stå tom, eller kolonnen kan "
+        "mangle, når filen gjelder ett prosjekt: enten har arket "
+        f"{contract.PROSJEKTER.name} nøyaktig én rad, eller du har valgt prosjektet ved "
+        "opplasting. Gjelder filen flere prosjekter, må den fylles ut.",
+        "",
+    ]
+    for sheet in contract.SHEETS:
+        lines += _sheet_section(sheet)
+    return lines
+
+
+def render_guide() -> str:
+    """The workbook guide as Markdown (Norwegian bokmål), generated from lib.contract."""
+    lines = [
+        *_intro(),
+        *_uploading(),
+        *_finding(),
+        *_values(),
+        *_risk_score(),
+        *_progress(),
+        *_evaluation_plan(),
+        *_sheets(),
+    ]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.guide",
+        description="Skriv veiledningen til arbeidsboken (Markdown) til standard ut.",
+    )
+    parser.add_argument(
+        "--write",
+        nargs="?",
+        const=GUIDE_PATH,
+        type=Path,
+        metavar="FIL",
+        help=f"skriv til fil i stedet (standard: {GUIDE_PATH.relative_to(GUIDE_PATH.parents[1])})",
+    )
+    args = parser.parse_args(argv)
+    text = render_guide()
+    if args.write is not None:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(text, encoding="utf-8", newline="\n")
+        print(f"Veiledningen er skrevet til {args.write}.", file=sys.stderr)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

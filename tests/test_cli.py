@@ -1,0 +1,165 @@
+"""The command line as a user runs it: commands, output formats and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lib.contract import SHEETS
+from lib.exports import write_export
+from tests.test_store import PROJECTS, frame, risk
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str | Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "lib.cli", *map(str, args)]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "portefolje.xlsx"
+    recs = [
+        {
+            "anbefaling_id": "A1",
+            "prosjekt_id": "P1",
+            "anbefaling": "Felles ledermøter",
+            "vedtak": "Støttes",
+            "iverksatt": dt.date(2024, 8, 31),
+            "evaluering": (6, 12),
+        }
+    ]
+    write_export(
+        path,
+        {
+            "prosjekter": frame("prosjekter", PROJECTS),
+            "risiko": frame("risiko", [risk("R1", 4, 5, tiltak="=SUM(A1:A2)"), risk("R2", 1, 2)]),
+            "anbefalinger": frame("anbefalinger", recs),
+        },
+    )
+    return path
+
+
+def test_help_lists_every_command() -> None:
+    done = cli("--help")
+    assert done.returncode == 0
+    for command in (
+        "template",
+        "load",
+        "export",
+        "dump",
+        "evalueringsplan",
+        "versions",
+        "rollback",
+        "demo",
+    ):
+        assert command in done.stdout
+
+
+def test_load_dump_export_round_trip(tmp_path: Path, workbook: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    done = cli("load", workbook, "--by", "Kari Nordmann", db=db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Versjon 1 lagret.") and done.stdout.count("\n") == 1
+
+    dumped = rows(cli("dump", "risiko", db=db).stdout)
+    assert [r["Risiko-ID"] for r in dumped] == ["R1", "R2"]
+    assert dumped[0]["Prosjekt-ID"] == "P1" and dumped[0]["Sannsynlighet"] == "4"
+    assert dumped[0]["Tiltak"] == "=SUM(A1:A2)" and dumped[0]["Status"] == "Åpen"
+    header = cli("dump", "anbefalinger", db=db).stdout.splitlines()[0]
+    assert header.split(",")[:2] == ["Anbefaling-ID", "Prosjekt-ID"]
+
+    exported = tmp_path / "eksport.xlsx"
+    assert cli("export", exported, db=db).returncode == 0
+    cell = openpyxl.load_workbook(exported)["Risiko"]["H2"]
+    assert cell.data_type == "s" and cell.value == "=SUM(A1:A2)" and cell.quotePrefix
+    before = {sheet.key: cli("dump", sheet.key, db=db).stdout for sheet in SHEETS}
+    assert cli("load", exported, db=db).returncode == 0
+    after = {sheet.key: cli("dump", sheet.key, db=db).stdout for sheet in SHEETS}
+    assert before == after  # loading the export back changes nothing
+
+    listing = cli("versions", db=db).stdout.splitlines()
+    assert listing[0].startswith("2\t") and "Kari Nordmann" in listing[1]
+
+
+def test_dump_version_and_rollback(tmp_path: Path, workbook: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    cli("load", workbook, db=db)
+    second = tmp_path / "to.xlsx"
+    write_export(second, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
+    assert cli("load", second, "--project", "P1", db=db).returncode == 0
+    assert [r["Risiko-ID"] for r in rows(cli("dump", "risiko", db=db).stdout)] == ["R1"]
+    old = rows(cli("dump", "risiko", "--version", "1", db=db).stdout)
+    assert [r["Risiko-ID"] for r in old] == ["R1", "R2"]
+    done = cli("rollback", "1", db=db)
+    assert done.returncode == 0 and "versjon 3" in done.stdout
+    assert len(rows(cli("dump", "risiko", db=db).stdout)) == 2
+
+
+def test_evaluation_plan_csv(tmp_path: Path, workbook: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    cli("load", workbook, db=db)
+    done = cli("evalueringsplan", "--today", "2025-02-28", db=db)
+    assert done.stdout.splitlines() == [
+        "Prosjekt-ID,Anbefaling-ID,Evaluering,Frist,Status",
+        "P1,A1,6,2025-02-28,Snart",
+        "P1,A1,12,2025-08-31,Planlagt",
+    ]
+
+
+def test_invalid_workbook_exits_1_lists_every_error_and_stores_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    path = tmp_path / "feil.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Risiko"
+    sheet.append(["Risiko-ID", "Prosjekt-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Frist"])
+    sheet.append(["R1", "P1", "Forsinkelse", "7", "Høy", "31.02.2025"])
+    sheet.append(["R1", "P1", "Dobbel", 2, 2, None])
+    book.save(path)
+    done = cli("load", path, db=db)
+    assert done.returncode == 1
+    assert "ingenting er lagret" in done.stderr
+    for expected in ("rad 2", "«Sannsynlighet»", "«7»", "«Frist»", "rad 3", "unik"):
+        assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+    assert cli("versions", db=db).stdout.strip() == "Ingen versjoner ennå."
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "ikke-excel.xlsx"
+    path.write_text("Risiko-ID;Risiko\nR1;x\n")
+    done = cli("load", path, db=tmp_path / "cli.duckdb")
+    assert done.returncode == 2 and "ikke en Excel-arbeidsbok" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_template_has_every_sheet_and_drop_downs(tmp_path: Path) -> None:
+    path = tmp_path / "mal.xlsx"
+    assert cli("template", path).returncode == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Veiledning", *(sheet.name for sheet in SHEETS)]
+    lists = [v.formula1 for v in book["Risiko"].data_validations.dataValidation]
+    assert any("3 - Middels" in formula for formula in lists)
+    decisions = [v.formula1 for v in book["Anbefalinger"].data_validations.dataValidation]
+    assert any("Utredes videre" in formula for formula in decisions)
+    assert book["Risiko"]["J2"].number_format == "DD.MM.YYYY"
+    # The empty template loads cleanly and stores nothing but an empty version.
+    done = cli("load", path, db=tmp_path / "cli.duckdb")
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,311 @@
+"""The versioned store on real DuckDB files: replace semantics, history, rollback, concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from lib import store
+from lib.contract import SHEETS_BY_KEY
+from lib.exports import write_export
+from lib.ingest import load_file
+from lib.queries import evaluation_plan, latest_version, sheet_rows, versions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def frame(key: str, rows: list[dict]) -> pd.DataFrame:
+    columns = [column.db for column in SHEETS_BY_KEY[key].columns]
+    return pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
+
+
+def risk(risk_id: str, s: int, k: int, project: str = "P1", **extra: object) -> dict:
+    return {
+        "risiko_id": risk_id,
+        "prosjekt_id": project,
+        "risiko": f"Risiko {risk_id}",
+        "sannsynlighet": s,
+        "konsekvens": k,
+        **extra,
+    }
+
+
+PROJECTS = [
+    {"prosjekt_id": "P1", "prosjektnavn": "Prosjekt én", "enhet": "Helse"},
+    {"prosjekt_id": "P2", "prosjektnavn": "Prosjekt to", "enhet": "Oppvekst"},
+]
+
+
+def load(db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs):
+    path = tmp_path / name
+    write_export(path, {key: frame(key, rows) for key, rows in tables.items()})
+    return load_file(db, path, **kwargs)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "store.duckdb"
+
+
+def test_new_path_is_an_empty_database_whose_first_upload_is_version_1(db, tmp_path):
+    assert latest_version(db) == 0
+    result = load(db, tmp_path, "a.xlsx", {"prosjekter": PROJECTS}, by="Kari")
+    assert result.ok and result.stored.version == 1
+    first = versions(db).iloc[0]
+    assert first.created_by == "Kari" and first.file_name == "a.xlsx"
+    assert len(first.sha256) == 64 and first.row_counts == {"prosjekter": 2}
+
+
+def test_upload_replaces_per_project_and_sheet_and_keeps_history(db, tmp_path):
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {
+            "prosjekter": PROJECTS,
+            "risiko": [risk("R1", 2, 2), risk("R2", 3, 3), risk("R1", 4, 4, "P2")],
+            "milepaeler": [
+                {
+                    "milepael_id": "M1",
+                    "prosjekt_id": "P1",
+                    "milepael": "Start",
+                    "planlagt": dt.date(2025, 1, 1),
+                }
+            ],
+        },
+    )
+    # Version 2 touches only P1's risks: R1 changes, R2 is gone, R3 is new.
+    result = load(
+        db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 4, 4), risk("R3", 1, 1)]}, project="P1"
+    )
+    assert result.ok, result.upload.errors
+    change = result.stored.changes["risiko"]
+    assert (change.added, change.changed, change.removed) == (1, 1, 1)
+
+    now = sheet_rows(db, "risiko")
+    assert sorted(zip(now.prosjekt_id, now.risiko_id, now.sannsynlighet, strict=True)) == [
+        ("P1", "R1", 4),
+        ("P1", "R3", 1),
+        ("P2", "R1", 4),
+    ]
+    # Untouched sheets and projects stay; the old version is still readable.
+    assert len(sheet_rows(db, "milepaeler")) == 1
+    before = sheet_rows(db, "risiko", version=1)
+    assert sorted(before.risiko_id[before.prosjekt_id == "P1"]) == ["R1", "R2"]
+    with duckdb.connect(str(db)) as connection:  # nothing is ever deleted
+        assert connection.execute("SELECT count(*) FROM risiko").fetchall()[0][0] == 5
+
+
+def test_unchanged_upload_changes_no_rows(db, tmp_path):
+    tables = {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 5)]}
+    load(db, tmp_path, "1.xlsx", tables)
+    result = load(db, tmp_path, "2.xlsx", tables)
+    assert result.stored.version == 2
+    assert all(c.added == c.changed == c.removed == 0 for c in result.stored.changes.values())
+
+
+def test_rollback_restores_an_old_version_as_a_new_one(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
+    load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5), risk("R2", 1, 1)]}, project="P1")
+    restored = store.rollback(db, 1, by="Ola")
+    assert restored.version == 3
+    assert sheet_rows(db, "risiko")[["risiko_id", "sannsynlighet"]].values.tolist() == [["R1", 2]]
+    assert sheet_rows(db, "risiko", version=2).risiko_id.tolist() == ["R1", "R2"]
+    row = versions(db).iloc[0]
+    assert row.kind == "rollback" and row.restored_from == 1 and row.created_by == "Ola"
+    with pytest.raises(store.StoreError):
+        store.rollback(db, 99)
+
+
+def test_measurements_and_evaluations_use_their_own_keys(db, tmp_path):
+    benefit = {
+        "gevinst_id": "G1",
+        "prosjekt_id": "P1",
+        "gevinst": "Færre timer",
+        "nullpunkt": 10.0,
+        "malverdi": 5.0,
+    }
+    measure = {"gevinst_id": "G1", "prosjekt_id": "P1", "verdi": 8.0}
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {
+            "prosjekter": PROJECTS,
+            "gevinster": [benefit],
+            "malinger": [
+                {**measure, "dato": dt.date(2025, 1, 1)},
+                {**measure, "dato": dt.date(2025, 2, 1), "verdi": 7.0},
+            ],
+        },
+    )
+    rows = sheet_rows(db, "malinger")
+    assert rows.verdi.tolist() == [8.0, 7.0]
+
+
+def test_failed_store_leaves_the_previous_version(db, tmp_path, monkeypatch):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
+    real = store._replace_sheet
+    calls = {"n": 0}
+
+    def fail_on_second_sheet(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("power cut half-way")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_replace_sheet", fail_on_second_sheet)
+    with pytest.raises(RuntimeError):
+        load(db, tmp_path, "2.xlsx", {"prosjekter": PROJECTS[:1], "risiko": [risk("R9", 5, 5)]})
+    monkeypatch.undo()
+    assert latest_version(db) == 1
+    assert sheet_rows(db, "risiko").risiko_id.tolist() == ["R1"]
+    assert sorted(sheet_rows(db, "prosjekter").prosjekt_id) == ["P1", "P2"]
+
+
+def test_killed_writer_process_leaves_the_previous_version(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
+    script = f"""
+import os, pandas as pd
+from lib import store
+real = store._replace_sheet
+def die(*a, **k):
+    real(*a, **k)
+    os._exit(9)  # the process dies mid-transaction, after writing one sheet
+store._replace_sheet = die
+rows = pd.DataFrame([{{"risiko_id": "R7", "prosjekt_id": "P1", "risiko": "x",
+                      "sannsynlighet": 5, "konsekvens": 5}}])
+store.store_upload({str(db)!r}, {{"risiko": rows, "prosjekter": rows.iloc[0:0]}},
+                   {{"risiko": {{"P1"}}}})
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=False)
+    assert done.returncode == 9
+    assert latest_version(db) == 1
+    assert sheet_rows(db, "risiko").risiko_id.tolist() == ["R1"]
+
+
+def test_cli_loads_while_another_process_holds_the_database(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    path = tmp_path / "2.xlsx"
+    write_export(path, {"risiko": frame("risiko", [risk("R1", 3, 4)])})
+    # Another process (standing in for the app) keeps a connection open for 1.5 s.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('open', flush=True); "
+            "time.sleep(1.5); c.close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "open"
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.cli", "load", str(path), "--project", "P1", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    holder.wait(timeout=10)
+    assert done.returncode == 0, done.stderr
+    assert latest_version(db) == 2  # and a reader sees it at once, no restart needed
+
+
+def test_concurrent_writers_in_one_process_get_distinct_versions(db, tmp_path):
+    load(db, tmp_path, "0.xlsx", {"prosjekter": PROJECTS})
+    errors: list[BaseException] = []
+
+    def upload(n: int) -> None:
+        try:
+            rows = frame("risiko", [risk(f"R{n}", 1, 1, "P2")])
+            store.store_upload(db, {"risiko": rows}, {"risiko": {"P2"}}, by=f"t{n}")
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(versions(db).version) == [1, 2, 3, 4, 5]
+
+
+def test_schema_version_is_stored_and_a_newer_file_is_refused(db):
+    with store.connect(db) as connection:
+        assert connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchall() == [("1",)]
+        connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(store.StoreError, match="skjemaversjon 99"):
+        latest_version(db)
+
+
+def test_evaluation_plan_due_dates_and_statuses(db, tmp_path):
+    recs = [
+        {
+            "anbefaling_id": "A1",
+            "prosjekt_id": "P1",
+            "anbefaling": "a",
+            "vedtak": "Støttes",
+            "iverksatt": dt.date(2024, 8, 31),
+            "evaluering": (3, 6, 12),
+        },
+        {
+            "anbefaling_id": "A2",
+            "prosjekt_id": "P1",
+            "anbefaling": "b",
+            "vedtak": "Støttes delvis",
+            "iverksatt": dt.date(2023, 8, 31),
+            "evaluering": (6,),
+        },
+        {"anbefaling_id": "A3", "prosjekt_id": "P1", "anbefaling": "c", "vedtak": "Støttes"},
+        {
+            "anbefaling_id": "A4",
+            "prosjekt_id": "P1",
+            "anbefaling": "d",
+            "vedtak": "Utredes videre",
+            "iverksatt": dt.date(2024, 1, 1),
+        },
+    ]
+    done = [
+        {
+            "anbefaling_id": "A1",
+            "prosjekt_id": "P1",
+            "evaluering": 3,
+            "gjennomfort": dt.date(2024, 12, 1),
+        }
+    ]
+    load(
+        db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "anbefalinger": recs, "evalueringer": done}
+    )
+    plan = evaluation_plan(db, today=dt.date(2025, 2, 28))
+    got = [
+        (
+            r.anbefaling_id,
+            None if pd.isna(r.evaluering) else int(r.evaluering),
+            None if pd.isna(r.frist) else pd.Timestamp(r.frist).date(),
+            r.status,
+        )
+        for r in plan.itertuples()
+    ]
+    assert got == [
+        ("A1", 3, dt.date(2024, 11, 30), "Gjennomført"),
+        ("A1", 6, dt.date(2025, 2, 28), "Snart"),  # due today is not overdue
+        ("A1", 12, dt.date(2025, 8, 31), "Planlagt"),
+        ("A2", 6, dt.date(2024, 2, 29), "Forfalt"),  # 31 Aug + 6 months in a leap year
+        ("A3", None, None, "Mangler iverksettingsdato"),
+    ]
+    soon = evaluation_plan(db, today=dt.date(2025, 1, 29))
+    assert soon.status.tolist()[1] == "Snart"  # 30 days ahead
+    later = evaluation_plan(db, today=dt.date(2025, 1, 28))
+    assert later.status.tolist()[1] == "Planlagt"
