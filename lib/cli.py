@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -204,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreBusy, StoreError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # `dump … | head`: the reader left; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
         print(
             f"Kunne ikke skrive eller lese fil: {error.strerror} ({error.filename})",

@@ -24,6 +24,7 @@ from lib.validate import HEADER_SEARCH_ROWS, PROBLEM_HEADINGS
 
 GUIDE_PATH = Path(__file__).resolve().parent.parent / "docs" / "arbeidsbok.md"
 REGENERATE = "python -m lib.guide --write"
+REQUIRED_WITH_DEFAULT = "Kolonnen må finnes"
 
 # Examples shown to the reader; tests/test_guide.py checks that the parsers read each one as
 # the guide says.
@@ -46,7 +47,6 @@ NUMBER_EXAMPLES: tuple[tuple[str, float], ...] = (
     ("1 234,5", 1234.5),
     ("1234,5", 1234.5),
     ("1.234,5", 1234.5),
-    ("-2,5", -2.5),
     ("87 %", 87.0),
 )
 SCALE_EXAMPLES: tuple[str, ...] = ("4", "Høy", "4 - Høy", "4 – Høy")
@@ -117,6 +117,10 @@ def _date_nb(day: dt.date) -> str:
 
 def _name(sheet: Sheet, db: str) -> str:
     return sheet.column(db).name
+
+
+def _all_columns() -> list[Column]:
+    return [column for sheet in contract.SHEETS for column in sheet.columns]
 
 
 def _scale_range() -> tuple[int, int]:
@@ -194,7 +198,7 @@ def _uploading() -> list[str]:
 def _finding() -> list[str]:
     examples = _join(_code(SHEET_NAME_EXAMPLES))
     headings = _join([f"`{written}` leses som {name}" for written, name in HEADING_EXAMPLES])
-    return [
+    lines = [
         "## Ark, overskrifter og kolonner",
         "",
         "- **Arknavn.** Arket gjenkjennes på navnet. Store og små bokstaver spiller ingen rolle, "
@@ -211,8 +215,13 @@ def _finding() -> list[str]:
         f"det samme gjør linjeskift og doble mellomrom: {headings}.",
         "- **Ukjente kolonner** hoppes over med en merknad. **Tomme rader** hoppes over.",
         "- **Må fylles ut: Ja** betyr at kolonnen må finnes i arket og ha en verdi i hver rad.",
-        "",
     ]
+    if any(column.required and column.default is not None for column in _all_columns()):
+        lines.append(
+            f"- **Må fylles ut: {REQUIRED_WITH_DEFAULT}** betyr at kolonnen må være med, men at "
+            "en tom celle er lov og betyr det som står under «Forklaring»."
+        )
+    return [*lines, ""]
 
 
 def _values() -> list[str]:
@@ -247,7 +256,7 @@ def _numbers() -> list[str]:
         "### Tall",
         "",
         "Et ekte tall er best. Som tekst skrives tall med desimalkomma og gjerne mellomrom "
-        f"mellom tusenene: {examples}. Et prosenttegn på slutten fjernes: `{percent}` leses "
+        f"som tusenskille: {examples}. Et prosenttegn på slutten fjernes: `{percent}` leses "
         f"som {percent_value:g}.",
         "",
     ]
@@ -307,6 +316,7 @@ def _vocabularies() -> list[str]:
     malverdi = _name(gevinster, "malverdi")
     scaled = _join([_name(gevinster, "nullpunkt"), malverdi])
     verdi = _name(contract.MALINGER, "verdi")
+    low, high = _scale_range()
     return [
         "### Status for risiko",
         "",
@@ -320,7 +330,7 @@ def _vocabularies() -> list[str]:
         f"(målt i tall) eller «{qualitative}» (vurdert på skalaen {_scale_text()}). Står cellen "
         f"tom, blir gevinsten {quantitative.lower()} når {malverdi} er fylt ut, ellers "
         f"{qualitative.lower()}. For en {qualitative.lower()} gevinst må {scaled}, og "
-        f"{verdi} i arket {contract.MALINGER.name}, være hele tall fra {_scale_text()}.",
+        f"{verdi} i arket {contract.MALINGER.name}, være hele tall fra {low} til {high}.",
         "",
         "### Resultat av evaluering",
         "",
@@ -463,9 +473,9 @@ def _content(column: Column) -> str:
 
 def _required(sheet: Sheet, column: Column) -> str:
     if column.db == contract.PROJECT_COLUMN and sheet is not contract.PROSJEKTER:
-        return "Ved flere prosjekter"
+        return "Nei" if sheet.parent is not None else "Ved flere prosjekter"
     if column.required and column.default is not None:
-        return "Kolonnen må finnes"  # an empty cell has a meaning, given in Forklaring
+        return REQUIRED_WITH_DEFAULT  # an empty cell has a meaning, given in Forklaring
     return "Ja" if column.required else "Nei"
 
 
@@ -473,7 +483,11 @@ def _explanation(sheet: Sheet, column: Column) -> str:
     parts = [column.help.rstrip(".")] if column.help else []
     if column.db == contract.PROJECT_COLUMN and sheet.parent is not None:
         parent = contract.SHEETS_BY_KEY[sheet.parent[1]]
-        parts.append(f"Kan stå tom; prosjektet hentes fra {parent.name}")
+        parent_id = _name(sheet, sheet.parent[0])
+        parts.append(
+            f"Prosjektet hentes fra {parent.name}. Fyll ut bare hvis samme {parent_id} finnes "
+            "i flere prosjekter"
+        )
     default = column.default
     if isinstance(default, tuple):
         parts.append(f"Tom celle: {_months_text(default)}")
@@ -491,10 +505,12 @@ def _sheet_section(sheet: Sheet) -> list[str]:
         lines += [f"Arket kan også hete {_join(_quoted(sheet.aliases), 'eller')}.", ""]
     if sheet is contract.PROSJEKTER:
         rule = f"Hver rad er ett prosjekt, og {keys[0]} må være unik."
+    elif len(keys) == 1:
+        rule = f"Hver rad kjennes igjen på {keys[0]}, som må være unik i prosjektet."
     else:
         rule = (
-            f"Hver rad kjennes igjen på {_join(keys)}, som bare kan forekomme én gang per "
-            "prosjekt."
+            f"Hver rad kjennes igjen på kombinasjonen av {_join(keys)}, som må være unik i "
+            "prosjektet."
         )
     lines += [rule]
     if sheet.parent is not None:
@@ -528,8 +544,15 @@ def _sheets() -> list[str]:
         "mangle, når filen gjelder ett prosjekt: enten har arket "
         f"{contract.PROSJEKTER.name} nøyaktig én rad, eller du har valgt prosjektet ved "
         "opplasting. Gjelder filen flere prosjekter, må den fylles ut.",
-        "",
     ]
+    children = [
+        f"{sheet.name} (prosjektet hentes fra {contract.SHEETS_BY_KEY[sheet.parent[1]].name})"
+        for sheet in contract.SHEETS
+        if sheet.parent is not None
+    ]
+    if children:
+        lines[-1] += f" {project} kan også stå tom i {_join(children)}."
+    lines.append("")
     for sheet in contract.SHEETS:
         lines += _sheet_section(sheet)
     return lines

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -96,9 +96,14 @@ _MONTH_BY_NAME["sept"] = 9
 
 DATE_EXPECTED = "en dato, f.eks. 17.12.2024, 2024-12-17 eller 17. desember 2024"
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+# Matched against lower-cased text: a date-time's "T" and "Z" arrive as "t" and "z".
+_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
+)
 _DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})(?: \d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?")
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\.?\s*([a-zæøå]+)\.?\s+(\d{4})")
+# "17. desember 2024", "17. des. 2024", and Excel's d.mmm.yyyy display "17.des.2024"
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\.?\s*([a-zæøå]+)(?:\.\s*|\s+)(\d{4})")
 
 
 def _year(text: str) -> int:
@@ -180,7 +185,7 @@ def scale_expected(kind: Kind) -> str:
     return f"et tall fra 1 til 5 eller en etikett ({labels})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scale_words(kind: Kind) -> dict[str, int]:
     words: dict[str, int] = {}
     for value, (label, others) in SCALE_LABELS[kind].items():

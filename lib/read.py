@@ -1,20 +1,37 @@
 """A file -> raw cells per sheet, safely.
 
-A workbook from a stranger can be hostile: a zip bomb, an XML entity bomb, or a tiny file that
-declares a grid of 17 billion cells, on which the Rust calamine reader aborts the whole process
-(no try/except can catch an abort). So a file is checked first — size, signature, zip
-structure, unpacked sizes and ratios, DTDs, declared dimensions — and then parsed in a child
-process with a memory limit and a time limit. Whatever the parse does, the caller (the app's
-server or the command line) survives and reports a Norwegian message.
+A workbook from a stranger can be hostile: a zip bomb, an XML entity bomb, a zip whose
+directory lies, or a tiny file with a value in cell XFD1048576, on which the Rust calamine
+reader tries to allocate the whole grid of 17 billion cells and aborts the whole process (no
+try/except can catch an abort). So a file goes through two gates:
+
+1. Cheap checks in this process, which read the file's head, the zip directory and at most a
+   prolog (the first 64 KB) of each XML member — never a whole sheet — and refuse what Excel
+   never writes: other formats, encrypted or truncated files, too many or overlapping zip
+   members, unknown compression, unpacked sizes and ratios of a bomb, DTDs (where entity bombs
+   live), and sheets that declare an absurd size.
+2. Parsing in a child process that limits its own address space and is killed after
+   PARSE_SECONDS, and that hands back at most MAX_ROWS rows, MAX_CELLS cells and
+   MAX_RESULT_BYTES. Whatever the file does to calamine there (abort, panic, endless work),
+   the caller (the app's server or the command line) survives and reports a Norwegian
+   message. The child's stderr (a Rust panic message) is kept from the user.
+
+Every message is bokmål, names the file and says what to do. The limits are module constants,
+read at call time, so a test or a deployment can change them.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
+import os
 import pickle
 import re
 import resource
+import signal
+import stat
+import struct
 import subprocess
 import sys
 import zipfile
@@ -27,17 +44,33 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # also Streamlit's server.maxUploadSize (MB) 
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_MEMBER_RATIO = 150  # real sheets compress 5–20×; bombs a thousandfold
 RATIO_CHECKED_ABOVE = 5 * 1024 * 1024  # small members may compress well without harm
-MAX_ZIP_MEMBERS = 5_000
-MAX_DECLARED_CELLS = 20_000_000
-PARSE_SECONDS = 10
-PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5_000  # Excel writes tens; a few hundred with many drawings
+MAX_CENTRAL_DIRECTORY_BYTES = 4 * 1024 * 1024  # bounds what zipfile parses before we count
+MAX_DECLARED_CELLS = 20_000_000  # a sheet's <dimension>, which also counts formatted cells
+# What a parse hands back, all sheets together. Validation costs the caller ~20 µs and ~2 KB
+# a row (200 000 rows: 6 s, 570 MB), so these bound the upload, not only the read. The design
+# point is a register of 50 000 rows; 50 000 × 11 cells pickle to 12 MB.
+MAX_ROWS = 200_000
+MAX_CELLS = 2_000_000
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+PARSE_SECONDS = 6  # with start-up and checks (~1 s), any file is answered within 10 s
+# The child's address space: with the caller's ~150 MB, under 1 GiB. A 50 000-row register
+# parses in 256 MB; a grid calamine cannot allocate within this aborts the child, not us.
+PARSE_MEMORY_BYTES = 768 * 1024 * 1024
 PROLOG_BYTES = 64 * 1024
+MAX_INDEX_BYTES = 4 * 1024 * 1024  # xl/workbook.xml and its relationships, read whole
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM_NAME = "EncryptedPackage".encode("utf-16-le")
+HEAD_BYTES = 512
+
+CHILD_OUT_OF_MEMORY = 3  # the parse child's exit code after a MemoryError
+READING_SHEET = "lib.read: leser arket "  # the child's stderr line before each sheet
 
 
 class UnreadableFile(Exception):
@@ -70,103 +103,396 @@ def read_workbook(path: Path | str, file_name: str | None = None) -> RawWorkbook
             "(.xlsx eller .xlsm), eventuelt .ods eller .csv."
         )
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a folder, a pipe or a device would hang or lie
+            raise UnreadableFile(
+                f"«{file_name}» er ikke en vanlig fil. Velg selve arbeidsboken og prøv igjen."
+            )
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(HEAD_BYTES)
     except OSError as error:
-        raise UnreadableFile(f"Filen «{file_name}» kunne ikke åpnes ({error.strerror}).") from None
+        raise UnreadableFile(
+            f"Filen «{file_name}» kunne ikke åpnes ({error.strerror}). Sjekk at filen finnes "
+            "og at du har tilgang til den, og prøv igjen."
+        ) from None
+    size = status.st_size
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(
-            f"«{file_name}» er {size / 1024 / 1024:.0f} MB; største tillatte størrelse er "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB."
+            f"«{file_name}» er {-(-size // 1024**2)} MB, over grensen på "
+            f"{_megabytes(MAX_FILE_BYTES)} MB for opplasting. Fjern bilder, tomme ark og "
+            "overflødige rader, eller del arbeidsboken i flere filer, og last opp på nytt."
         )
-    if size == 0:
-        raise UnreadableFile(f"«{file_name}» er tom.")
+    if size == 0 or not head:
+        raise UnreadableFile(
+            f"«{file_name}» er tom (0 byte). Sjekk at du valgte riktig fil, og last opp på nytt."
+        )
     if suffix == ".csv":
         return _read_csv(path, file_name)
     check_workbook_file(path, file_name, head)
     return _parse_isolated(path, file_name)
 
 
-def check_workbook_file(path: Path, file_name: str, head: bytes) -> None:
-    """Refuse what is not a sound workbook zip before any parser sees it."""
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f}" if size >= 1024 * 1024 else f"{size / 1024 / 1024:.1f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages shared by several checks
+
+
+RESAVE = "Åpne den i Excel, lagre på nytt som «Excel-arbeidsbok (.xlsx)» og last opp igjen."
+
+
+def _corrupt(file_name: str, why: str = "") -> str:
+    why = f" ({why})" if why else ""
+    return f"«{file_name}» er skadet og kan ikke leses{why}. {RESAVE}"
+
+
+def _suspicious(file_name: str, why: str) -> str:
+    return (
+        f"«{file_name}» {why}, noe Excel aldri lager, og blir ikke lest av sikkerhetshensyn. "
+        f"{RESAVE} Kommer filen fra noen andre, be dem sende den på nytt."
+    )
+
+
+def _bomb(file_name: str, why: str) -> str:
+    return (
+        f"«{file_name}» {why} (mulig «zip-bombe») og blir ikke lest. {RESAVE} "
+        "Er arbeidsboken virkelig så stor, del den i flere filer."
+    )
+
+
+def _encrypted(file_name: str) -> str:
+    return (
+        f"«{file_name}» er passordbeskyttet (kryptert) og kan ikke leses. Åpne den i Excel, "
+        "fjern passordet (Fil › Info › Beskytt arbeidsbok › Krypter med passord, tøm feltet), "
+        "lagre og last opp på nytt."
+    )
+
+
+def _too_large_sheet(file_name: str, sheet: str, height: int, width: int, limit: str) -> str:
+    where = f"arket «{sheet}»" if sheet else "et ark"
+    return (
+        f"«{file_name}»: {where} strekker seg over {_thousands(height)} rader × "
+        f"{_thousands(width)} kolonner, mer enn Styringsrom leser (høyst {limit}) — ofte "
+        "fordi noe står i en celle langt nede eller langt til høyre. Trykk Ctrl+End i arket "
+        "for å finne den siste cellen, slett tomme rader og kolonner utenfor tabellen, lagre "
+        "og last opp på nytt. Er tabellen virkelig så stor, del den i flere filer."
+    )
+
+
+def _upload_limit(max_rows: int, max_cells: int) -> str:
+    return f"{_thousands(max_rows)} rader og {_thousands(max_cells)} celler per opplasting"
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks before any parser sees the file
+
+
+def check_workbook_file(path: Path, file_name: str, head: bytes | None = None) -> None:
+    """Refuse what is not a sound workbook zip before any parser sees it; raises UnreadableFile.
+
+    Reads the head, the zip directory and at most PROLOG_BYTES of each XML member (plus the
+    small xl/workbook.xml and its relationships), so it costs milliseconds even for a 50 MB
+    workbook.
+    """
+    path = Path(path)
+    if head is None:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
     if head.startswith(OLE2_SIGNATURE):
+        if _has_encrypted_package(path):
+            raise UnreadableFile(_encrypted(file_name))
         raise UnreadableFile(
-            f"«{file_name}» er passordbeskyttet (kryptert) eller i det gamle .xls-formatet. "
-            "Fjern passordet, eller lagre den som .xlsx i Excel, og last opp på nytt."
+            f"«{file_name}» er i det gamle Excel-formatet (.xls) eller et annet eldre "
+            "Office-format, ikke en Excel-arbeidsbok (.xlsx). Åpne den i Excel og lagre som "
+            "«Excel-arbeidsbok (.xlsx)», og last opp på nytt."
         )
     if not head.startswith(ZIP_SIGNATURE):
-        raise UnreadableFile(
-            f"«{file_name}» er ikke en Excel-arbeidsbok (innholdet er ikke i .xlsx-format, "
-            "kanskje en CSV- eller nettside lagret med feil filendelse). Åpne den i Excel og "
-            "lagre som «Excel-arbeidsbok (.xlsx)»."
-        )
-    corrupt = f"«{file_name}» er skadet og kan ikke leses. Lagre den på nytt fra Excel."
+        raise UnreadableFile(_not_a_workbook(file_name, head))
+    size = path.stat().st_size
     try:
+        _check_end_record(path, size, file_name)
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            _check_zip_sizes(members, file_name)
-            names = {member.filename for member in members}
-            if not ({"xl/workbook.xml", "content.xml"} & names):
-                raise UnreadableFile(corrupt)
+            _check_members(members, size, file_name)
+            by_name = {member.filename.lower(): member for member in members}
+            if "xl/workbook.xml" not in by_name and "content.xml" not in by_name:
+                raise UnreadableFile(
+                    f"«{file_name}» er en zip-fil, men ikke en Excel-arbeidsbok (den mangler "
+                    "selve arbeidsboken). Sjekk at du valgte riktig fil; last opp "
+                    "arbeidsboken som .xlsx."
+                )
+            parts = _sheet_parts(archive, by_name) if "xl/workbook.xml" in by_name else {}
             for member in members:
-                if member.filename.endswith((".xml", ".rels", ".vml")):
-                    _check_xml_member(archive, member, file_name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError):
-        raise UnreadableFile(corrupt) from None
-    except NotImplementedError:  # an unknown compression method
-        raise UnreadableFile(corrupt) from None
+                name = member.filename.lower()
+                sheet = parts.get(name)
+                if sheet is not None or name.endswith(XML_SUFFIXES):
+                    _check_xml_member(archive, member, file_name, sheet)
+    except UnreadableFile:
+        raise
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(_corrupt(file_name, _zip_problem(error))) from None
+    except Exception:  # zlib.error, EOFError, struct.error, …: all mean a broken zip
+        raise UnreadableFile(_corrupt(file_name)) from None
 
 
-def _check_zip_sizes(members: list[zipfile.ZipInfo], file_name: str) -> None:
-    bomb = (
-        f"«{file_name}» pakker seg ut til urimelig mye data (mulig «zip-bombe») og blir "
-        "ikke lest."
+def _zip_problem(error: zipfile.BadZipFile) -> str:
+    text = str(error)
+    if "CRC" in text:
+        return "innholdet stemmer ikke med kontrollsummen"
+    if "not a zip file" in text or "End-of-central-directory" in text:
+        return "filen er ufullstendig, kanskje ble den ikke ferdig lastet ned eller lagret"
+    return ""
+
+
+def _not_a_workbook(file_name: str, head: bytes) -> str:
+    start = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").replace(b"\x00", b"")[:200].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<html" in start:
+        what = "en nettside, HTML, lagret med feil filendelse"
+        advice = "Last ned selve Excel-filen i stedet for siden, eller åpne siden i Excel og "
+    elif start.startswith(b"%pdf"):
+        what = "en PDF-fil"
+        advice = "Last opp den opprinnelige Excel-filen, eller "
+    elif start.startswith(b"<?xml") or start.startswith(b"<"):
+        what = "en XML-fil, kanskje et gammelt «XML-regneark»"
+        advice = "Åpne den i Excel og "
+    elif b"\x00" not in head and not any(byte < 9 for byte in head):
+        what = "en tekstfil, for eksempel CSV, lagret med feil filendelse"
+        advice = "Er det en CSV-fil, gi den endelsen .csv; ellers åpne den i Excel og "
+    else:
+        what = "i et ukjent format"
+        advice = "Åpne den i Excel og "
+    return (
+        f"«{file_name}» er ikke en Excel-arbeidsbok (innholdet er {what}). {advice}"
+        "lagre som «Excel-arbeidsbok (.xlsx)», og last opp på nytt."
     )
+
+
+def _has_encrypted_package(path: Path) -> bool:
+    """An OLE2 file with an EncryptedPackage stream is an encrypted .xlsx (its name is UTF-16)."""
+    keep = len(ENCRYPTED_STREAM_NAME) - 1
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            if ENCRYPTED_STREAM_NAME in tail + chunk:
+                return True
+            tail = chunk[-keep:]
+    return False
+
+
+def _check_end_record(path: Path, size: int, file_name: str) -> None:
+    """Count members from the end record before zipfile parses the whole directory."""
+    with path.open("rb") as handle:
+        length = min(size, 22 + 65_535)
+        handle.seek(size - length)
+        tail = handle.read(length)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            raise UnreadableFile(
+                _corrupt(
+                    file_name,
+                    "filen er ufullstendig, kanskje ble den ikke ferdig lastet ned eller lagret",
+                )
+            )
+        entries, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+        locator = at - 20
+        zip64 = entries == 0xFFFF or directory_bytes == 0xFFFFFFFF
+        if zip64 and locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+            (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+            handle.seek(offset)
+            record = handle.read(56)
+            if len(record) == 56 and record.startswith(b"PK\x06\x06"):
+                entries, directory_bytes = struct.unpack_from("<QQ", record, 32)
+    if entries > MAX_ZIP_MEMBERS:
+        raise UnreadableFile(_too_many_members(file_name, entries))
+    if directory_bytes > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise UnreadableFile(
+            _suspicious(file_name, "har en urimelig stor innholdsliste (zip-katalog)")
+        )
+
+
+def _too_many_members(file_name: str, count: int) -> str:
+    return (
+        f"«{file_name}» består av {_thousands(count)} deler, langt flere enn en arbeidsbok "
+        f"fra Excel (høyst {_thousands(MAX_ZIP_MEMBERS)} godtas), og blir ikke lest. "
+        f"{RESAVE}"
+    )
+
+
+_BAD_NAME = re.compile(r"[\x00-\x1f]|(^|[/\\])\.\.([/\\]|$)|^[/\\]|^[A-Za-z]:")
+
+
+def _check_members(members: list[zipfile.ZipInfo], size: int, file_name: str) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
-        raise UnreadableFile(bomb)
+        raise UnreadableFile(_too_many_members(file_name, len(members)))
+    seen: set[str] = set()
+    for member in members:
+        if _BAD_NAME.search(member.filename):
+            raise UnreadableFile(_suspicious(file_name, "har deler med ugyldige navn"))
+        if member.filename.lower() in seen:  # calamine looks names up ignoring case
+            raise UnreadableFile(_suspicious(file_name, "har to deler med samme navn"))
+        seen.add(member.filename.lower())
+        if member.flag_bits & 0x1:
+            raise UnreadableFile(_encrypted(file_name))
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UnreadableFile(
+                f"«{file_name}» er pakket med en komprimeringsmetode som Excel ikke bruker, og "
+                f"kan ikke leses. {RESAVE}"
+            )
+    # Members must not overlap: overlapping entries make one stored block count many times
+    # (the "non-recursive zip bomb"), and would make the prolog reads below repeat work.
+    end = 0
+    for member in sorted(members, key=lambda member: member.header_offset):
+        if member.header_offset < end:
+            raise UnreadableFile(_suspicious(file_name, "har deler som overlapper hverandre"))
+        end = member.header_offset + 30 + member.compress_size  # 30: the local header
+    if end > size:
+        raise UnreadableFile(_corrupt(file_name, "filen er ufullstendig"))
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise UnreadableFile(bomb)
+        raise UnreadableFile(
+            _bomb(file_name, f"pakker seg ut til over {_megabytes(MAX_UNPACKED_BYTES)} MB")
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_MEMBER_RATIO:
-            raise UnreadableFile(bomb)
+            raise UnreadableFile(
+                _bomb(
+                    file_name,
+                    f"har en del som pakker seg ut til {ratio:.0f} ganger sin egen størrelse, "
+                    "langt mer enn et regneark gjør",
+                )
+            )
 
 
-_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# A sheet is a <sheet name="…" r:id="…"> in xl/workbook.xml whose id names a Target in
+# xl/_rels/workbook.xml.rels. Attributes are read the way calamine reads them (prefix and all)
+# so that the parts checked here are the parts calamine will parse.
+_TAG_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
 
 
-def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str) -> None:
-    """No DTD (entity bombs live there) and no absurd declared sheet size."""
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    return {
+        match[1]: match[2] if match[2] is not None else match[3]
+        for match in _TAG_ATTRIBUTE.finditer(text)
+    }
+
+
+def _sheet_parts(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
+    """Zip member (lower case) -> sheet name, for every sheet of an .xlsx.
+
+    A member that cannot be tied to a name (a large or odd workbook.xml) maps to "" so that
+    it still gets every check.
+    """
+    workbook = _read_index(archive, by_name.get("xl/workbook.xml"))
+    relationships = _read_index(archive, by_name.get("xl/_rels/workbook.xml.rels"))
+    parts = {name: "" for name in by_name if name.startswith("xl/worksheets/")}
+    if workbook is None or relationships is None:
+        return parts
+    targets: dict[bytes, str] = {}
+    for tag in _RELATIONSHIP_TAG.finditer(relationships):
+        attributes = _attributes(tag[1])
+        if b"Id" in attributes and b"Target" in attributes:
+            targets[attributes[b"Id"]] = attributes[b"Target"].decode("utf-8", "replace")
+    for tag in _SHEET_TAG.finditer(workbook):
+        attributes = _attributes(tag[1])
+        key = attributes.get(b"r:id", attributes.get(b"relationships:id"))
+        target = targets.get(key) if key is not None else None
+        if target is None or b"name" not in attributes:
+            continue
+        if target.startswith("/xl/"):  # as calamine resolves it
+            target = target[1:]
+        elif not target.startswith("xl/"):
+            target = f"xl/{target}"
+        parts[target.lower()] = html.unescape(attributes[b"name"].decode("utf-8", "replace"))
+    return parts
+
+
+def _read_index(archive: zipfile.ZipFile, member: zipfile.ZipInfo | None) -> bytes | None:
+    if member is None or member.file_size > MAX_INDEX_BYTES:
+        return None
+    with archive.open(member) as stream:
+        return stream.read(MAX_INDEX_BYTES)
+
+
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
+_ROOT = re.compile(rb"<[A-Za-z_:]")
+_DIMENSION = re.compile(
+    rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']\s*\$?([A-Za-z]{1,4})\$?(\d{1,8})"
+    rb"(?::\$?([A-Za-z]{1,4})\$?(\d{1,8}))?"
+)
+
+
+def _check_xml_member(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str, sheet: str | None
+) -> None:
+    """No DTD (entity bombs live there), a root element early, and no absurd sheet size.
+
+    A DTD may only stand before the root element, so a member whose prolog shows its root
+    element and no DTD has none; a member whose root is not within PROLOG_BYTES (a long
+    comment, padding) is refused rather than read further.
+    """
     with archive.open(member) as stream:
         prolog = stream.read(PROLOG_BYTES)
-    root = _ROOT_ELEMENT.search(prolog)
-    if _DTD.search(prolog if root is None else prolog[: root.start()]):
+        whole = len(prolog) < PROLOG_BYTES or not stream.read(1)
+    text = prolog.replace(b"\x00", b"")  # UTF-16 and UTF-32 markup reads as ASCII
+    if _DTD.search(text):
         raise UnreadableFile(
             f"«{file_name}» inneholder XML-definisjoner (DTD) som Excel aldri lager, og blir "
-            "ikke lest av sikkerhetshensyn."
+            f"ikke lest av sikkerhetshensyn. {RESAVE}"
         )
-    if root is None and member.file_size > PROLOG_BYTES:
-        raise UnreadableFile(f"«{file_name}» er skadet og kan ikke leses.")
-    if member.filename.startswith("xl/worksheets/") and (match := _DIMENSION.search(prolog)):
-        first_col, first_row, last_col, last_row = match.groups()
-        if last_col is not None:
-            width = _column_number(last_col.decode()) - _column_number(first_col.decode()) + 1
-            height = int(last_row) - int(first_row) + 1
-            if width * height > MAX_DECLARED_CELLS:
-                raise UnreadableFile(
-                    f"«{file_name}» oppgir et ark på {height:,} rader × {width:,} kolonner "
-                    "(for eksempel en celle helt nederst til høyre). Slett tomme rader og "
-                    "kolonner utenfor tabellen, lagre og last opp på nytt.".replace(",", " ")
-                )
+    if not whole and not _has_root(text):
+        raise UnreadableFile(_corrupt(file_name, f"delen {member.filename} er ikke gyldig XML"))
+    if sheet is not None and (sheet == "" or sheet_for_name(sheet) is not None):
+        _check_dimension(text, file_name, sheet)
 
 
-def _column_number(letters: str) -> int:
+def _has_root(text: bytes) -> bool:
+    """Whether the root element starts after only a BOM, blanks, declarations and comments."""
+    position = 0
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if text.startswith(bom):
+            position = len(bom)
+            break
+    while True:
+        while position < len(text) and text[position] in b" \t\r\n":
+            position += 1
+        if text.startswith(b"<?", position):
+            end = b"?>"
+        elif text.startswith(b"<!--", position):
+            end = b"-->"
+        else:
+            return _ROOT.match(text, position) is not None
+        position = text.find(end, position)
+        if position < 0:
+            return False
+        position += len(end)
+
+
+def _check_dimension(text: bytes, file_name: str, sheet: str) -> None:
+    match = _DIMENSION.search(text)
+    if match is None:
+        return
+    first_column, first_row, last_column, last_row = match.groups()
+    if last_column is None:
+        last_column, last_row = first_column, first_row
+    width = abs(_column_number(last_column) - _column_number(first_column)) + 1
+    height = abs(int(last_row) - int(first_row)) + 1
+    if width * height > MAX_DECLARED_CELLS:
+        limit = f"{_thousands(MAX_DECLARED_CELLS)} celler i et ark"
+        raise UnreadableFile(_too_large_sheet(file_name, sheet, height, width, limit))
+
+
+def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
     return number
 
 
@@ -174,80 +500,196 @@ def _column_number(letters: str) -> int:
 # Parsing in a child process
 
 
-def _limit_child() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY_BYTES, PARSE_MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _parse_isolated(path: Path, file_name: str) -> RawWorkbook:
+    """Parse in a child that limits its own memory; survive whatever happens to it.
+
+    The child sets its limits itself (no preexec_fn, which is unsafe in a threaded server).
+    """
     failed = (
-        f"«{file_name}» kunne ikke leses (filen er skadet eller for stor til å leses trygt). "
-        "Åpne den i Excel, lagre på nytt som .xlsx og prøv igjen."
+        f"«{file_name}» kunne ikke leses (filen er skadet eller ikke en arbeidsbok Excel har "
+        f"lagret). {RESAVE}"
     )
+    limits = (PARSE_MEMORY_BYTES, PARSE_SECONDS, MAX_ROWS, MAX_CELLS, MAX_RESULT_BYTES)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "lib.read", str(path.resolve())],
+            [sys.executable, "-m", "lib.read", str(path.resolve()), *map(str, limits)],
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=PARSE_SECONDS,
-            preexec_fn=_limit_child,
             cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "RUST_BACKTRACE": "0", "PYTHONDONTWRITEBYTECODE": "1"},
             check=False,
         )
     except subprocess.TimeoutExpired:
         raise UnreadableFile(
             f"«{file_name}» tok for lang tid å lese (over {PARSE_SECONDS} sekunder) og ble "
-            "avbrutt."
+            "avbrutt. Fjern overflødige ark, rader og kolonner, eller del arbeidsboken i flere "
+            "filer, og last opp på nytt."
         ) from None
+    except OSError as error:
+        raise UnreadableFile(
+            f"«{file_name}» kunne ikke leses fordi lesingen ikke kunne startes "
+            f"({error.strerror}). Prøv igjen om litt."
+        ) from None
+    errors = done.stderr.decode("utf-8", "replace")  # for us only: never shown to the user
+    out_of_memory = (
+        done.returncode == CHILD_OUT_OF_MEMORY
+        or (done.returncode == -signal.SIGABRT and "memory allocation" in errors)
+        or "MemoryError" in errors
+    )
+    if out_of_memory:
+        sheets = re.findall(f"^{re.escape(READING_SHEET)}(.*)$", errors, re.MULTILINE)
+        where = f"arket «{sheets[-1]}»" if sheets else "et ark"
+        raise UnreadableFile(
+            f"«{file_name}» krever for mye minne å lese — oftest fordi {where} har noe i en "
+            "celle langt nede eller langt til høyre, eller svært mye data. Trykk Ctrl+End i "
+            "arket for å finne den siste cellen, slett tomme rader og kolonner utenfor "
+            "tabellen, lagre og last opp på nytt."
+        )
     if done.returncode != 0 or not done.stdout:
         raise UnreadableFile(failed)
-    result = pickle.loads(done.stdout)
+    try:
+        result = pickle.loads(done.stdout)
+    except Exception:  # a child cut off mid-write
+        raise UnreadableFile(failed) from None
     if isinstance(result, str):  # the child's own Norwegian message
-        raise UnreadableFile(f"«{file_name}»: {result}")
+        raise UnreadableFile(result.replace("{file_name}", file_name))
+    if not isinstance(result, RawWorkbook):
+        raise UnreadableFile(failed)
     result.file_name = file_name
     return result
 
 
-def parse_workbook_in_this_process(path: Path) -> RawWorkbook | str:
-    """Read the contract's sheets with calamine. Only call this in a disposable process."""
+def parse_workbook_in_this_process(
+    path: Path, max_rows: int | None = None, max_cells: int | None = None
+) -> RawWorkbook | str:
+    """Read the contract's sheets with calamine. Only call this in a disposable process.
+
+    Returns the sheets, or a Norwegian message in which "{file_name}" stands for the file.
+    """
     import python_calamine
 
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    max_cells = MAX_CELLS if max_cells is None else max_cells
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 — calamine raises many kinds; all mean "cannot read"
-        return "filen er skadet eller ikke en arbeidsbok som kan leses."
+    except python_calamine.PasswordError:
+        return _encrypted("{file_name}")
+    except MemoryError:
+        raise
+    except BaseException as error:  # calamine's errors, and pyo3's PanicException
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        if "limit" in str(error).lower():  # calamine's cell limit: an .ods row repeated 1M times
+            return (
+                "«{file_name}» har et ark som er større enn Styringsrom leser. Slett tomme rader "
+                "og kolonner utenfor tabellen, lagre og last opp på nytt."
+            )
+        return _corrupt("{file_name}")
     raw = RawWorkbook(file_name=path.name)
+    rows_read = cells = 0
     for metadata in workbook.sheets_metadata:
         if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue  # chart and macro sheets hold no table
         if sheet_for_name(metadata.name) is None:
             if normalize_name(metadata.name) != normalize_name(INSTRUCTIONS_SHEET):
                 raw.ignored_sheets.append(metadata.name)
-            continue
+            continue  # never parsed, so a hostile unknown sheet cannot hurt
+        # Say which sheet is being read, so that if calamine aborts the parent can name it.
+        sys.stderr.write(f"{READING_SHEET}{metadata.name}\n")
+        sys.stderr.flush()
         try:
             sheet = workbook.get_sheet_by_name(metadata.name)
+            height, width = sheet.height, sheet.width
+            if rows_read + height > max_rows or cells + height * width > max_cells:
+                limit = _upload_limit(max_rows, max_cells)
+                return _too_large_sheet("{file_name}", metadata.name, height, width, limit)
             rows = sheet.to_python(skip_empty_area=True)
             start = sheet.start or (0, 0)
-        except Exception:  # noqa: BLE001
-            return f"arket «{metadata.name}» er skadet og kan ikke leses."
+        except MemoryError:
+            raise
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt | SystemExit):
+                raise
+            return _corrupt("{file_name}", f"arket «{metadata.name}» kan ikke leses")
+        rows_read += height
+        cells += height * width
         raw.sheets.append(RawSheet(metadata.name, rows, start[0] + 1, start[1]))
     return raw
 
 
+def _child_main(arguments: list[str]) -> None:
+    """`python -m lib.read PATH MEMORY SECONDS ROWS CELLS RESULT_BYTES`: parse, pickle it out."""
+    path, memory, seconds, max_rows, max_cells, max_result = arguments
+    memory_bytes = int(memory)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    cpu = int(float(seconds)) + 2  # a backstop: the parent kills us after `seconds` of wall time
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    try:
+        parsed = parse_workbook_in_this_process(Path(path), int(max_rows), int(max_cells))
+        data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > int(max_result):
+            data = pickle.dumps(
+                f"«{{file_name}}» inneholder mer data enn Styringsrom leser trygt (over "
+                f"{_megabytes(int(max_result))} MB tekst og tall). Fjern overflødige ark, "
+                "kolonner og lange tekster, eller del arbeidsboken i flere filer, og last opp "
+                "på nytt."
+            )
+    except MemoryError:
+        os._exit(CHILD_OUT_OF_MEMORY)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
 def _read_csv(path: Path, file_name: str) -> RawWorkbook:
     data = path.read_bytes()
+    if data.startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):
+        raise UnreadableFile(
+            f"«{file_name}» er en Excel-arbeidsbok, ikke en CSV-fil. Gi den endelsen .xlsx "
+            "(eller lagre den som CSV fra Excel) og last opp på nytt."
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover — cp1252 decodes almost anything
-        raise UnreadableFile(f"«{file_name}» har en tegnkoding som ikke kan leses.")
+    else:  # cp1252 leaves five bytes undefined
+        raise UnreadableFile(
+            f"«{file_name}» har en tegnkoding som ikke kan leses. Lagre den som «CSV UTF-8» "
+            "fra Excel og last opp på nytt."
+        )
+    del data
     if "\x00" in text:
-        raise UnreadableFile(f"«{file_name}» er ikke en tekstfil (CSV).")
+        raise UnreadableFile(
+            f"«{file_name}» er ikke en tekstfil (CSV). Last opp en CSV-fil eller en "
+            "Excel-arbeidsbok (.xlsx)."
+        )
     sample = text[:20_000]
     delimiter = max(";,\t", key=sample.count)
-    rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows: list[list[object]] = []
+    cells = 0
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            cells += max(len(row), 1)
+            if len(rows) >= MAX_ROWS or cells > MAX_CELLS:
+                raise UnreadableFile(
+                    f"«{file_name}» har flere rader eller celler enn Styringsrom leser (høyst "
+                    f"{_upload_limit(MAX_ROWS, MAX_CELLS)}). Fjern tomme og overflødige rader, "
+                    "eller del filen, og last opp på nytt."
+                )
+            rows.append(list(row))
+    except csv.Error:
+        raise UnreadableFile(
+            f"«{file_name}» er ikke en gyldig CSV-fil (feil i rad {len(rows) + 1}). Åpne "
+            "den i Excel og lagre som «Excel-arbeidsbok (.xlsx)» eller «CSV UTF-8», og last "
+            "opp på nytt."
+        ) from None
     stem = Path(file_name).stem
     raw = RawWorkbook(file_name=file_name)
     if sheet_for_name(stem) is None:
@@ -261,5 +703,4 @@ if __name__ == "__main__":
     # Import ourselves by name so the pickled classes are lib.read's, not __main__'s.
     from lib import read as this_module
 
-    parsed = this_module.parse_workbook_in_this_process(Path(sys.argv[1]))
-    sys.stdout.buffer.write(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    this_module._child_main(sys.argv[1:])

@@ -64,7 +64,7 @@ def default_db_path() -> Path:
     return Path(os.environ.get("STYRINGSROM_DB") or DEFAULT_DB)
 
 
-_write_lock = threading.Lock()  # one writer per process; DuckDB's file lock guards across them
+_write_lock = threading.RLock()  # one writer per process; DuckDB's file lock guards across them
 
 
 def _is_lock_conflict(error: duckdb.Error) -> bool:
@@ -105,6 +105,7 @@ def _table_ddl(sheet: Sheet) -> str:
   row_id BIGINT DEFAULT nextval('row_ids'),
   valid_from INTEGER NOT NULL,
   valid_to INTEGER,
+  row_key VARCHAR NOT NULL,
   row_hash VARCHAR NOT NULL,
   row_order INTEGER,
   {columns}
@@ -189,14 +190,19 @@ def file_sha256(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def _key_match(sheet: Sheet, left: str, right: str) -> str:
-    columns = (PROJECT_COLUMN, *sheet.id_columns)
-    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
+def _struct(columns: list[str] | tuple[str, ...]) -> str:
+    fields = ", ".join(f"'{column}': {column}" for column in columns)
+    return f"md5(CAST(to_json({{{fields}}}) AS VARCHAR))"
+
+
+def _key_expression(sheet: Sheet) -> str:
+    """A row's identity: its project and ID columns, folded into one joinable value."""
+    return _struct(list(dict.fromkeys((PROJECT_COLUMN, *sheet.id_columns))))
 
 
 def _hash_expression(sheet: Sheet) -> str:
-    fields = ", ".join(f"'{column.db}': {column.db}" for column in sheet.columns)
-    return f"md5(CAST(to_json({{{fields}}}) AS VARCHAR))"
+    """A row's content: equal hashes mean nothing changed."""
+    return _struct([column.db for column in sheet.columns])
 
 
 def _incoming_frame(sheet: Sheet, table: pd.DataFrame) -> pd.DataFrame:
@@ -217,55 +223,60 @@ def _replace_sheet(
     projects: set[str],
     version: int,
 ) -> SheetChange:
-    """Make `table` the truth for `projects` in this sheet, as `version`."""
+    """Make `table` the truth for `projects` in this sheet, as `version`.
+
+    Rows are matched by single-column keys and hashes so every step is a hash join; a
+    multi-column correlated match made a 50,000-row upload quadratic.
+    """
     incoming = _incoming_frame(sheet, table)
     casts = ", ".join(
         f"CAST(incoming_frame.{c.db} AS {SQL_TYPES[c.kind]}) AS {c.db}" for c in sheet.columns
     )
     connection.register("incoming_frame", incoming)
     connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {casts}, row_order FROM incoming_frame"
+        f"CREATE OR REPLACE TEMP TABLE incoming_typed AS SELECT {casts}, row_order "
+        "FROM incoming_frame"
     )
     connection.unregister("incoming_frame")
     connection.execute(
-        "ALTER TABLE incoming ADD COLUMN row_hash VARCHAR; "
-        f"UPDATE incoming SET row_hash = {_hash_expression(sheet)}"
+        f"""CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT *, {_key_expression(sheet)} AS row_key, {_hash_expression(sheet)} AS row_hash
+        FROM incoming_typed"""
     )
-    project_list = sorted(projects)
-    current = (
-        f"SELECT * FROM {sheet.table} WHERE valid_to IS NULL AND {PROJECT_COLUMN} IN "
-        "(SELECT unnest(?::VARCHAR[]))"
-    )
-    counts = connection.execute(
-        f"""WITH cur AS ({current})
-        SELECT
-          (SELECT count(*) FROM incoming i WHERE NOT EXISTS
-             (SELECT 1 FROM cur WHERE {_key_match(sheet, "cur", "i")})),
-          (SELECT count(*) FROM incoming i WHERE EXISTS
-             (SELECT 1 FROM cur WHERE {_key_match(sheet, "cur", "i")}
-                                AND cur.row_hash <> i.row_hash)),
-          (SELECT count(*) FROM cur WHERE NOT EXISTS
-             (SELECT 1 FROM incoming i WHERE {_key_match(sheet, "cur", "i")}))""",
-        [project_list],
-    ).fetchall()[0]
-    added, changed, removed = counts if counts else (0, 0, 0)
     connection.execute(
-        f"""UPDATE {sheet.table} AS t SET valid_to = ?
-        WHERE t.valid_to IS NULL AND t.{PROJECT_COLUMN} IN (SELECT unnest(?::VARCHAR[]))
-          AND NOT EXISTS (SELECT 1 FROM incoming i
-                          WHERE {_key_match(sheet, "t", "i")} AND i.row_hash = t.row_hash)""",
-        [version, project_list],
+        f"""CREATE OR REPLACE TEMP TABLE current_rows AS
+        SELECT row_key, row_hash FROM {sheet.table}
+        WHERE valid_to IS NULL AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
+        {"projects": sorted(projects)},
+    )
+    added, changed, removed = connection.execute(
+        """SELECT
+          count(*) FILTER (WHERE c.row_key IS NULL),
+          count(*) FILTER (WHERE c.row_key IS NOT NULL AND c.row_hash <> i.row_hash),
+          (SELECT count(*) FROM current_rows WHERE row_key NOT IN
+             (SELECT row_key FROM incoming))
+        FROM incoming i LEFT JOIN current_rows c USING (row_key)"""
+    ).fetchall()[0]
+    connection.execute(
+        f"""UPDATE {sheet.table} SET valid_to = $version
+        WHERE valid_to IS NULL AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))
+          AND row_hash NOT IN (SELECT row_hash FROM incoming)""",
+        {"version": version, "projects": sorted(projects)},
+    )
+    # Unchanged rows stay as they are; their place in the workbook may have moved.
+    connection.execute(
+        f"""UPDATE {sheet.table} AS t SET row_order = i.row_order FROM incoming i
+        WHERE t.valid_to IS NULL AND t.row_hash = i.row_hash AND t.row_order <> i.row_order"""
     )
     names = ", ".join(column.db for column in sheet.columns)
     connection.execute(
-        f"""INSERT INTO {sheet.table} (valid_from, valid_to, row_hash, row_order, {names})
-        SELECT ?, NULL, i.row_hash, i.row_order, {", ".join("i." + c.db for c in sheet.columns)}
-        FROM incoming i
-        WHERE NOT EXISTS (SELECT 1 FROM {sheet.table} t WHERE t.valid_to IS NULL
-                          AND {_key_match(sheet, "t", "i")} AND t.row_hash = i.row_hash)""",
-        [version],
+        f"""INSERT INTO {sheet.table}
+          (valid_from, valid_to, row_key, row_hash, row_order, {names})
+        SELECT $version, NULL, row_key, row_hash, row_order, {names} FROM incoming
+        WHERE row_hash NOT IN (SELECT row_hash FROM current_rows)""",
+        {"version": version},
     )
-    connection.execute("DROP TABLE incoming")
+    connection.execute("DROP TABLE incoming; DROP TABLE incoming_typed; DROP TABLE current_rows")
     return SheetChange(int(added), int(changed), int(removed), len(table))
 
 
@@ -358,8 +369,8 @@ def rollback(path: Path | str | None, target: int, *, by: str | None = None) -> 
                 at_target = "valid_from <= ? AND coalesce(valid_to, ?) > ?"
                 restored = connection.execute(
                     f"""INSERT INTO {sheet.table}
-                      (valid_from, valid_to, row_hash, row_order, {names})
-                    SELECT ?, NULL, row_hash, row_order, {names} FROM {sheet.table}
+                      (valid_from, valid_to, row_key, row_hash, row_order, {names})
+                    SELECT ?, NULL, row_key, row_hash, row_order, {names} FROM {sheet.table}
                     WHERE {at_target} AND valid_to IS NOT NULL""",
                     [version, target, OPEN_VERSION, target],
                 ).fetchall()[0]

@@ -140,7 +140,9 @@ def _find_header(raw: RawSheet, sheet: Sheet) -> tuple[int, dict[int, Column], l
 
 def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _SheetRows | None:
     if not any(any(not is_empty(cell) for cell in row) for row in raw.rows[:1_000_000]):
-        upload.notices.append(Problem(raw.name, None, "", "", "data; arket er tomt og ble hoppet over"))
+        upload.notices.append(
+            Problem(raw.name, None, "", "", "data; arket er tomt og ble hoppet over")
+        )
         return None
     header = _find_header(raw, sheet)
     if header is None:
@@ -203,9 +205,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
             parsed[column.db] = [
                 column.default if value is None else value for value in parsed[column.db]
             ]
-    return _SheetRows(
-        sheet, raw.name, parsed, excel_rows, PROJECT_COLUMN in present, headings
-    )
+    return _SheetRows(sheet, raw.name, parsed, excel_rows, PROJECT_COLUMN in present, headings)
 
 
 def _heading(rows: _SheetRows, db: str) -> str:
@@ -220,7 +220,13 @@ def validate(
     upload = ValidatedUpload(workbook.file_name)
     for name in workbook.ignored_sheets:
         upload.notices.append(
-            Problem(name, None, "", "", "et kjent ark (" + ", ".join(s.name for s in SHEETS) + "); arket ble ignorert")
+            Problem(
+                name,
+                None,
+                "",
+                "",
+                "et kjent ark (" + ", ".join(s.name for s in SHEETS) + "); arket ble ignorert",
+            )
         )
     found: dict[str, _SheetRows] = {}
     for raw in workbook.sheets:
@@ -246,8 +252,13 @@ def validate(
             # A sheet left empty (as in the template) means "not touched", never "remove all":
             # losing a project's rows because a leader skipped a sheet would be far worse.
             upload.notices.append(
-                Problem(rows.name, None, "", "", "rader; arket er tomt, og lagrede rader i "
-                        "dette arket er ikke endret")
+                Problem(
+                    rows.name,
+                    None,
+                    "",
+                    "",
+                    "rader; arket er tomt, og lagrede rader i dette arket er ikke endret",
+                )
             )
             continue
         upload.tables[key] = pd.DataFrame({**rows.columns, ROW_FIELD: rows.rows})
@@ -257,12 +268,17 @@ def validate(
 
 
 def _check_dates_in_order(found: dict[str, _SheetRows], upload: ValidatedUpload) -> None:
-    pairs = [(PROSJEKTER.key, "startdato", "sluttdato"), (GEVINSTER.key, "nullpunktdato", "maldato")]
+    pairs = [
+        (PROSJEKTER.key, "startdato", "sluttdato"),
+        (GEVINSTER.key, "nullpunktdato", "maldato"),
+    ]
     for key, first, last in pairs:
         rows = found.get(key)
         if rows is None:
             continue
-        for number, start, end in zip(rows.rows, rows.columns[first], rows.columns[last], strict=True):
+        for number, start, end in zip(
+            rows.rows, rows.columns[first], rows.columns[last], strict=True
+        ):
             if start is not None and end is not None and end < start:
                 upload.errors.append(
                     Problem(
@@ -280,14 +296,41 @@ def _assign_projects(
 ) -> set[str]:
     """Fill in each row's project; returns the projects the upload's Prosjekter sheet holds."""
     project_rows = found.get(PROSJEKTER.key)
+    if project_rows is not None:
+        # In Prosjekter the ID is the row's own key: left out, it is the project chosen at
+        # upload; without one it must be filled in.
+        ids = project_rows.columns[PROJECT_COLUMN]
+        for index, value in enumerate(ids):
+            if value is None and project:
+                ids[index] = project
+            elif value is None:
+                upload.errors.append(
+                    Problem(
+                        project_rows.name,
+                        project_rows.rows[index],
+                        _heading(project_rows, PROJECT_COLUMN),
+                        "",
+                        "en verdi; feltet må fylles ut",
+                    )
+                )
     upload_projects = (
-        {p for p in project_rows.columns[PROJECT_COLUMN] if p is not None} if project_rows else set()
+        {p for p in project_rows.columns[PROJECT_COLUMN] if p is not None}
+        if project_rows
+        else set()
     )
     if project and project_rows and upload_projects - {project}:
-        for number, value in zip(project_rows.rows, project_rows.columns[PROJECT_COLUMN], strict=True):
+        for number, value in zip(
+            project_rows.rows, project_rows.columns[PROJECT_COLUMN], strict=True
+        ):
             if value is not None and value != project:
                 upload.errors.append(
-                    Problem(project_rows.name, number, _heading(project_rows, PROJECT_COLUMN), value, f"prosjektet opplastingen gjelder ({project})")
+                    Problem(
+                        project_rows.name,
+                        number,
+                        _heading(project_rows, PROJECT_COLUMN),
+                        value,
+                        f"prosjektet opplastingen gjelder ({project})",
+                    )
                 )
     default = project
     if default is None and project_rows is not None and len(project_rows.rows) == 1:
@@ -309,13 +352,20 @@ def _assign_projects(
                             heading,
                             "",
                             "en Prosjekt-ID; den kan bare utelates når arbeidsboken gjelder "
-                            "ett prosjekt (én rad i Prosjekter, eller prosjekt valgt ved opplasting)",
+                            "ett prosjekt (én rad i Prosjekter, eller prosjekt valgt ved "
+                            "opplasting)",
                         )
                     )
                 values[index] = default
             elif project and value != project:
                 upload.errors.append(
-                    Problem(rows.name, rows.rows[index], heading, value, f"prosjektet opplastingen gjelder ({project})")
+                    Problem(
+                        rows.name,
+                        rows.rows[index],
+                        heading,
+                        value,
+                        f"prosjektet opplastingen gjelder ({project})",
+                    )
                 )
             elif value not in all_projects:
                 upload.errors.append(
@@ -337,7 +387,9 @@ def _ids_available(found: dict[str, _SheetRows], known: KnownData, key: str) -> 
     replaced = set(rows.columns[PROJECT_COLUMN]) if rows else set()
     id_column = SHEETS_BY_KEY[key].id_columns[0]
     if rows:
-        for project, row_id in zip(rows.columns[PROJECT_COLUMN], rows.columns[id_column], strict=True):
+        for project, row_id in zip(
+            rows.columns[PROJECT_COLUMN], rows.columns[id_column], strict=True
+        ):
             if project is not None and row_id is not None:
                 available[row_id].add(project)
     for project, row_id in known.ids.get(key, set()):
@@ -349,7 +401,7 @@ def _ids_available(found: dict[str, _SheetRows], known: KnownData, key: str) -> 
 def _check_keys_and_references(
     found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload
 ) -> None:
-    for key, rows in found.items():
+    for rows in found.values():
         sheet = rows.sheet
         if sheet.parent is not None:
             parent_column, parent_key = sheet.parent
@@ -364,21 +416,44 @@ def _check_keys_and_references(
                 heading = _heading(rows, parent_column)
                 if project is not None and project not in owners:
                     upload.errors.append(
-                        Problem(rows.name, rows.rows[index], heading, parent_id, f"en ID som finnes i arket {parent_name} for prosjekt {project}, i opplastingen eller lagret fra før")
+                        Problem(
+                            rows.name,
+                            rows.rows[index],
+                            heading,
+                            parent_id,
+                            f"en ID som finnes i arket {parent_name} for prosjekt {project}, "
+                            "i opplastingen eller lagret fra før",
+                        )
                     )
                 elif project is None and len(owners) == 1:
                     projects[index] = next(iter(owners))
                 elif project is None and not owners:
                     upload.errors.append(
-                        Problem(rows.name, rows.rows[index], heading, parent_id, f"en ID som finnes i arket {parent_name}, i opplastingen eller lagret fra før")
+                        Problem(
+                            rows.name,
+                            rows.rows[index],
+                            heading,
+                            parent_id,
+                            f"en ID som finnes i arket {parent_name}, i opplastingen eller "
+                            "lagret fra før",
+                        )
                     )
                 elif project is None:
                     upload.errors.append(
-                        Problem(rows.name, rows.rows[index], _heading(rows, PROJECT_COLUMN), "", f"en Prosjekt-ID: {parent_id} finnes i flere prosjekter ({', '.join(sorted(owners))})")
+                        Problem(
+                            rows.name,
+                            rows.rows[index],
+                            _heading(rows, PROJECT_COLUMN),
+                            "",
+                            f"en Prosjekt-ID: {parent_id} finnes i flere prosjekter "
+                            f"({', '.join(sorted(owners))})",
+                        )
                     )
         seen: dict[tuple, int] = {}
         key_columns = [rows.columns[column] for column in sheet.id_columns]
-        for index, values in enumerate(zip(rows.columns[PROJECT_COLUMN], *key_columns, strict=True)):
+        for index, values in enumerate(
+            zip(rows.columns[PROJECT_COLUMN], *key_columns, strict=True)
+        ):
             if any(value is None for value in values[1:]):
                 continue
             first = seen.setdefault(values, rows.rows[index])
@@ -401,7 +476,9 @@ def _show_key(value: object) -> str:
     return str(value)
 
 
-def _check_benefits(found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload) -> None:
+def _check_benefits(
+    found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload
+) -> None:
     """Type defaults to Kvantitativ when Målverdi is a number; qualitative values are 1–5."""
     types = dict(known.benefit_types)
     benefits = found.get(GEVINSTER.key)
@@ -411,7 +488,9 @@ def _check_benefits(found: dict[str, _SheetRows], known: KnownData, upload: Vali
         columns = benefits.columns
         for index, benefit_type in enumerate(columns["type"]):
             if benefit_type is None:
-                benefit_type = "Kvantitativ" if columns["malverdi"][index] is not None else "Kvalitativ"
+                benefit_type = (
+                    "Kvantitativ" if columns["malverdi"][index] is not None else "Kvalitativ"
+                )
                 columns["type"][index] = benefit_type
             types[(columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])] = benefit_type
             if benefit_type == "Kvalitativ":
@@ -426,11 +505,21 @@ def _check_benefits(found: dict[str, _SheetRows], known: KnownData, upload: Vali
                 _check_quality_scale(measurements, index, "verdi", value, upload)
 
 
-def _check_quality_scale(rows: _SheetRows, index: int, db: str, value: object, upload: ValidatedUpload) -> None:
-    if value is not None and not (isinstance(value, float) and value.is_integer() and 1 <= value <= 5):
+def _check_quality_scale(
+    rows: _SheetRows, index: int, db: str, value: object, upload: ValidatedUpload
+) -> None:
+    if value is not None and not (
+        isinstance(value, float) and value.is_integer() and 1 <= value <= 5
+    ):
         upload.errors.append(
-            Problem(rows.name, rows.rows[index], _heading(rows, db), _cell_text(value), "en verdi på skalaen 1–5 (gevinsten er kvalitativ)")
+            Problem(
+                rows.name,
+                rows.rows[index],
+                _heading(rows, db),
+                _cell_text(value),
+                "en verdi på skalaen 1–5 (gevinsten er kvalitativ)",
+            )
         )
 
 
-__all__ = ["KnownData", "Problem", "ValidatedUpload", "problems_frame", "validate", "Kind"]
+__all__ = ["Kind", "KnownData", "Problem", "ValidatedUpload", "problems_frame", "validate"]

@@ -1,0 +1,597 @@
+"""Ingest benchmark: how long one upload of a large risk register takes, as whole processes.
+
+    python benchmarks/ingest.py [--rows 50000] [--repeat 5] [--seed N] [--markdown FILE]
+
+Generates a workbook (a risk register of --rows rows over 40 projects, headings from
+lib.contract) in a temporary folder, then times these commands as fresh processes, interleaved,
+--repeat times each (after one unmeasured warm-up round):
+
+    (a1) python-calamine: every sheet to Python values          (the floor, one candidate)
+    (a2) fastexcel: every sheet to Arrow                        (the floor, other candidate)
+    (b)  pandas.read_excel(sheet_name=None, engine="openpyxl")  (the naive way)
+    (c)  python -m lib.cli load FILE --db FRESH.duckdb          (ours: read, validate, store)
+    (c2) the same load again into the loaded database           (an unchanged re-upload)
+    and, for context, `python -c pass` and the imports of the load.
+
+Each measured command runs under a fresh `python -c` wrapper that times it (wall clock around
+start and wait, so the wrapper's own start-up is not counted) and reports
+getrusage(RUSAGE_CHILDREN).ru_maxrss: the peak RSS of the largest single process in the
+command's tree (the kernel folds a reaped grandchild's peak into its parent's, so the load's
+parse child counts). The wrapper also samples the summed RSS of the whole tree every 5 ms,
+because the load's parent process and its parse child are alive at the same time; the memory
+target is judged on the larger of the two numbers.
+
+A per-stage breakdown of (c) runs in a separate fresh process per repetition (diagnosis only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lib.contract import PROSJEKTER, RISIKO, Kind, scale_choices  # noqa: E402
+
+PROJECTS = 40
+#: The twelve register columns, by their db names; headings come from the contract.
+RISK_COLUMNS = (
+    "risiko_id",
+    "prosjekt_id",
+    "risiko",
+    "beskrivelse",
+    "kategori",
+    "sannsynlighet",
+    "konsekvens",
+    "tiltak",
+    "ansvarlig",
+    "frist",
+    "status",
+    "vurdert_dato",
+)
+TARGET_VS_FLOOR = 1.5
+TARGET_VS_PANDAS = 0.1
+TARGET_RSS_MB = 300
+
+# ---------------------------------------------------------------------------------------------
+# The workbook
+
+_UNITS = (
+    ("OU", "Oppvekst og utdanning"),
+    ("HO", "Helse og omsorg"),
+    ("DIG", "Digitalisering"),
+    ("TEK", "Teknisk drift"),
+    ("ØK", "Økonomi"),
+    ("HR", "Organisasjon og personal"),
+    ("KUL", "Kultur og fritid"),
+    ("BYG", "Eiendom og bygg"),
+)
+_PROJECT_WORDS = (
+    "Ny skoleplattform",
+    "Velferdsteknologi i hjemmetjenesten",
+    "Felles saksbehandlingssystem",
+    "Sentralisering av innkjøp",
+    "Rehabilitering av rådhuset",
+    "Digital byggesak",
+    "Heltidskultur",
+    "Skytjenester og arkiv",
+    "Ny barnehagestruktur",
+    "Elektronisk pasientjournal",
+)
+_FIRST = (
+    "Kari",
+    "Ola",
+    "Ingrid",
+    "Lars",
+    "Sigrid",
+    "Håkon",
+    "Åse",
+    "Bjørn",
+    "Solveig",
+    "Eirik",
+    "Marit",
+    "Øystein",
+    "Tone",
+    "Jørgen",
+    "Ragnhild",
+    "Per",
+)
+_LAST = (
+    "Nordmann",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Haugen",
+    "Bakken",
+    "Sæther",
+    "Strøm",
+    "Aasen",
+)
+_HAZARDS = (
+    "Forsinket leveranse fra leverandør",
+    "Manglende kapasitet i fagmiljøet",
+    "Budsjettoverskridelse",
+    "Lav brukeraksept for ny løsning",
+    "Uklare krav fra oppdragsgiver",
+    "Brudd på personvernregelverket",
+    "Integrasjon mot fagsystem feiler",
+    "Nøkkelpersoner slutter",
+    "Anskaffelsen blir påklaget",
+    "Datakvaliteten i gamle systemer er for dårlig",
+    "Manglende forankring i ledelsen",
+    "Endringer i statlige føringer",
+    "Prisstigning på materialer",
+    "Opplæringen kommer for sent",
+    "Sikkerhetshull i skytjenesten",
+    "Tillitsvalgte involveres for sent",
+)
+_CATEGORIES = (
+    "Økonomi",
+    "Teknologi",
+    "Organisasjon",
+    "Juridisk",
+    "Personvern",
+    "Leverandør",
+    "Fremdrift",
+    "Kvalitet",
+)
+_FRAGMENTS = (
+    "Dersom leverandøren ikke overholder tidsplanen",
+    "kan innføringen i enhetene bli forskjøvet med flere måneder",
+    "og gevinstene realiseres senere enn planlagt",
+    "Det er usikkerhet knyttet til hvor mye tid de ansatte får til opplæring",
+    "noe som kan føre til at rutinene ikke endres",
+    "Økte kostnader må dekkes innenfor rammen",
+    "særlig i perioden før sommeren",
+    "Tidligere erfaringer fra lignende prosjekter tilsier at dette er krevende",
+    "og det må avklares med personvernombudet",
+    "Ansvaret for forvaltning etter prosjektslutt er ikke avklart",
+)
+_MEASURES = (
+    "Ukentlige statusmøter med leverandøren",
+    "Styrke prosjektteamet med en innleid rådgiver",
+    "Gjennomføre risikovurdering av personvern (DPIA)",
+    "Opplæringsplan for alle enheter før oppstart",
+    "Avklare ansvar og myndighet i styringsgruppen",
+    "Bygge inn opsjoner i kontrakten",
+    "Pilot i én enhet før full utrulling",
+    "Månedlig rapportering av økonomi til prosjekteier",
+)
+_STATUSES = ("Åpen", "Under arbeid", "Lukket")
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+
+
+def _day(rng: random.Random, start: dt.date, span_days: int) -> dt.datetime:
+    return dt.datetime.combine(start + dt.timedelta(days=rng.randrange(span_days)), dt.time())
+
+
+def _maybe(rng: random.Random, share_empty: float, value: object) -> object:
+    return None if rng.random() < share_empty else value
+
+
+def _scale(rng: random.Random, kind: Kind) -> object:
+    """A 1–5 scale value as people type it: mostly a number, often the drop-down label."""
+    value = rng.choices((1, 2, 3, 4, 5), weights=(2, 4, 5, 3, 1))[0]
+    if rng.random() < 0.35:
+        return scale_choices(kind)[value - 1]  # "4 - Høy"
+    return value
+
+
+def generate_workbook(path: Path, rows: int, seed: int) -> None:
+    """Write the benchmark workbook: Prosjekter (40 projects) and a Risiko register."""
+    import openpyxl
+
+    rng = random.Random(seed)
+    workbook = openpyxl.Workbook(write_only=True)
+
+    projects = workbook.create_sheet(PROSJEKTER.name)
+    projects.append([column.name for column in PROSJEKTER.columns])
+    project_ids: list[str] = []
+    for number in range(PROJECTS):
+        prefix, unit = _UNITS[number % len(_UNITS)]
+        project_id = f"{prefix}{number // len(_UNITS) + 1}"
+        project_ids.append(project_id)
+        start = _day(rng, dt.date(2023, 1, 1), 700)
+        end = start + dt.timedelta(days=rng.randrange(180, 1100))
+        projects.append(
+            [
+                project_id,
+                f"{_PROJECT_WORDS[number % len(_PROJECT_WORDS)]} ({project_id})",
+                "Omstilling 2027" if number % 3 else "Digital kommune",
+                unit,
+                _person(rng),
+                _person(rng),
+                start,
+                end,
+            ]
+        )
+
+    risks = workbook.create_sheet(RISIKO.name)
+    risks.append([RISIKO.column(db).name for db in RISK_COLUMNS])
+    weights = [rng.uniform(0.3, 3.0) for _ in project_ids]  # some projects hold far more
+    counters = dict.fromkeys(project_ids, 0)
+    for _ in range(rows):
+        project_id = rng.choices(project_ids, weights=weights)[0]
+        counters[project_id] += 1
+        number = counters[project_id]
+        description = ". ".join(rng.sample(_FRAGMENTS, rng.randint(1, 3))) + "."
+        risks.append(
+            [
+                number if rng.random() < 0.3 else f"R{number}",
+                project_id,
+                f"{rng.choice(_HAZARDS)} ({rng.choice(_CATEGORIES).lower()})",
+                _maybe(rng, 0.1, description),
+                rng.choice(_CATEGORIES),
+                _scale(rng, Kind.PROBABILITY),
+                _scale(rng, Kind.CONSEQUENCE),
+                _maybe(rng, 0.15, rng.choice(_MEASURES)),
+                _person(rng),
+                _maybe(rng, 0.1, _day(rng, dt.date(2024, 1, 1), 1400)),
+                _maybe(rng, 0.1, rng.choice(_STATUSES)),
+                _maybe(rng, 0.05, _day(rng, dt.date(2023, 6, 1), 900)),
+            ]
+        )
+    workbook.save(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring a whole process
+
+#: Runs argv[1:] from the current folder; prints JSON with its wall time and peak RSS.
+WRAPPER = r"""
+import json, resource, subprocess, sys, threading, time
+import psutil
+
+samples = {"tree_kb": 0}
+done = threading.Event()
+
+def sample(pid):
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not done.is_set():
+        total = 0
+        try:
+            processes = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            processes = []
+        for process in processes:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                pass
+        samples["tree_kb"] = max(samples["tree_kb"], total // 1024)
+        done.wait(0.005)
+
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+sampler = threading.Thread(target=sample, args=(child.pid,), daemon=True)
+sampler.start()
+out, err = child.communicate()
+seconds = time.perf_counter() - start
+done.set()
+sampler.join()
+print(json.dumps({
+    "seconds": seconds,
+    "returncode": child.returncode,
+    "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "tree_kb": samples["tree_kb"],
+    "stdout": out.decode("utf-8", "replace")[-4000:],
+    "stderr": err.decode("utf-8", "replace")[-4000:],
+}))
+"""
+
+READ_CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+workbook = CalamineWorkbook.from_path(sys.argv[1])
+sheets = {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+print(sum(len(rows) for rows in sheets.values()))
+"""
+
+READ_FASTEXCEL = """
+import sys
+import fastexcel
+reader = fastexcel.read_excel(sys.argv[1])
+sheets = {name: reader.load_sheet(name).to_arrow() for name in reader.sheet_names}
+print(sum(table.num_rows for table in sheets.values()))
+"""
+
+READ_PANDAS = """
+import sys
+import pandas as pd
+sheets = pd.read_excel(sys.argv[1], sheet_name=None, engine="openpyxl")
+print(sum(len(frame) for frame in sheets.values()))
+"""
+
+IMPORTS = "import lib.cli, lib.ingest, duckdb, pandas"
+
+#: The load, stage by stage, in one fresh process: prints JSON of seconds per stage.
+STAGES = """
+import json, sys, time
+started = time.perf_counter()
+import lib.cli, lib.ingest, duckdb, pandas
+imported = time.perf_counter()
+from pathlib import Path
+from lib.queries import known_data
+from lib.read import read_workbook
+from lib.store import file_sha256, store_upload
+from lib.validate import validate
+
+path, db = Path(sys.argv[1]), Path(sys.argv[2])
+times = {"imports (in process)": imported - started}
+
+def timed(name, function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    times[name] = time.perf_counter() - start
+    return result
+
+def store(name, upload):
+    def run():
+        return store_upload(db, upload.tables, upload.scope, file_name=upload.file_name,
+                            sha256=file_sha256(path))
+    return timed(name, run)
+
+raw = timed("read_workbook", read_workbook, path)
+known = timed("known_data", known_data, db)
+upload = timed("validate", validate, raw, known)
+assert upload.ok, [problem.as_text() for problem in upload.errors[:5]]
+store("store_upload", upload)
+known = timed("re-upload: known_data", known_data, db)
+upload = timed("re-upload: validate", validate, raw, known)
+stored = store("re-upload: store_upload", upload)
+assert all(c.added == c.changed == c.removed == 0 for c in stored.changes.values()), stored
+
+try:  # diagnosis of read_workbook: the checks, and calamine without the child process
+    import pickle
+    from lib.read import check_workbook_file, parse_workbook_in_this_process
+    timed("read: checks in the caller", check_workbook_file, path, path.name)
+    parsed = timed("read: calamine in process", parse_workbook_in_this_process, path)
+    data = timed("read: pickle.dumps", pickle.dumps, parsed, pickle.HIGHEST_PROTOCOL)
+    timed("read: pickle.loads", pickle.loads, data)
+    times["read: pickled MB"] = len(data) / 1e6
+except ImportError:
+    pass
+print(json.dumps(times))
+"""
+
+
+def run_measured(command: list[str], cwd: Path) -> dict:
+    """Run `command` under a fresh wrapper process; its time, peak RSS and output."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrapper failed: {done.stderr}")
+    result = json.loads(done.stdout)
+    if result["returncode"] != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited {result['returncode']}:\n{result['stderr']}"
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def _cases(workbook: Path) -> dict[str, list[str] | None]:
+    python = sys.executable
+    return {
+        "python -c pass": [python, "-c", "pass"],
+        "imports of the load": [python, "-c", IMPORTS],
+        "a1": [python, "-c", READ_CALAMINE, str(workbook)],
+        "a2": [python, "-c", READ_FASTEXCEL, str(workbook)],
+        "b": [python, "-c", READ_PANDAS, str(workbook)],
+        "c": None,  # needs a fresh database each time; (c2) follows it into that database
+        "stages": None,
+    }
+
+
+def _load_command(workbook: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "lib.cli", "load", str(workbook), "--db", str(db)]
+
+
+def measure(workbook: Path, work: Path, repeat: int, rows: int) -> tuple[dict, list[dict]]:
+    cases = _cases(workbook)
+    results: dict[str, list[dict]] = {name: [] for name in [*cases, "c2"] if name != "stages"}
+    stages: list[dict] = []
+    names = list(cases)
+    counter = 0
+    for round_number in range(repeat + 1):  # round 0 warms caches and is not kept
+        keep = round_number > 0
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:  # interleaved, in a rotating order
+            counter += 1
+            label = "warm-up" if not keep else f"{round_number}/{repeat}"
+            print(f"  [{label}] {name}", file=sys.stderr, flush=True)
+            if name == "stages":
+                done = subprocess.run(
+                    [sys.executable, "-c", STAGES, str(workbook), str(work / f"s{counter}.duckdb")],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    raise RuntimeError(f"stage breakdown failed:\n{done.stderr}")
+                if keep:
+                    stages.append(json.loads(done.stdout.strip().splitlines()[-1]))
+                continue
+            if name == "c":
+                db = work / f"c{counter}.duckdb"
+                first = run_measured(_load_command(workbook, db), ROOT)
+                if f"risiko: {rows} rader ({rows} nye" not in first["stdout"]:
+                    raise RuntimeError(f"unexpected load summary: {first['stdout']}")
+                again = run_measured(_load_command(workbook, db), ROOT)
+                if f"risiko: {rows} rader (0 nye, 0 endret, 0 fjernet)" not in again["stdout"]:
+                    raise RuntimeError(f"unexpected re-upload summary: {again['stdout']}")
+                if keep:
+                    results["c"].append(first)
+                    results["c2"].append(again)
+                continue
+            result = run_measured(cases[name], ROOT)
+            if keep:
+                results[name].append(result)
+    return results, stages
+
+
+def _summary(runs: list[dict]) -> dict:
+    seconds = [run["seconds"] for run in runs]
+    return {
+        "median": statistics.median(seconds),
+        "min": min(seconds),
+        "maxrss_mb": max(run["maxrss_kb"] for run in runs) / 1024,
+        "tree_mb": max(run["tree_kb"] for run in runs) / 1024,
+    }
+
+
+LABELS = {
+    "a1": "(a1) python-calamine, every sheet `to_python()`",
+    "a2": "(a2) fastexcel, every sheet `load_sheet().to_arrow()`",
+    "b": '(b) `pandas.read_excel(sheet_name=None, engine="openpyxl")`',
+    "c": "(c) `python -m lib.cli load FILE --db NEW.duckdb`",
+    "c2": "(c2) the same load again, unchanged (information)",
+    "python -c pass": "`python -c pass` (interpreter start, information)",
+    "imports of the load": "`python -c 'import lib.cli, lib.ingest, duckdb, pandas'` (information)",
+}
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**NOT met**"
+
+
+def report(
+    results: dict[str, list[dict]], stages: list[dict], rows: int, repeat: int, size: int
+) -> str:
+    summary = {name: _summary(runs) for name, runs in results.items()}
+    floor = min(("a1", "a2"), key=lambda name: summary[name]["median"])
+    a, b, c = summary[floor], summary["b"], summary["c"]
+    c_peak = max(c["maxrss_mb"], c["tree_mb"])
+    lines = [
+        f"Workbook: Risiko {rows:,} rows × {len(RISK_COLUMNS)} columns and Prosjekter "
+        f"{PROJECTS} rows; {size / 1e6:.1f} MB. {repeat} measured repetitions per case, "
+        "interleaved, after one warm-up round. Times are wall clock of the whole process; "
+        "peak RSS is the maximum over the repetitions.",
+        "",
+        "| case | median s | min s | peak RSS MB (largest process) | "
+        "peak RSS MB (process tree, sampled sum) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    order = ["a1", "a2", "b", "c", "c2", "python -c pass", "imports of the load"]
+    for name in order:
+        row = summary[name]
+        label = LABELS[name]
+        if name == floor:
+            label += " = **(a)**, the faster"
+        lines.append(
+            f"| {label} | {row['median']:.2f} | {row['min']:.2f} | "
+            f"{row['maxrss_mb']:.0f} | {row['tree_mb']:.0f} |"
+        )
+    ratio_a = c["median"] / a["median"]
+    ratio_b = c["median"] / b["median"]
+    lines += [
+        "",
+        "| target | measured (medians) | |",
+        "|---|---:|---|",
+        f"| (c)/(a) ≤ {TARGET_VS_FLOOR} | {ratio_a:.2f} "
+        f"({c['median']:.2f} s / {a['median']:.2f} s) | {_met(ratio_a <= TARGET_VS_FLOOR)} |",
+        f"| (c)/(b) ≤ {TARGET_VS_PANDAS} | {ratio_b:.3f} "
+        f"({c['median']:.2f} s / {b['median']:.2f} s) | {_met(ratio_b <= TARGET_VS_PANDAS)} |",
+        f"| peak RSS of (c) ≤ {TARGET_RSS_MB} MB | {c_peak:.0f} MB "
+        f"(largest process {c['maxrss_mb']:.0f}, tree {c['tree_mb']:.0f}) "
+        f"| {_met(c_peak <= TARGET_RSS_MB)} |",
+        "",
+        f"Also: (c)/(a1) = {c['median'] / summary['a1']['median']:.2f}, "
+        f"(c)/(a2) = {c['median'] / summary['a2']['median']:.2f}, "
+        f"(c2)/(c) = {summary['c2']['median'] / c['median']:.2f}.",
+    ]
+    if stages:
+        names = list(stages[0])
+        lines += [
+            "",
+            "Stages of (c), in one fresh process per repetition (diagnosis, not a target; "
+            "imports as a whole process are in the table above):",
+            "",
+            "| stage | median s | min s |",
+            "|---|---:|---:|",
+        ]
+        for name in names:
+            values = [stage[name] for stage in stages]
+            if name.endswith("MB"):
+                lines.append(f"| {name} | {statistics.median(values):.1f} | |")
+                continue
+            lines.append(f"| {name} | {statistics.median(values):.3f} | {min(values):.3f} |")
+        main = ("imports (in process)", "read_workbook", "known_data", "validate", "store_upload")
+        staged = sum(statistics.median(stage[name] for stage in stages) for name in main)
+        start = summary["python -c pass"]["median"]
+        lines += [
+            "",
+            f"Sum of the first five stages (medians) {staged:.2f} s + interpreter start "
+            f"{start:.2f} s = {staged + start:.2f} s, against (c) {c['median']:.2f} s; the "
+            "rest is argument parsing, the summary line and interpreter exit.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000, help="risk rows (default 50000)")
+    parser.add_argument("--repeat", type=int, default=5, help="measured repetitions (default 5)")
+    parser.add_argument("--seed", type=int, default=20_240_917, help="generator seed")
+    parser.add_argument("--markdown", type=Path, help="also write the result section here")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="styringsrom-bench-"))
+    try:
+        workbook = work / "risikoregister.xlsx"
+        started = time.perf_counter()
+        generate_workbook(workbook, args.rows, args.seed)
+        size = workbook.stat().st_size
+        print(
+            f"Generated {workbook.name} ({size / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - started:.1f} s; measuring…",
+            file=sys.stderr,
+        )
+        results, stages = measure(workbook, work, args.repeat, args.rows)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = report(results, stages, args.rows, args.repeat, size)
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs\n")
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
