@@ -490,8 +490,32 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**NOT met**"
 
 
+def _loads(values: tuple[float, ...]) -> str:
+    return " / ".join(f"{value:.2f}" for value in values)
+
+
+def _code_state() -> str:
+    """The commit measured and the files changed since, so a number can be traced."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "lib"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.split("\n")
+    except OSError:
+        return "unknown"
+    dirty = sorted(line[3:] for line in changed if line.strip())
+    return f"{head}" + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
 def report(
-    results: dict[str, list[dict]], stages: list[dict], rows: int, repeat: int, size: int
+    results: dict[str, list[dict]],
+    stages: list[dict],
+    rows: int,
+    repeat: int,
+    size: int,
+    load: tuple[tuple[float, ...], tuple[float, ...]],
 ) -> str:
     summary = {name: _summary(runs) for name, runs in results.items()}
     floor = min(("a1", "a2"), key=lambda name: summary[name]["median"])
@@ -502,6 +526,9 @@ def report(
         f"{PROJECTS} rows; {size / 1e6:.1f} MB. {repeat} measured repetitions per case, "
         "interleaved, after one warm-up round. Times are wall clock of the whole process; "
         "peak RSS is the maximum over the repetitions.",
+        "",
+        f"Code measured: {_code_state()}. Load average (1, 5, 15 min) before "
+        f"{_loads(load[0])}, after {_loads(load[1])}.",
         "",
         "| case | median s | min s | peak RSS MB (largest process) | "
         "peak RSS MB (process tree, sampled sum) |",
@@ -582,10 +609,12 @@ def main() -> int:
             f"{time.perf_counter() - started:.1f} s; measuring…",
             file=sys.stderr,
         )
+        load_before = os.getloadavg()
         results, stages = measure(workbook, work, args.repeat, args.rows)
+        load = (load_before, os.getloadavg())
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    text = report(results, stages, args.rows, args.repeat, size)
+    text = report(results, stages, args.rows, args.repeat, size, load)
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs\n")
     print(text)
     if args.markdown:

@@ -155,11 +155,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _load(db: Path, args: argparse.Namespace) -> int:
-    from lib.ingest import load_file
-    from lib.read import UnreadableFile
+    from lib.read import UnreadableFile, start_reading
 
     try:
-        result = load_file(db, args.file, by=args.by, project=args.project)
+        # Start the parse first: the child reads while this process imports and opens the db.
+        pending = start_reading(args.file)
+        from lib.ingest import load_file
+
+        result = load_file(db, args.file, by=args.by, project=args.project, pending=pending)
     except UnreadableFile as error:
         print(f"Kan ikke lese filen: {error}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.queries import known_data
-from lib.read import read_workbook
+from lib.read import PendingRead, RawWorkbook, start_reading
 from lib.store import StoredVersion, file_sha256, store_upload
 from lib.validate import Problem, ValidatedUpload, validate
 
@@ -27,10 +27,17 @@ def check_file(
     path: Path | str,
     file_name: str | None = None,
     project: str | None = None,
+    pending: PendingRead | RawWorkbook | None = None,
 ) -> ValidatedUpload:
-    """Read and validate a file against the stored data; raises UnreadableFile."""
-    raw = read_workbook(path, file_name)
-    return validate(raw, known_data(db), project)
+    """Read and validate a file against the stored data; raises UnreadableFile.
+
+    `pending` is a parse already started with lib.read.start_reading.
+    """
+    if pending is None:
+        pending = start_reading(path, file_name)
+    known = known_data(db)  # while the child parses
+    raw = pending if isinstance(pending, RawWorkbook) else pending.result()
+    return validate(raw, known, project)
 
 
 def load_file(
@@ -40,9 +47,10 @@ def load_file(
     by: str | None = None,
     project: str | None = None,
     file_name: str | None = None,
+    pending: PendingRead | RawWorkbook | None = None,
 ) -> LoadResult:
     """Validate a file and, when it has no errors, store it as a new version."""
-    upload = check_file(db, path, file_name, project)
+    upload = check_file(db, path, file_name, project, pending)
     result = LoadResult(upload, notices=upload.notices)
     if upload.ok:
         result.stored = store_upload(

@@ -34,6 +34,7 @@ import stat
 import struct
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,8 +95,12 @@ class RawWorkbook:
 
 def read_workbook(path: Path | str, file_name: str | None = None) -> RawWorkbook:
     """Read the contract's sheets of a workbook (or CSV) file; raises UnreadableFile."""
-    path = Path(path)
-    file_name = file_name or path.name
+    pending = start_reading(path, file_name)
+    return pending if isinstance(pending, RawWorkbook) else pending.result()
+
+
+def _check_file(path: Path, file_name: str) -> bytes:
+    """Refuse a file by its name, kind and size; returns its first bytes."""
     suffix = Path(file_name).suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile(
@@ -126,10 +131,7 @@ def read_workbook(path: Path | str, file_name: str | None = None) -> RawWorkbook
         raise UnreadableFile(
             f"«{file_name}» er tom (0 byte). Sjekk at du valgte riktig fil, og last opp på nytt."
         )
-    if suffix == ".csv":
-        return _read_csv(path, file_name)
-    check_workbook_file(path, file_name, head)
-    return _parse_isolated(path, file_name)
+    return head
 
 
 def _megabytes(size: int) -> str:
@@ -500,41 +502,78 @@ def _column_number(letters: bytes) -> int:
 # Parsing in a child process
 
 
+class PendingRead:
+    """A parse running in a child process; `result()` waits for it.
+
+    Starting the child before the caller does other slow work (imports, opening the database)
+    lets the two overlap on a second core.
+    """
+
+    def __init__(self, path: Path, file_name: str) -> None:
+        self.file_name = file_name
+        self.started = time.monotonic()
+        limits = (PARSE_MEMORY_BYTES, PARSE_SECONDS, MAX_ROWS, MAX_CELLS, MAX_RESULT_BYTES)
+        try:
+            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [sys.executable, "-m", "lib.read", str(path.resolve()), *map(str, limits)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=Path(__file__).resolve().parent.parent,
+                env={**os.environ, "RUST_BACKTRACE": "0", "PYTHONDONTWRITEBYTECODE": "1"},
+            )
+        except OSError as error:
+            self.process = None
+            self.start_error = error.strerror
+
+    def result(self) -> RawWorkbook:
+        if self.process is None:
+            raise UnreadableFile(
+                f"«{self.file_name}» kunne ikke leses fordi lesingen ikke kunne startes "
+                f"({self.start_error}). Prøv igjen om litt."
+            )
+        left = max(0.1, PARSE_SECONDS - (time.monotonic() - self.started))
+        try:
+            stdout, stderr = self.process.communicate(timeout=left)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            raise UnreadableFile(
+                f"«{self.file_name}» tok for lang tid å lese (over {PARSE_SECONDS} sekunder) og "
+                "ble avbrutt. Fjern overflødige ark, rader og kolonner, eller del arbeidsboken i "
+                "flere filer, og last opp på nytt."
+            ) from None
+        return _child_result(self.file_name, self.process.returncode, stdout, stderr)
+
+
+def start_reading(path: Path | str, file_name: str | None = None) -> PendingRead | RawWorkbook:
+    """Check a file and start parsing it; CSV (parsed in-process) comes back done."""
+    path = Path(path)
+    file_name = file_name or path.name
+    head = _check_file(path, file_name)
+    if Path(file_name).suffix.lower() == ".csv":
+        return _read_csv(path, file_name)
+    check_workbook_file(path, file_name, head)
+    return PendingRead(path, file_name)
+
+
 def _parse_isolated(path: Path, file_name: str) -> RawWorkbook:
     """Parse in a child that limits its own memory; survive whatever happens to it.
 
     The child sets its limits itself (no preexec_fn, which is unsafe in a threaded server).
     """
+    return PendingRead(path, file_name).result()
+
+
+def _child_result(file_name: str, returncode: int, stdout: bytes, stderr: bytes) -> RawWorkbook:
     failed = (
         f"«{file_name}» kunne ikke leses (filen er skadet eller ikke en arbeidsbok Excel har "
         f"lagret). {RESAVE}"
     )
-    limits = (PARSE_MEMORY_BYTES, PARSE_SECONDS, MAX_ROWS, MAX_CELLS, MAX_RESULT_BYTES)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "lib.read", str(path.resolve()), *map(str, limits)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=PARSE_SECONDS,
-            cwd=Path(__file__).resolve().parent.parent,
-            env={**os.environ, "RUST_BACKTRACE": "0", "PYTHONDONTWRITEBYTECODE": "1"},
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise UnreadableFile(
-            f"«{file_name}» tok for lang tid å lese (over {PARSE_SECONDS} sekunder) og ble "
-            "avbrutt. Fjern overflødige ark, rader og kolonner, eller del arbeidsboken i flere "
-            "filer, og last opp på nytt."
-        ) from None
-    except OSError as error:
-        raise UnreadableFile(
-            f"«{file_name}» kunne ikke leses fordi lesingen ikke kunne startes "
-            f"({error.strerror}). Prøv igjen om litt."
-        ) from None
-    errors = done.stderr.decode("utf-8", "replace")  # for us only: never shown to the user
+    errors = stderr.decode("utf-8", "replace")  # for us only: never shown to the user
     out_of_memory = (
-        done.returncode == CHILD_OUT_OF_MEMORY
-        or (done.returncode == -signal.SIGABRT and "memory allocation" in errors)
+        returncode == CHILD_OUT_OF_MEMORY
+        or (returncode == -signal.SIGABRT and "memory allocation" in errors)
         or "MemoryError" in errors
     )
     if out_of_memory:
@@ -546,10 +585,10 @@ def _parse_isolated(path: Path, file_name: str) -> RawWorkbook:
             "arket for å finne den siste cellen, slett tomme rader og kolonner utenfor "
             "tabellen, lagre og last opp på nytt."
         )
-    if done.returncode != 0 or not done.stdout:
+    if returncode != 0 or not stdout:
         raise UnreadableFile(failed)
     try:
-        result = pickle.loads(done.stdout)
+        result = pickle.loads(stdout)
     except Exception:  # a child cut off mid-write
         raise UnreadableFile(failed) from None
     if isinstance(result, str):  # the child's own Norwegian message

@@ -7,9 +7,11 @@ Norwegian, what was expected.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 import pandas as pd
 
@@ -26,10 +28,11 @@ from lib.contract import (
     normalize_heading,
     sheet_for_name,
 )
-from lib.parse import ParseError, is_empty, parse_value
+from lib.parse import PARSERS, ParseError, is_empty
 from lib.read import RawSheet, RawWorkbook
 
 HEADER_SEARCH_ROWS = 10
+REQUIRED_VALUE = "en verdi; feltet må fylles ut"
 ROW_FIELD = "_excel_row"
 
 
@@ -138,14 +141,63 @@ def _find_header(raw: RawSheet, sheet: Sheet) -> tuple[int, dict[int, Column], l
     return None
 
 
+def _has_content(row: list[object]) -> bool:
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is not str or cell.strip():
+            return True
+    return False
+
+
+_MISSING = object()
+
+
+def _parse_column(cells: list[object], kind: Kind) -> tuple[list[object], list[tuple[int, str]]]:
+    """Parse one column; returns the values and (index, expected) for each bad cell.
+
+    This loop runs once per cell of an upload, so it takes the common cases first: a text
+    cell that is plain text, a date that Excel already typed, a number that is a number; other
+    values are parsed once per distinct value (a register repeats its labels and dates).
+    """
+    parser = PARSERS[kind]
+    values: list[object] = []
+    bad: list[tuple[int, str]] = []
+    memo: dict[tuple[type, object], object] = {}
+    plain_text = kind in (Kind.TEXT, Kind.ID)
+    native = {Kind.DATE: dt.date, Kind.NUMBER: float}.get(kind)
+    append = values.append
+    for index, cell in enumerate(cells):
+        cell_type = type(cell)
+        if plain_text and cell_type is str and "\n" not in cell:
+            append(cell.strip() or None)
+            continue
+        if cell_type is native:
+            append(cell)
+            continue
+        key = (cell_type, cell)
+        value = memo.get(key, _MISSING)
+        if value is _MISSING:
+            try:
+                value = parser(cell)
+            except ParseError as error:
+                value = error
+            memo[key] = value
+        if isinstance(value, ParseError):
+            bad.append((index, value.expected))
+            value = None
+        append(value)
+    return values, bad
+
+
 def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _SheetRows | None:
-    if not any(any(not is_empty(cell) for cell in row) for row in raw.rows[:1_000_000]):
-        upload.notices.append(
-            Problem(raw.name, None, "", "", "data; arket er tomt og ble hoppet over")
-        )
-        return None
     header = _find_header(raw, sheet)
     if header is None:
+        if not any(_has_content(row) for row in raw.rows):
+            upload.notices.append(
+                Problem(raw.name, None, "", "", "data; arket er tomt og ble hoppet over")
+            )
+            return None
         upload.errors.append(
             Problem(
                 raw.name,
@@ -170,33 +222,39 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
                 Problem(raw.name, header_row, column.name, "", "kolonnen må finnes i arket")
             )
 
+    first_data_row = raw.first_row + offset + 1
     data_rows = [
-        (raw.first_row + offset + 1 + index, row)
+        (first_data_row + index, row)
         for index, row in enumerate(raw.rows[offset + 1 :])
-        if any(not is_empty(cell) for cell in row)
+        if _has_content(row)
     ]
     excel_rows = [number for number, _ in data_rows]
     parsed: dict[str, list[object]] = {}
     headings: dict[str, str] = {}
+    # Transposed in C: calamine's rows are rectangular, CSV rows may be ragged.
+    by_column = list(zip_longest(*(row for _, row in data_rows), fillvalue=None))
     for position, column in mapping.items():
         heading = str(raw.rows[offset][position]).strip()
         headings[column.db] = heading
-        values: list[object] = []
-        for number, row in data_rows:
-            cell = row[position] if position < len(row) else None
-            try:
-                value = parse_value(column.kind, cell)
-            except ParseError as error:
-                upload.errors.append(
-                    Problem(raw.name, number, heading, _cell_text(cell), error.expected)
-                )
-                value = None
-            else:
-                if value is None and column.required and column.db != PROJECT_COLUMN:
+        cells = list(by_column[position]) if position < len(by_column) else [None] * len(data_rows)
+        values, bad = _parse_column(cells, column.kind)
+        for index, expected in bad:
+            upload.errors.append(
+                Problem(raw.name, excel_rows[index], heading, _cell_text(cells[index]), expected)
+            )
+        if column.required and column.db != PROJECT_COLUMN:
+            failed = {index for index, _ in bad}
+            for index, value in enumerate(values):
+                if value is None and index not in failed:
                     upload.errors.append(
-                        Problem(raw.name, number, heading, "", "en verdi; feltet må fylles ut")
+                        Problem(
+                            raw.name,
+                            excel_rows[index],
+                            heading,
+                            "",
+                            REQUIRED_VALUE,
+                        )
                     )
-            values.append(value)
         parsed[column.db] = values
     for column in sheet.columns:
         if column.db not in parsed:
@@ -310,7 +368,7 @@ def _assign_projects(
                         project_rows.rows[index],
                         _heading(project_rows, PROJECT_COLUMN),
                         "",
-                        "en verdi; feltet må fylles ut",
+                        REQUIRED_VALUE,
                     )
                 )
     upload_projects = (

@@ -682,7 +682,7 @@ def test_a_far_cell_is_refused_before_parsing(tmp_path: Path, monkeypatch) -> No
     def no_parse(*args: object) -> None:
         raise AssertionError("the parse must not start")
 
-    monkeypatch.setattr(read, "_parse_isolated", no_parse)
+    monkeypatch.setattr(read, "PendingRead", no_parse)
     refuse(path, "arket «Risiko»", "1 048 576 rader × 16 384 kolonner", "Ctrl+End")
 
 
