@@ -9,13 +9,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from lib.contract import SHEETS, SHEETS_BY_KEY
-from lib.parse import is_missing
-from lib.store import StoreBusy, StoreError, default_db_path
+
+if TYPE_CHECKING:
+    import pandas
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -80,34 +79,75 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("version", type=int, metavar="N")
     rollback.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter")
 
+    snapshot = command("snapshot", "lås en versjon for et møte i styringsgruppen")
+    snapshot.add_argument("name", metavar="NAVN", help="møtets navn, f.eks. «Styringsgruppemøte»")
+    snapshot.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="møtedatoen (standard: i dag)",
+    )
+    snapshot.add_argument(
+        "--version", type=int, metavar="N", help="versjonen som låses (standard: siste)"
+    )
+    snapshot.add_argument("--by", metavar="NAVN", help="hvem som låser")
+
+    changes = command(
+        "changes", "vis endringer siden siste møte (versjonen som sist ble låst for et møte)"
+    )
+    changes.add_argument(
+        "--since", type=int, metavar="N", help="sammenlign med versjon N i stedet for siste møte"
+    )
+    changes.add_argument(
+        "--version", type=int, metavar="N", help="sammenlign versjon N (standard: siste)"
+    )
+    changes.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="bare dette prosjektet (kan gjentas)",
+    )
+    changes.add_argument(
+        "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
+    )
+    changes.add_argument("--csv", action="store_true", help="skriv CSV i stedet for tekst")
+
     command("demo", "bygg demodatabasen appen starter med")
     return parser
 
 
-def _csv_value(value: object) -> object:
-    if isinstance(value, np.ndarray | list | tuple):
-        return ", ".join(str(int(item)) for item in value)
-    if isinstance(value, np.generic):
-        value = value.item()
-    if is_missing(value):
-        return ""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def write_csv(frame: pandas.DataFrame, headings: Sequence[str]) -> None:
+    """Rows as CSV: ISO dates, whole numbers without .0, month lists as `6, 12`."""
+    import numpy as np
+    import pandas as pd
 
+    from lib.parse import is_missing
 
-def write_csv(frame: pd.DataFrame, headings: Sequence[str]) -> None:
+    def plain(value: object) -> object:
+        if isinstance(value, np.ndarray | list | tuple):
+            return ", ".join(str(int(item)) for item in value)
+        if isinstance(value, np.generic):
+            value = value.item()
+        if is_missing(value):
+            return ""
+        if isinstance(value, float):
+            return int(value) if value.is_integer() else value
+        if isinstance(value, pd.Timestamp | dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(headings)
     for record in frame.itertuples(index=False):
-        writer.writerow([_csv_value(value) for value in record])
+        writer.writerow([plain(value) for value in record])
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, early: object = None) -> int:
+    from lib.store import default_db_path
+
     db: Path = getattr(args, "db", None) or default_db_path()
     if args.command == "template":
         from lib.exports import write_template
@@ -116,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Malen er skrevet til {args.file}.")
         return EXIT_OK
     if args.command == "load":
-        return _load(db, args)
+        return _load(db, args, early)
     if args.command == "export":
         from lib.exports import write_export
         from lib.queries import sheet_rows
@@ -145,6 +185,16 @@ def _run(args: argparse.Namespace) -> int:
         stored = rollback(db, args.version, by=args.by)
         print(f"Versjon {args.version} er gjenopprettet som versjon {stored.version}.")
         return EXIT_OK
+    if args.command == "snapshot":
+        from lib.store import lock_for_meeting
+
+        locked = lock_for_meeting(
+            db, args.version, args.name, args.date or dt.date.today(), by=args.by
+        )
+        print(f"Versjon {locked.version} er låst for møtet {locked.label()}.")
+        return EXIT_OK
+    if args.command == "changes":
+        return _changes(db, args)
     if args.command == "demo":
         from lib.demo import build_demo_database
 
@@ -154,15 +204,26 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)  # argparse allows no other command
 
 
-def _load(db: Path, args: argparse.Namespace) -> int:
+def _start_parse(args: argparse.Namespace) -> object:
+    """For `load`, start the parse child before the heavy imports, so the two overlap."""
+    if args.command != "load":
+        return None
     from lib.read import UnreadableFile, start_reading
 
     try:
-        # Start the parse first: the child reads while this process imports and opens the db.
-        pending = start_reading(args.file)
-        from lib.ingest import load_file
+        return start_reading(args.file)
+    except UnreadableFile as error:
+        return error
 
-        result = load_file(db, args.file, by=args.by, project=args.project, pending=pending)
+
+def _load(db: Path, args: argparse.Namespace, early: object) -> int:
+    from lib.ingest import load_file
+    from lib.read import UnreadableFile
+
+    try:
+        if isinstance(early, UnreadableFile):
+            raise early
+        result = load_file(db, args.file, by=args.by, project=args.project, pending=early)
     except UnreadableFile as error:
         print(f"Kan ikke lese filen: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -181,6 +242,7 @@ def _load(db: Path, args: argparse.Namespace) -> int:
 
 
 def _versions(db: Path) -> int:
+    from lib.parse import is_missing
     from lib.queries import versions
 
     frame = versions(db)
@@ -201,10 +263,55 @@ def _versions(db: Path) -> int:
     return EXIT_OK
 
 
+def _changes(db: Path, args: argparse.Namespace) -> int:
+    from lib.history import CATEGORIES, changes_since_last_meeting, latest_version
+
+    latest = latest_version(db)
+    for asked in (args.since, args.version):
+        if asked is not None and not 1 <= asked <= latest:
+            print(f"Versjon {asked} finnes ikke (siste versjon er {latest}).", file=sys.stderr)
+            return EXIT_INVALID
+    found = changes_since_last_meeting(
+        db, args.version, args.project, args.today, since=args.since, iso_dates=args.csv
+    )
+    if found is None:
+        before = args.version or latest
+        print(
+            f"Ingen versjon før versjon {before} er låst for et møte, så det er ingenting å "
+            "sammenligne med. Lås en versjon med `python -m lib.cli snapshot NAVN`, eller "
+            "sammenlign med en bestemt versjon: `changes --since N`.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    if args.csv:
+        columns = [column for column in found.table.columns if column != "kind"]
+        write_csv(found.table[columns], columns)
+        return EXIT_OK
+    scope = ", ".join(args.project) if args.project else "alle prosjekter"
+    print(f"Endringer {found.describe()} ({scope}):")
+    if found.empty:
+        print("Ingen endringer.")
+        return EXIT_OK
+    for category in CATEGORIES:
+        rows = found.rows(category.key)
+        if rows.empty:
+            continue
+        print(f"\n{category.heading} ({len(rows)})")
+        for row in rows.itertuples(index=False):
+            before, after = row[3], row[4]
+            moved = f"{before} → {after}" if before else after
+            title = f"  {row[2]}" if row[2] else ""
+            print(f"  {row[0]}  {row[1]}{title}: {moved}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    early = _start_parse(args)
+    from lib.store import StoreBusy, StoreError  # heavy (duckdb, pandas): after the parse starts
+
     try:
-        return _run(args)
+        return _run(args, early)
     except (StoreBusy, StoreError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID

@@ -147,6 +147,38 @@ def risk_band(score: int, bands: tuple[tuple[int, str, str], ...] = RISK_BANDS) 
     return name
 
 
+#: Risk statuses that count as active: the matrix and the overview show these unless the
+#: status filter asks for others.
+RISK_ACTIVE_STATUSES: tuple[str, ...] = ("Åpen", "Under arbeid")
+
+#: How a risk's score moved since the version it is compared with.
+RISK_NEW = "Ny"
+RISK_UP = "Opp"
+RISK_DOWN = "Ned"
+RISK_SAME = "Uendret"
+RISK_MOVEMENTS: tuple[str, ...] = (RISK_UP, RISK_NEW, RISK_DOWN, RISK_SAME)
+
+#: A benefit's latest measurement against the straight planned path from the baseline
+#: (Nullpunkt at Nullpunktdato) to the target (Målverdi at Måldato).
+BENEFIT_ON_TRACK = "På sporet"
+BENEFIT_BEHIND = "Bak skjema"
+BENEFIT_NOT_MEASURED = "Ikke målt"
+#: Measured, but without Nullpunkt, Målverdi or Måldato there is no path to compare with.
+BENEFIT_NO_TARGET = "Mangler mål"
+BENEFIT_STATUSES: tuple[str, ...] = (
+    BENEFIT_ON_TRACK,
+    BENEFIT_BEHIND,
+    BENEFIT_NOT_MEASURED,
+    BENEFIT_NO_TARGET,
+)
+
+#: A milestone: done, late (its expected date is after the planned one), or on track.
+MILESTONE_DONE = "Fullført"
+MILESTONE_LATE = "Forsinket"
+MILESTONE_ON_TRACK = "I rute"
+MILESTONE_STATUSES: tuple[str, ...] = (MILESTONE_LATE, MILESTONE_ON_TRACK, MILESTONE_DONE)
+
+
 # ---------------------------------------------------------------------------------------------
 # Sheets
 

@@ -28,10 +28,14 @@ import pandas as pd
 from lib.contract import PROJECT_COLUMN, SHEETS
 from lib.exports import write_export
 from lib.ingest import load_file
-from lib.store import default_db_path
+from lib.store import default_db_path, lock_for_meeting
 
 #: The day the demo is made to be shown on: every status of the evaluation plan occurs then.
 TODAY = dt.date(2026, 11, 26)
+#: The September status was the basis of the last steering-group meeting; locking it gives
+#: "Endringer siden sist møte" something to show.
+MEETING_UPLOAD = "Porteføljestatus 2026-09.xlsx"
+MEETING = ("Styringsgruppemøte september 2026", dt.date(2026, 9, 24))
 
 D = dt.date
 Change = tuple[dt.date, Mapping[str, object]]
@@ -2036,6 +2040,8 @@ def build_demo_database(db: Path | str | None = None) -> int:
                 problems = "\n".join(problem.as_text() for problem in result.upload.errors)
                 raise RuntimeError(f"Demodata i «{file_name}» ble avvist:\n{problems}")
             version = result.stored.version
+            if file_name == MEETING_UPLOAD:
+                lock_for_meeting(built, version, *MEETING, by=by)
         for stale in (target, _wal(target)):
             stale.unlink(missing_ok=True)
         os.replace(built, target)

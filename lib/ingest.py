@@ -1,14 +1,33 @@
-"""One workbook file -> a new version: read, validate against what is stored, store."""
+"""One workbook file -> a new version: read, validate against what is stored, preview, store.
+
+Two ways in:
+
+- the command line (`load_file`): check and store in one go; if someone else stores the same
+  project between the check and the store, it checks again against the new data (a few times);
+- the app (`check_upload_bytes`, then `store_checked`): the uploaded bytes go to a temporary
+  file that lib.read parses in a child process; the check and its preview are shown; only when
+  the person confirms is it stored, and only if nobody stored the same projects meanwhile
+  (otherwise lib.store.ConcurrentUpload, and the app checks and previews again).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lib.queries import known_data
-from lib.read import PendingRead, RawWorkbook, start_reading
-from lib.store import StoredVersion, file_sha256, store_upload
+from lib.contract import PROJECT_COLUMN, SHEETS
+from lib.preview import UploadPreview, expected_versions, preview_upload, touched_projects
+from lib.queries import known_data, latest_version, sheet_rows
+from lib.read import SUFFIXES, PendingRead, RawWorkbook, UnreadableFile, start_reading
+from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
 from lib.validate import Problem, ValidatedUpload, validate
+
+#: How often the command line checks again when others keep storing the same project.
+STORE_ATTEMPTS = 3
 
 
 @dataclass
@@ -22,6 +41,30 @@ class LoadResult:
         return self.stored is not None
 
 
+@dataclass
+class CheckedUpload:
+    """A file read and validated against version `base_version`; previewed when valid."""
+
+    upload: ValidatedUpload
+    sha256: str
+    base_version: int
+    preview: UploadPreview | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.upload.ok and self.preview is not None
+
+    @property
+    def file_name(self) -> str:
+        return self.upload.file_name
+
+
+def _raw(path: Path | str, file_name: str | None, pending: PendingRead | RawWorkbook | None):
+    if pending is None:
+        pending = start_reading(path, file_name)
+    return pending
+
+
 def check_file(
     db: Path | str | None,
     path: Path | str,
@@ -33,11 +76,63 @@ def check_file(
 
     `pending` is a parse already started with lib.read.start_reading.
     """
-    if pending is None:
-        pending = start_reading(path, file_name)
+    pending = _raw(path, file_name, pending)
     known = known_data(db)  # while the child parses
     raw = pending if isinstance(pending, RawWorkbook) else pending.result()
     return validate(raw, known, project)
+
+
+def check_upload(
+    db: Path | str | None,
+    path: Path | str,
+    file_name: str | None = None,
+    project: str | None = None,
+    pending: PendingRead | RawWorkbook | None = None,
+) -> CheckedUpload:
+    """Read, validate and (when valid) preview a file, without storing; raises UnreadableFile.
+
+    The preview compares with the version that was latest before validation began, so if
+    anything is stored meanwhile, storing the result refuses rather than trusting a stale check.
+    """
+    pending = _raw(path, file_name, pending)
+    base = latest_version(db)
+    upload = check_file(db, path, file_name, project, pending)
+    checked = CheckedUpload(upload, file_sha256(path), base)
+    if upload.ok:
+        checked.preview = preview_upload(db, upload, base)
+    return checked
+
+
+def check_upload_bytes(
+    db: Path | str | None, data: bytes, file_name: str, project: str | None = None
+) -> CheckedUpload:
+    """Check an uploaded file's bytes: written to a temporary file, parsed in a child process.
+
+    The temporary file is removed before this returns, whatever happens.
+    """
+    suffix = Path(file_name).suffix.lower()
+    suffix = suffix if suffix in SUFFIXES else ".bin"  # the reader refuses it by `file_name`
+    with tempfile.TemporaryDirectory(prefix="styringsrom-opplasting-") as folder:
+        path = Path(folder) / f"opplasting{suffix}"
+        path.write_bytes(data)
+        checked = check_upload(db, path, file_name, project)
+    checked.sha256 = hashlib.sha256(data).hexdigest()
+    return checked
+
+
+def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None) -> StoredVersion:
+    """Store a checked, valid upload as previewed; raises ConcurrentUpload if it went stale."""
+    if not checked.ok or checked.preview is None:
+        raise ValueError("only a valid, previewed upload can be stored")
+    return store_upload(
+        db,
+        checked.upload.tables,
+        checked.upload.scope,
+        by=by,
+        file_name=checked.upload.file_name,
+        sha256=checked.sha256,
+        expected_versions=checked.preview.expected_versions,
+    )
 
 
 def load_file(
@@ -49,16 +144,101 @@ def load_file(
     file_name: str | None = None,
     pending: PendingRead | RawWorkbook | None = None,
 ) -> LoadResult:
-    """Validate a file and, when it has no errors, store it as a new version."""
-    upload = check_file(db, path, file_name, project, pending)
-    result = LoadResult(upload, notices=upload.notices)
-    if upload.ok:
-        result.stored = store_upload(
-            db,
-            upload.tables,
-            upload.scope,
-            by=by,
-            file_name=upload.file_name,
-            sha256=file_sha256(path),
-        )
-    return result
+    """Validate a file and, when it has no errors, store it as a new version.
+
+    If another process stores the same project between the check and the store, the file is
+    read and validated again against the new data, and stored then. (The parsed cells are not
+    kept for that rare case: a 50,000-row register's cells are ~40 MB held during the store.)
+    """
+    pending = _raw(path, file_name, pending)
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        base = latest_version(db)
+        known = known_data(db)  # the first time, while the child parses
+        raw = pending if isinstance(pending, RawWorkbook) else pending.result()
+        upload = validate(raw, known, project)
+        del raw
+        result = LoadResult(upload, notices=upload.notices)
+        if not upload.ok:
+            return result
+        try:
+            result.stored = store_upload(
+                db,
+                upload.tables,
+                upload.scope,
+                by=by,
+                file_name=upload.file_name,
+                sha256=file_sha256(path),
+                expected_versions=expected_versions(db, touched_projects(upload), base),
+            )
+        except ConcurrentUpload:
+            if attempt == STORE_ATTEMPTS:
+                raise
+            pending = start_reading(path, file_name)
+            continue
+        return result
+    raise AssertionError("unreachable")
+
+
+def error_summary(upload: ValidatedUpload) -> str:
+    """`«fil.xlsx» har 12 feil i 2 ark (Risiko: 10, Milepæler: 2).` — for the top of a list."""
+    per_sheet = Counter(problem.sheet or "arbeidsboken" for problem in upload.errors)
+    count = len(upload.errors)
+    where = ", ".join(f"{sheet}: {n}" for sheet, n in per_sheet.items())
+    # "feil" and "ark" are the same in singular and plural.
+    return f"«{upload.file_name}» har {count} feil i {len(per_sheet)} ark ({where})."
+
+
+def stored_summary(stored: StoredVersion) -> str:
+    """`Risiko: 1 nye, 2 endret, 0 fjernet.` for the sheets a stored version changed."""
+    names = {sheet.key: sheet.name for sheet in SHEETS}
+    parts = [
+        f"{names[key]}: {change.added} nye, {change.changed} endret, {change.removed} fjernet"
+        for key, change in stored.changes.items()
+        if change.added or change.changed or change.removed
+    ]
+    return ("; ".join(parts) or "Ingen rader ble endret") + "."
+
+
+def template_bytes() -> bytes:
+    """The empty template as .xlsx bytes, for a download."""
+    from lib.exports import write_export  # openpyxl: imported only when a workbook is written
+
+    buffer = io.BytesIO()
+    write_export(buffer, {})
+    return buffer.getvalue()
+
+
+def export_bytes(
+    db: Path | str | None, project: str | None = None, version: int | None = None
+) -> bytes:
+    """The stored data (one project, or all) as a filled-in template, for editing and uploading.
+
+    Loading it back unchanged changes nothing.
+    """
+    from lib.exports import write_export  # openpyxl: imported only when a workbook is written
+
+    tables = {}
+    for sheet in SHEETS:
+        rows = sheet_rows(db, sheet.key, version)
+        if project is not None:
+            rows = rows[rows[PROJECT_COLUMN] == project].reset_index(drop=True)
+        tables[sheet.key] = rows
+    buffer = io.BytesIO()
+    write_export(buffer, tables)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "CheckedUpload",
+    "LoadResult",
+    "UnreadableFile",
+    "check_file",
+    "check_upload",
+    "check_upload_bytes",
+    "error_summary",
+    "export_bytes",
+    "load_file",
+    "store_checked",
+    "stored_summary",
+    "template_bytes",
+]

@@ -10,7 +10,12 @@ file. So no process keeps a connection: each unit of work opens one, does its wo
 it, retrying while another process (the command line, or the app) holds the lock. That lets
 the command line load while the app runs, and the app sees the new version on its next read.
 
-This module holds the SQL that writes; lib/queries.py holds the SQL that reads.
+Two more tables (schema version 2): `version_projects` records which projects each version
+touched, so an upload can check inside its own transaction that nobody stored the same project
+after its preview was made; `snapshots` names versions locked for a steering-group meeting.
+
+This module holds the SQL that writes; lib/queries.py and lib/history.py hold the SQL that
+reads.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +36,7 @@ import pandas as pd
 
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = Path("data/styringsrom.duckdb")
 LOCK_WAIT_SECONDS = 30.0
 OPEN_VERSION = 2_147_483_647  # valid_to of a current row, for as-of comparisons
@@ -58,6 +63,19 @@ class StoreBusy(RuntimeError):
 
 class StoreError(RuntimeError):
     """The database cannot be used (e.g. written by a newer Styringsrom); message in Norwegian."""
+
+
+class ConcurrentUpload(StoreError):
+    """Someone stored a version of the same project after the caller's preview was made.
+
+    Nothing was stored. `moved` maps each such project to the latest version that touched it;
+    `stored_by` names who stored those versions. The message (Norwegian) says who and when.
+    """
+
+    def __init__(self, message: str, moved: dict[str, int], stored_by: dict[int, str | None]):
+        super().__init__(message)
+        self.moved = moved
+        self.stored_by = stored_by
 
 
 def default_db_path() -> Path:
@@ -112,47 +130,116 @@ def _table_ddl(sheet: Sheet) -> str:
 )"""
 
 
-def _ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+def _schema_version(connection: duckdb.DuckDBPyConnection) -> int:
+    """The schema version a file holds; 0 for a new, empty file."""
     found = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ).fetchall()[0]
-    if found and found[0]:
-        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        version = int(row[0][0]) if row else 0
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"Databasen har skjemaversjon {version}, men denne versjonen av Styringsrom "
-                f"kjenner bare versjon {SCHEMA_VERSION}. Oppdater programmet."
+    if not found or not found[0]:
+        return 0
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def _create_version_1(connection: duckdb.DuckDBPyConnection) -> None:
+    """The first schema: meta, versions, and one table per contract sheet."""
+    connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS versions (
+          version INTEGER PRIMARY KEY,
+          created_at TIMESTAMP NOT NULL,
+          created_by VARCHAR,
+          file_name VARCHAR,
+          sha256 VARCHAR,
+          kind VARCHAR NOT NULL,
+          restored_from INTEGER,
+          row_counts VARCHAR,
+          changes VARCHAR
+        )"""
+    )
+    connection.execute("CREATE SEQUENCE IF NOT EXISTS row_ids")
+    for sheet in SHEETS:
+        connection.execute(_table_ddl(sheet))
+
+
+def _touched_sql(condition: str) -> str:
+    """(version, project) pairs: the projects whose rows a version opened or closed.
+
+    `condition` filters the version, e.g. `= $version`; it is SQL written here, never input.
+    """
+    parts = []
+    for sheet in SHEETS:
+        for column in ("valid_from", "valid_to"):
+            parts.append(
+                f"SELECT {column} AS version, {PROJECT_COLUMN} FROM {sheet.table} "
+                f"WHERE {column} {condition} AND {PROJECT_COLUMN} IS NOT NULL"
             )
-        if version == SCHEMA_VERSION:
-            return
+    return " UNION ".join(parts)
+
+
+def _migrate_to_2(connection: duckdb.DuckDBPyConnection) -> None:
+    """Schema 1 -> 2: which projects each version touched, and meeting snapshots.
+
+    A version-1 file kept no list of touched projects, so it is rebuilt from the rows: the
+    projects whose rows a version added, changed or removed. (An upload that changed nothing
+    for a project cannot be told apart from one that did not name it; such a version simply
+    lists fewer projects, which only makes the concurrency check more lenient for old history.)
+    """
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS version_projects (
+          version INTEGER NOT NULL REFERENCES versions (version),
+          prosjekt_id VARCHAR NOT NULL,
+          PRIMARY KEY (version, prosjekt_id)
+        )"""
+    )
+    # The foreign key keeps a locked version's row in `versions` from ever being deleted.
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS snapshots (
+          version INTEGER PRIMARY KEY REFERENCES versions (version),
+          name VARCHAR NOT NULL,
+          meeting_date DATE NOT NULL,
+          created_at TIMESTAMP NOT NULL,
+          created_by VARCHAR
+        )"""
+    )
+    connection.execute(
+        "INSERT OR IGNORE INTO version_projects "
+        + _touched_sql("IN (SELECT version FROM versions)")
+    )
+
+
+#: Schema version -> the step that brings the previous version up to it. A file is migrated
+#: step by step, in one transaction, the first time a newer Styringsrom opens it.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _migrate_to_2}
+
+
+def _ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    version = _schema_version(connection)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"Databasen har skjemaversjon {version}, men denne versjonen av Styringsrom "
+            f"kjenner bare versjon {SCHEMA_VERSION}. Oppdater programmet."
+        )
+    if version == SCHEMA_VERSION:
+        return
     with _write_lock:
         connection.execute("BEGIN TRANSACTION")
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
-        )
-        connection.execute(
-            """CREATE TABLE IF NOT EXISTS versions (
-              version INTEGER PRIMARY KEY,
-              created_at TIMESTAMP NOT NULL,
-              created_by VARCHAR,
-              file_name VARCHAR,
-              sha256 VARCHAR,
-              kind VARCHAR NOT NULL,
-              restored_from INTEGER,
-              row_counts VARCHAR,
-              changes VARCHAR
-            )"""
-        )
-        connection.execute("CREATE SEQUENCE IF NOT EXISTS row_ids")
-        for sheet in SHEETS:
-            connection.execute(_table_ddl(sheet))
-        # Later schema versions migrate here, step by step, inside this transaction.
-        connection.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('contract_version', '1')",
-            [str(SCHEMA_VERSION)],
-        )
-        connection.execute("COMMIT")
+        try:
+            version = _schema_version(connection)  # another thread may have migrated it
+            if version < 1:
+                _create_version_1(connection)
+                version = 1
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](connection)
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), "
+                "('contract_version', '1')",
+                [str(SCHEMA_VERSION)],
+            )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +292,13 @@ def _hash_expression(sheet: Sheet) -> str:
     return _struct([column.db for column in sheet.columns])
 
 
-def _incoming_frame(sheet: Sheet, table: pd.DataFrame) -> pd.DataFrame:
+def incoming_frame(
+    sheet: Sheet, table: pd.DataFrame, extra: Mapping[str, Iterable[object]] | None = None
+) -> pd.DataFrame:
+    """Validated rows as a frame DuckDB can read: every contract column, and `row_order`.
+
+    `extra` adds pass-through columns (the preview adds the Excel row numbers).
+    """
     frame = pd.DataFrame(index=range(len(table)))
     for column in sheet.columns:
         values = table[column.db].tolist() if column.db in table else [None] * len(table)
@@ -213,7 +306,29 @@ def _incoming_frame(sheet: Sheet, table: pd.DataFrame) -> pd.DataFrame:
             values = [list(value) if value is not None else None for value in values]
         frame[column.db] = pd.Series(values, dtype="object")
     frame["row_order"] = range(1, len(table) + 1)
+    for name, values in (extra or {}).items():
+        frame[name] = list(values)
     return frame
+
+
+def incoming_sql(sheet: Sheet, relation: str, extra: Iterable[str] = ()) -> str:
+    """SELECT the rows of a registered `incoming_frame` typed as stored, with key and hash.
+
+    The one definition of how an upload's rows become stored rows: the store and the preview
+    (lib/preview.py) both use it, so a preview counts exactly what storing will change.
+    """
+    casts = ", ".join(
+        f"CAST({relation}.{c.db} AS {SQL_TYPES[c.kind]}) AS {c.db}" for c in sheet.columns
+    )
+    passed = "".join(f", {relation}.{name}" for name in extra)
+    return f"""SELECT *, {_key_expression(sheet)} AS row_key, {_hash_expression(sheet)} AS row_hash
+        FROM (SELECT {casts}, {relation}.row_order{passed} FROM {relation}) AS typed"""
+
+
+def _locked_version_in(connection: duckdb.DuckDBPyConnection) -> int:
+    """The newest version locked for a meeting; 0 when none is."""
+    row = connection.execute("SELECT coalesce(max(version), 0) FROM snapshots").fetchall()[0]
+    return int(row[0]) if row else 0
 
 
 def _replace_sheet(
@@ -228,21 +343,11 @@ def _replace_sheet(
     Rows are matched by single-column keys and hashes so every step is a hash join; a
     multi-column correlated match made a 50,000-row upload quadratic.
     """
-    incoming = _incoming_frame(sheet, table)
-    casts = ", ".join(
-        f"CAST(incoming_frame.{c.db} AS {SQL_TYPES[c.kind]}) AS {c.db}" for c in sheet.columns
-    )
-    connection.register("incoming_frame", incoming)
+    connection.register("incoming_frame", incoming_frame(sheet, table))
     connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE incoming_typed AS SELECT {casts}, row_order "
-        "FROM incoming_frame"
+        f"CREATE OR REPLACE TEMP TABLE incoming AS {incoming_sql(sheet, 'incoming_frame')}"
     )
     connection.unregister("incoming_frame")
-    connection.execute(
-        f"""CREATE OR REPLACE TEMP TABLE incoming AS
-        SELECT *, {_key_expression(sheet)} AS row_key, {_hash_expression(sheet)} AS row_hash
-        FROM incoming_typed"""
-    )
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE current_rows AS
         SELECT row_key, row_hash FROM {sheet.table}
@@ -263,12 +368,34 @@ def _replace_sheet(
           AND row_hash NOT IN (SELECT row_hash FROM incoming)""",
         {"version": version, "projects": sorted(projects)},
     )
-    # Unchanged rows stay as they are; their place in the workbook may have moved.
-    connection.execute(
-        f"""UPDATE {sheet.table} AS t SET row_order = i.row_order FROM incoming i
-        WHERE t.valid_to IS NULL AND t.row_hash = i.row_hash AND t.row_order <> i.row_order"""
-    )
     names = ", ".join(column.db for column in sheet.columns)
+    # Unchanged rows stay as they are, but their place in the workbook may have moved. A row
+    # that a version locked for a meeting shows keeps its place there: it is closed and a copy
+    # in its new place opens, so a locked version reads exactly as it did when it was locked.
+    # Rows newer than every locked version just move.
+    moved = """FROM incoming i WHERE t.valid_to IS NULL AND t.row_hash = i.row_hash
+          AND t.row_order IS DISTINCT FROM i.row_order"""
+    params = {"version": version, "locked": _locked_version_in(connection)}
+    connection.execute(
+        f"""INSERT INTO {sheet.table}
+          (valid_from, valid_to, row_key, row_hash, row_order, {names})
+        SELECT $version, NULL, t.row_key, t.row_hash, i.row_order,
+          {", ".join(f"t.{column.db}" for column in sheet.columns)}
+        FROM {sheet.table} AS t, incoming i
+        WHERE t.valid_to IS NULL AND t.row_hash = i.row_hash
+          AND t.row_order IS DISTINCT FROM i.row_order AND t.valid_from <= $locked""",
+        params,
+    )
+    connection.execute(
+        f"""UPDATE {sheet.table} AS t SET valid_to = $version {moved}
+          AND t.valid_from <= $locked AND t.valid_from < $version""",
+        params,
+    )
+    connection.execute(
+        f"""UPDATE {sheet.table} AS t SET row_order = i.row_order {moved}
+          AND t.valid_from > $locked""",
+        {"locked": params["locked"]},
+    )
     connection.execute(
         f"""INSERT INTO {sheet.table}
           (valid_from, valid_to, row_key, row_hash, row_order, {names})
@@ -276,7 +403,7 @@ def _replace_sheet(
         WHERE row_hash NOT IN (SELECT row_hash FROM current_rows)""",
         {"version": version},
     )
-    connection.execute("DROP TABLE incoming; DROP TABLE incoming_typed; DROP TABLE current_rows")
+    connection.execute("DROP TABLE incoming; DROP TABLE current_rows")
     return SheetChange(int(added), int(changed), int(removed), len(table))
 
 
@@ -312,6 +439,58 @@ def _insert_version(
     )
 
 
+def _record_projects(
+    connection: duckdb.DuckDBPyConnection, version: int, projects: Iterable[str]
+) -> None:
+    connection.execute(
+        "INSERT OR IGNORE INTO version_projects SELECT $version, unnest($projects::VARCHAR[])",
+        {"version": version, "projects": sorted(set(projects))},
+    )
+
+
+def project_versions_in(
+    connection: duckdb.DuckDBPyConnection, projects: Iterable[str], as_of: int | None = None
+) -> dict[str, int]:
+    """Project -> the latest version (up to `as_of`) that touched it; 0 when none has."""
+    wanted = sorted(set(projects))
+    rows = connection.execute(
+        """SELECT prosjekt_id, max(version) FROM version_projects
+        WHERE prosjekt_id IN (SELECT unnest($projects::VARCHAR[]))
+          AND ($as_of IS NULL OR version <= $as_of)
+        GROUP BY prosjekt_id""",
+        {"projects": wanted, "as_of": as_of},
+    ).fetchall()
+    found = {str(project): int(version) for project, version in rows}
+    return {project: found.get(project, 0) for project in wanted}
+
+
+def _check_expected(connection: duckdb.DuckDBPyConnection, expected: Mapping[str, int]) -> None:
+    """Raise ConcurrentUpload when a project moved past the version the caller saw."""
+    now = project_versions_in(connection, expected)
+    moved = {
+        project: now[project] for project in sorted(expected) if now[project] != expected[project]
+    }
+    if not moved:
+        return
+    rows = connection.execute(
+        """SELECT version, created_by, created_at FROM versions
+        WHERE version IN (SELECT unnest($versions::INTEGER[])) ORDER BY version""",
+        {"versions": sorted(set(moved.values()))},
+    ).fetchall()
+    stored_by = {int(version): by for version, by, _at in rows}
+    lines = []
+    for version, by, at in rows:
+        names = ", ".join(p for p, v in moved.items() if v == version)
+        who = f" av {by}" if by else ""
+        lines.append(f"versjon {version} ({names}) ble lagret{who} {at:%d.%m.%Y kl. %H:%M}")
+    raise ConcurrentUpload(
+        "Noen andre har lagret data for de samme prosjektene etter at arbeidsboken ble "
+        "kontrollert: " + "; ".join(lines) + ". Ingenting er lagret.",
+        moved,
+        stored_by,
+    )
+
+
 def store_upload(
     path: Path | str | None,
     tables: dict[str, pd.DataFrame],
@@ -321,12 +500,23 @@ def store_upload(
     file_name: str | None = None,
     sha256: str | None = None,
     kind: str = "upload",
+    expected_versions: Mapping[str, int] | None = None,
 ) -> StoredVersion:
-    """Store validated tables as one new version, all or nothing."""
+    """Store validated tables as one new version, all or nothing.
+
+    `expected_versions` ({project: the latest version touching it when the upload was checked},
+    see `project_versions_in`) makes the store refuse, with ConcurrentUpload, when another
+    version touched one of those projects since. The check runs inside the storing
+    transaction, under the process's write lock and DuckDB's file lock, so two uploads never
+    interleave: the second sees the first, or waits for it.
+    """
     sheets = [sheet for sheet in SHEETS if sheet.key in tables]
+    projects = set().union(*scope.values()) if scope else set()
     with _write_lock, connect(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
+            if expected_versions is not None:
+                _check_expected(connection, expected_versions)
             version = _next_version(connection)
             changes = {
                 sheet.key: _replace_sheet(
@@ -344,6 +534,7 @@ def store_upload(
                 {key: len(table) for key, table in tables.items()},
                 changes,
             )
+            _record_projects(connection, version, projects)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -351,8 +542,18 @@ def store_upload(
     return StoredVersion(version, changes)
 
 
-def rollback(path: Path | str | None, target: int, *, by: str | None = None) -> StoredVersion:
-    """Make version `target` current again, as a new version."""
+def rollback(
+    path: Path | str | None,
+    target: int,
+    *,
+    by: str | None = None,
+    expected_latest: int | None = None,
+) -> StoredVersion:
+    """Make version `target` current again, as a new version.
+
+    `expected_latest` (the latest version the person confirming saw) makes it refuse, with
+    ConcurrentUpload, when a version was stored since.
+    """
     with _write_lock, connect(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
@@ -362,6 +563,8 @@ def rollback(path: Path | str | None, target: int, *, by: str | None = None) -> 
             if not exists or not exists[0]:
                 raise StoreError(f"Versjon {target} finnes ikke.")
             version = _next_version(connection)
+            if expected_latest is not None and version - 1 != expected_latest:
+                _raise_newer_versions(connection, expected_latest)
             changes: dict[str, SheetChange] = {}
             counts: dict[str, int] = {}
             for sheet in SHEETS:
@@ -392,8 +595,101 @@ def rollback(path: Path | str | None, target: int, *, by: str | None = None) -> 
             _insert_version(
                 connection, version, "rollback", by, None, None, counts, changes, target
             )
+            touched = connection.execute(
+                f"SELECT DISTINCT {PROJECT_COLUMN} FROM ({_touched_sql('= $version')})",
+                {"version": version},
+            ).fetchall()
+            _record_projects(connection, version, [row[0] for row in touched])
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
     return StoredVersion(version, changes)
+
+
+def _raise_newer_versions(connection: duckdb.DuckDBPyConnection, seen: int) -> None:
+    rows = connection.execute(
+        "SELECT version, created_by FROM versions WHERE version > ? ORDER BY version", [seen]
+    ).fetchall()
+    described = ", ".join(
+        f"versjon {version}" + (f" (lagret av {by})" if by else "") for version, by in rows
+    )
+    raise ConcurrentUpload(
+        f"Det er lagret nye versjoner siden du åpnet siden: {described}. Ingenting er endret; "
+        "se over og bekreft på nytt.",
+        {},
+        {int(version): by for version, by in rows},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Meeting snapshots
+
+MAX_MEETING_NAME = 200
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A version locked for a steering-group meeting."""
+
+    version: int
+    name: str
+    meeting_date: dt.date
+    created_at: dt.datetime
+    created_by: str | None
+
+    def label(self) -> str:
+        """«name» (dd.mm.yyyy, versjon N), for messages."""
+        return f"«{self.name}» ({self.meeting_date:%d.%m.%Y}, versjon {self.version})"
+
+
+def lock_for_meeting(
+    path: Path | str | None,
+    version: int | None,
+    name: str,
+    meeting_date: dt.date,
+    *,
+    by: str | None = None,
+) -> Snapshot:
+    """Lock a version (default: the latest) for a meeting; raises StoreError in Norwegian.
+
+    A locked version cannot be changed or removed: there is no way to unlock or rename it,
+    the database refuses to delete a version a snapshot refers to, and uploads after it never
+    rewrite the rows it shows (see `_replace_sheet`).
+    """
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise StoreError("Gi møtet et navn, f.eks. «Styringsgruppemøte 12. mars».")
+    if len(name) > MAX_MEETING_NAME:
+        raise StoreError(f"Møtenavnet er for langt; bruk høyst {MAX_MEETING_NAME} tegn.")
+    if not isinstance(meeting_date, dt.date):
+        raise StoreError("Møtedatoen mangler.")
+    if isinstance(meeting_date, dt.datetime):
+        meeting_date = meeting_date.date()
+    with _write_lock, connect(path) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            latest = _next_version(connection) - 1
+            if latest == 0:
+                raise StoreError("Databasen har ingen versjoner ennå; last opp data først.")
+            version = latest if version is None else int(version)
+            if not 1 <= version <= latest:
+                raise StoreError(f"Versjon {version} finnes ikke (siste versjon er {latest}).")
+            found = connection.execute(
+                "SELECT name, meeting_date FROM snapshots WHERE version = ?", [version]
+            ).fetchall()
+            if found:
+                raise StoreError(
+                    f"Versjon {version} er allerede låst for møtet «{found[0][0]}» "
+                    f"({found[0][1]:%d.%m.%Y}). En låst versjon kan ikke endres."
+                )
+            created_at = dt.datetime.now().replace(microsecond=0)
+            connection.execute(
+                "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                [version, name, meeting_date, created_at, by],
+            )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return Snapshot(version, name, meeting_date, created_at, by)

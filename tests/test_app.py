@@ -1,35 +1,50 @@
-"""AppTest smoke tests: every page renders, on data and on an empty database."""
+"""AppTest for every page: it renders (on the demo and on an empty database), the filters
+change the figures, and the figures on the page equal counts made with plain SQL."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import store
-from lib.exports import write_export
-from lib.ingest import load_file
-from tests.test_store import PROJECTS, frame, risk
+from lib import queries, store
+from lib.contract import DECISIONS, EVALUATION_STATUSES
+from lib.demo import TODAY, build_demo_database
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/oversikt.py", "pages/ark.py"]
+PAGES = {
+    "pages/oversikt.py": "Oversikt",
+    "pages/risiko.py": "Risiko",
+    "pages/gevinster.py": "Gevinster",
+    "pages/anbefalinger.py": "Anbefalinger",
+    "pages/evaluering.py": "Evaluering",
+    "pages/milepaeler.py": "Milepæler",
+}
+OWN_PAGES = list(PAGES)
+OTHER_PAGES = ["pages/last_opp.py", "pages/historikk.py"]
+CURRENT = "valid_to IS NULL"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
+    build_demo_database(path)
+    return path
 
 
 @pytest.fixture
-def loaded_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "app.duckdb"
-    path = tmp_path / "data.xlsx"
-    write_export(
-        path,
-        {
-            "prosjekter": frame("prosjekter", PROJECTS),
-            "risiko": frame("risiko", [risk("R1", 4, 5), risk("R2", 1, 2)]),
-        },
-    )
-    assert load_file(db, path).ok
-    monkeypatch.setenv("STYRINGSROM_DB", str(db))
-    return db
+def demo(demo_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STYRINGSROM_DB", str(demo_file))
+    monkeypatch.setenv("STYRINGSROM_TODAY", TODAY.isoformat())
+    return demo_file
 
 
 @pytest.fixture
@@ -38,39 +53,350 @@ def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     with store.connect(db):
         pass
     monkeypatch.setenv("STYRINGSROM_DB", str(db))
+    monkeypatch.setenv("STYRINGSROM_TODAY", TODAY.isoformat())
     return db
 
 
-def run(page: str | None = None) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+def run(page: str | None = None, **params: str | list[str]) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
     app.run()
     if page:
         app.switch_page(page)
         app.run()
+    assert not app.exception, [e.value for e in app.exception]
     return app
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_on_data(loaded_db: Path, page: str) -> None:
+def sql(db: Path, query: str, params: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(query, params or []).fetchall()
+
+
+def metrics(app: AppTest) -> dict[str, int]:
+    return {metric.label: int(metric.value) for metric in app.metric}
+
+
+def charts(app: AppTest) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
+    """Every Vega-Lite chart on the page: its spec and its datasets as frames."""
+    found = []
+    for element in app.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        data = {
+            dataset.name: pa.ipc.open_stream(dataset.data.data).read_pandas()
+            for dataset in element.proto.datasets
+        }
+        found.append((spec, data))
+    return found
+
+
+def texts(app: AppTest) -> str:
+    parts = [e.value for e in (*app.title, *app.subheader, *app.caption, *app.info, *app.markdown)]
+    return "\n".join(str(part) for part in parts)
+
+
+# --- Every page renders -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", OWN_PAGES + OTHER_PAGES)
+def test_every_page_renders_on_the_demo(demo: Path, page: str) -> None:
     app = run(page)
-    assert not app.exception
+    if page in PAGES:
+        assert app.title[0].value == PAGES[page]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", OWN_PAGES + OTHER_PAGES)
 def test_every_page_renders_on_an_empty_database(empty_db: Path, page: str) -> None:
     app = run(page)
-    assert not app.exception
+    if page in PAGES:
+        assert "tom" in texts(app)
 
 
-def test_overview_counts_equal_the_store(loaded_db: Path) -> None:
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_no_match_shows_a_friendly_message(demo: Path, page: str) -> None:
+    app = run(page, tekst="finnes ikke i noen rad")
+    shown = texts(app)
+    assert re.search(r"Ingen .* (passer|med de valgte)", shown), shown
+
+
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_every_list_can_be_downloaded_and_every_chart_has_its_numbers(demo: Path, page: str):
+    app = run(page)
+    downloads = [b for b in app.get("download_button") if "Excel" in b.proto.label]
+    tables = app.dataframe
+    assert tables and len(downloads) == len(tables)
+    for table, button in zip(tables, downloads, strict=True):
+        assert f"({len(table.value)} rader)" in button.proto.label
+    expanders = [e for e in app.expander if e.label == "Tallene bak figuren"]
+    assert len(expanders) == len(app.get("vega_lite_chart"))
+    for element in app.get("vega_lite_chart"):
+        assert element.proto.alt  # a text alternative
+
+
+# --- Oversikt ---------------------------------------------------------------------------------
+
+
+def high_risks(db: Path, project: str | None = None) -> int:
+    extra = "AND prosjekt_id = ?" if project else ""
+    return sql(
+        db,
+        f"""SELECT count(*) FROM risiko WHERE {CURRENT} AND status IN ('Åpen', 'Under arbeid')
+            AND sannsynlighet * konsekvens >= 10 {extra}""",
+        [project] if project else [],
+    )[0][0]
+
+
+def late_milestones(db: Path, today: dt.date, project: str | None = None) -> int:
+    extra = "AND prosjekt_id = ?" if project else ""
+    return sql(
+        db,
+        f"""SELECT count(*) FROM milepaeler WHERE {CURRENT} AND fullfort IS NULL
+            AND greatest(coalesce(prognose, planlagt), ?::DATE) > planlagt {extra}""",
+        [today, *([project] if project else [])],
+    )[0][0]
+
+
+def test_overview_figures_equal_sql_counts(demo: Path) -> None:
     app = run()
-    metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Risiko"] == "2" and metrics["Prosjekter"] == "2"
-
-
-def test_sheet_page_shows_the_rows_of_the_chosen_sheet(loaded_db: Path) -> None:
-    app = run("pages/ark.py")
+    shown = metrics(app)
+    assert shown["Høye risikoer"] == high_risks(demo)
+    assert shown["Forsinket"] == late_milestones(demo, TODAY)
+    decided = dict(
+        sql(demo, f"SELECT vedtak, count(*) FROM anbefalinger WHERE {CURRENT} GROUP BY 1")
+    )
+    for decision in DECISIONS:
+        assert shown[decision] == decided.get(decision, 0)
+    plan = queries.evaluation_plan(demo, TODAY)
+    assert shown["Forfalt"] == int((plan["status"] == "Forfalt").sum())
+    assert shown["Innen 30 dager"] == int((plan["status"] == "Snart").sum())
+    benefits = sql(demo, f"SELECT count(*) FROM gevinster WHERE {CURRENT}")[0][0]
     table = app.dataframe[0].value
-    assert sorted(table["Risiko-ID"]) == ["R1", "R2"]
-    app.segmented_control(key="ark").set_value("prosjekter").run()
-    assert sorted(app.dataframe[0].value["Prosjekt-ID"]) == ["P1", "P2"]
+    assert list(table.columns[:3]) == ["Prosjekt-ID", "Prosjektnavn", "Høye risikoer"]
+    decisions = app.dataframe[1].value
+    for decision in DECISIONS:
+        assert int(decisions[decision].sum()) == shown[decision]
+    assert shown["På sporet"] + shown["Bak skjema"] <= benefits
+    assert int(table["Høye risikoer"].sum()) == shown["Høye risikoer"]
+
+
+def test_overview_links_every_figure_to_its_page(demo: Path) -> None:
+    app = run()
+    links = {link.proto.page for link in app.get("page_link")}
+    assert {"risiko", "gevinster", "anbefalinger", "evaluering", "milepaeler"} <= links
+
+
+def test_changing_a_filter_changes_the_figures(demo: Path) -> None:
+    app = run()
+    everything = metrics(app)["Høye risikoer"]
+    app.multiselect(key="prosjekt").set_value(["ASK-TM"]).run()
+    one = metrics(app)
+    assert one["Høye risikoer"] == high_risks(demo, "ASK-TM") != everything
+    assert one["Forsinket"] == late_milestones(demo, TODAY, "ASK-TM")
+    assert "ASK\\-TM – Tillitsmodellen" in app.subheader[0].value  # escaped markdown
+    assert list(app.dataframe[0].value["Prosjekt-ID"]) == ["ASK-TM"]
+
+
+def test_filters_come_from_the_url_and_survive_a_page_change(demo: Path) -> None:
+    app = run(prosjekt=["ASK-TM", "OTK-OU2"], versjon="1", tekst="")
+    assert app.multiselect(key="prosjekt").value == ["ASK-TM", "OTK-OU2"]
+    assert app.selectbox(key="versjon").value == 1
+    first = sql(
+        demo,
+        """SELECT count(*) FROM risiko WHERE valid_from <= 1 AND coalesce(valid_to, 99) > 1
+           AND prosjekt_id IN ('ASK-TM', 'OTK-OU2') AND status <> 'Lukket'
+           AND sannsynlighet * konsekvens >= 10""",
+    )[0][0]
+    assert metrics(app)["Høye risikoer"] == first
+    app.switch_page("pages/risiko.py").run()
+    assert app.multiselect(key="prosjekt").value == ["ASK-TM", "OTK-OU2"]
+    assert app.selectbox(key="versjon").value == 1
+    assert set(app.dataframe[-1].value["Prosjekt-ID"]) <= {"ASK-TM", "OTK-OU2"}
+
+
+def test_clearing_the_filters(demo: Path) -> None:
+    app = run(prosjekt="ASK-TM", status="Lukket")
+    app.button[0].click().run()
+    assert app.multiselect(key="prosjekt").value == []
+    assert app.multiselect(key="status").value == []
+
+
+# --- Risiko -----------------------------------------------------------------------------------
+
+
+def matrix_counts(app: AppTest) -> dict[tuple[int, int], int]:
+    (_spec, data), *_ = charts(app)
+    (frame,) = data.values()
+    assert len(frame) == 25
+    return {
+        (int(row.sannsynlighet), int(row.konsekvens)): int(row.antall) for row in frame.itertuples()
+    }
+
+
+def test_risk_matrix_cells_equal_sql_counts(demo: Path) -> None:
+    app = run("pages/risiko.py")
+    expected = dict(
+        ((s, k), n)
+        for s, k, n in sql(
+            demo,
+            f"""SELECT sannsynlighet, konsekvens, count(*) FROM risiko
+                WHERE {CURRENT} AND status <> 'Lukket' GROUP BY 1, 2""",
+        )
+    )
+    counts = matrix_counts(app)
+    assert {cell: n for cell, n in counts.items() if n} == expected
+    rows = app.dataframe[-1].value
+    assert len(rows) == sum(expected.values())
+    assert list(rows["Score"]) == sorted(rows["Score"], reverse=True)
+    assert list(rows.columns[:7]) == [
+        "Prosjekt-ID",
+        "Risiko-ID",
+        "Risiko",
+        "Score",
+        "Nivå",
+        "S",
+        "K",
+    ]
+    assert any(column.startswith("Endring siden versjon") for column in rows.columns)
+    spec, _ = charts(app)[0]
+    assert spec["params"][0]["name"] == "celle"
+
+
+def test_risk_switch_shows_after_tiltak(demo: Path) -> None:
+    app = run("pages/risiko.py")
+    app.toggle(key="etter_tiltak").set_value(True).run()
+    expected = dict(
+        ((s, k), n)
+        for s, k, n in sql(
+            demo,
+            f"""SELECT coalesce(sannsynlighet_etter, sannsynlighet),
+                       coalesce(konsekvens_etter, konsekvens), count(*) FROM risiko
+                WHERE {CURRENT} AND status <> 'Lukket' GROUP BY 1, 2""",
+        )
+    )
+    assert {cell: n for cell, n in matrix_counts(app).items() if n} == expected
+    assert "etter tiltak" in app.get("vega_lite_chart")[0].proto.alt
+
+
+def test_risk_status_filter_shows_closed_risks(demo: Path) -> None:
+    app = run("pages/risiko.py", status="Lukket")
+    closed = sql(demo, f"SELECT count(*) FROM risiko WHERE {CURRENT} AND status = 'Lukket'")[0][0]
+    assert len(app.dataframe[-1].value) == closed
+    assert set(app.dataframe[-1].value["Status"]) == {"Lukket"}
+
+
+# --- Gevinster --------------------------------------------------------------------------------
+
+
+def test_benefits_page(demo: Path) -> None:
+    app = run("pages/gevinster.py")
+    total = sql(demo, f"SELECT count(*) FROM gevinster WHERE {CURRENT}")[0][0]
+    assert sum(metrics(app).values()) == total
+    table = app.dataframe[-1].value
+    assert len(table) == total
+    assert {"Nullpunkt", "Målverdi", "Siste måling", "Fremdrift %", "Status"} <= set(table.columns)
+    (spec, data), *_ = charts(app)
+    series = set(pd.concat(data.values())["serie"])
+    assert {"Målt", "Planlagt bane", "Nullpunkt", "Mål"} <= series
+    first = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+    keys = app.selectbox(key="gevinst_valgt").options
+    app.selectbox(key="gevinst_valgt").select_index(3).run()
+    (spec, _), *_ = charts(app)
+    assert (spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]) != first
+    assert len(keys) == total
+
+
+def test_benefit_progress_on_the_page_is_the_contract_formula(demo: Path) -> None:
+    app = run("pages/gevinster.py")
+    table = app.dataframe[-1].value.dropna(subset=["Siste måling"])
+    for row in table.itertuples():
+        expected = 100 * (row[10] - row.Nullpunkt) / (row.Målverdi - row.Nullpunkt)
+        assert row[12] == pytest.approx(expected, abs=0.06)
+
+
+# --- Anbefalinger -----------------------------------------------------------------------------
+
+
+def test_recommendation_counts_equal_sql(demo: Path) -> None:
+    app = run("pages/anbefalinger.py")
+    decided = dict(
+        sql(demo, f"SELECT vedtak, count(*) FROM anbefalinger WHERE {CURRENT} GROUP BY 1")
+    )
+    assert metrics(app) == {decision: decided.get(decision, 0) for decision in DECISIONS}
+    table = app.dataframe[0].value
+    assert len(table) == sum(decided.values())
+    assert {"Vedtakstekst", "Vedtaksdato", "Ansvarlig", "Iverksatt"} <= set(table.columns)
+
+
+def test_recommendation_status_filter(demo: Path) -> None:
+    app = run("pages/anbefalinger.py", status="Ikke støttet")
+    assert set(app.dataframe[0].value["Vedtak"]) == {"Ikke støttet"}
+
+
+# --- Evaluering -------------------------------------------------------------------------------
+
+
+def test_evaluation_page_equals_the_derived_plan(demo: Path) -> None:
+    app = run("pages/evaluering.py")
+    plan = queries.evaluation_plan(demo, TODAY)
+    counts = plan["status"].value_counts()
+    assert metrics(app) == {status: int(counts.get(status, 0)) for status in EVALUATION_STATUSES}
+    urgent, missing = app.dataframe[1].value, app.dataframe[2].value
+    assert len(urgent) == int(counts.get("Forfalt", 0) + counts.get("Snart", 0))
+    assert set(urgent["Status"]) <= {"Forfalt", "Snart"}
+    assert len(missing) == int(counts.get("Mangler iverksettingsdato", 0))
+    (_spec, data), *_ = charts(app)
+    assert "I dag" in set(pd.concat(data.values())["tekst"].dropna())
+    assert any("ics" in b.proto.label for b in app.get("download_button"))
+
+
+# --- Milepæler --------------------------------------------------------------------------------
+
+
+def test_milestone_page(demo: Path) -> None:
+    app = run("pages/milepaeler.py")
+    shown = metrics(app)
+    assert shown["Forsinket"] == late_milestones(demo, TODAY)
+    done = sql(demo, f"SELECT count(*) FROM milepaeler WHERE {CURRENT} AND fullfort IS NOT NULL")
+    assert shown["Fullført"] == done[0][0]
+    table = app.dataframe[-1].value
+    assert len(table) == sum(shown.values())
+    late = table[table["Status"] == "Forsinket"]
+    assert (late["Avvik (dager)"] > 0).all()
+
+
+# --- House rules ------------------------------------------------------------------------------
+
+
+def test_pages_never_render_html() -> None:
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        assert "unsafe_allow_html" not in path.read_text(), path
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A project whose texts look like markdown, HTML and a formula."""
+    from lib.exports import write_export
+    from lib.ingest import load_file
+    from tests.test_store import frame, risk
+
+    db, workbook = tmp_path / "hostile.duckdb", tmp_path / "hostile.xlsx"
+    name = "**Fet** <b>html</b> [lenke](http://x) :material/home:"
+    write_export(
+        workbook,
+        {
+            "prosjekter": frame("prosjekter", [{"prosjekt_id": "P1", "prosjektnavn": name}]),
+            "risiko": frame("risiko", [risk("R1", 5, 5, risiko='=HYPERLINK("x")')]),
+        },
+    )
+    assert load_file(db, workbook).ok
+    monkeypatch.setenv("STYRINGSROM_DB", str(db))
+    yield db
+
+
+def test_user_text_is_escaped(hostile: Path) -> None:
+    app = run()
+    heading = app.subheader[0].value
+    assert "\\*\\*Fet\\*\\*" in heading and "\\<b\\>" in heading and "\\:material" in heading
+    risks = run("pages/risiko.py").dataframe[-1].value
+    assert risks["Risiko"].iloc[0] == '=HYPERLINK("x")'

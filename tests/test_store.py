@@ -244,7 +244,7 @@ def test_schema_version_is_stored_and_a_newer_file_is_refused(db):
     with store.connect(db) as connection:
         assert connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall() == [("1",)]
+        ).fetchall() == [(str(store.SCHEMA_VERSION),)]
         connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(store.StoreError, match="skjemaversjon 99"):
         latest_version(db)

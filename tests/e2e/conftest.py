@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from lib.demo import TODAY
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,7 +64,8 @@ class StreamlitServer:
                 "false",
             ],
             cwd=ROOT,
-            env={**os.environ, "STYRINGSROM_DB": str(db)},
+            # The demo is made to be shown on lib.demo.TODAY: every status occurs then.
+            env={**os.environ, "STYRINGSROM_DB": str(db), "STYRINGSROM_TODAY": TODAY.isoformat()},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
@@ -125,11 +128,34 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
-def screenshot(page: object, name: str) -> Path:
-    """Save a full-page screenshot and print where it is."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+def screenshot(page: object, name: str, folder: Path | None = None) -> Path:
+    """Save a screenshot of the whole page and print where it is.
+
+    Streamlit scrolls inside its own container, so a "full page" screenshot would stop at the
+    window: the window is made as tall as the content first, then set back.
+    """
+    folder = folder or SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    viewport = page.viewport_size  # type: ignore[attr-defined]
+    height = page.evaluate(  # type: ignore[attr-defined]
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+            const side = document.querySelector('[data-testid="stSidebarContent"]');
+            return Math.max(
+                main ? main.scrollHeight : 0,
+                block ? block.scrollHeight + 120 : 0,
+                side ? side.scrollHeight : 0,
+            );
+        }"""
+    )
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": int(height)})  # type: ignore[attr-defined]
+        page.wait_for_timeout(800)  # type: ignore[attr-defined]
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    if viewport:
+        page.set_viewport_size(viewport)  # type: ignore[attr-defined]
     print(f"screenshot: {path}")
     return path
 

@@ -1,0 +1,541 @@
+"""DataFrames in, Altair charts and their text alternatives out. No I/O, no Streamlit.
+
+Every chart is made for a shared screen: large type, the colour-blind-safe Okabe–Ito palette,
+and meaning never carried by colour alone (counts are written in the cells, statuses also
+differ in shape, series also differ in dash). Each chart has a `describe_*` sentence in
+Norwegian, used as its text alternative, and the page shows the frame it was drawn from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from lib.contract import (
+    BENEFIT_TYPES,
+    CONSEQUENCE_LABELS,
+    DECISIONS,
+    EVALUATION_DONE,
+    EVALUATION_OVERDUE,
+    EVALUATION_PLANNED,
+    EVALUATION_SOON,
+    MILESTONE_DONE,
+    MILESTONE_LATE,
+    MILESTONE_ON_TRACK,
+    PROBABILITY_LABELS,
+    RISK_BANDS,
+)
+
+Bands = tuple[tuple[int, str, str], ...]
+
+#: Okabe–Ito, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#6B6B6B",
+}
+#: The contract names band colours plainly; on screen they become their colour-blind-safe kin.
+BAND_COLOURS = {
+    "green": OKABE_ITO["bluish_green"],
+    "yellow": OKABE_ITO["yellow"],
+    "red": OKABE_ITO["vermillion"],
+    "orange": OKABE_ITO["orange"],
+    "blue": OKABE_ITO["blue"],
+}
+EVALUATION_STYLE: dict[str, tuple[str, str]] = {  # status -> (colour, shape)
+    EVALUATION_OVERDUE: (OKABE_ITO["vermillion"], "triangle-up"),
+    EVALUATION_SOON: (OKABE_ITO["orange"], "diamond"),
+    EVALUATION_PLANNED: (OKABE_ITO["blue"], "circle"),
+    EVALUATION_DONE: (OKABE_ITO["bluish_green"], "square"),
+}
+MILESTONE_STYLE: dict[str, tuple[str, str]] = {
+    MILESTONE_LATE: (OKABE_ITO["vermillion"], "triangle-up"),
+    MILESTONE_ON_TRACK: (OKABE_ITO["blue"], "circle"),
+    MILESTONE_DONE: (OKABE_ITO["bluish_green"], "square"),
+}
+#: The three dates of a milestone, each with its own shape.
+MILESTONE_DATES: dict[str, str] = {
+    "Planlagt": "circle",
+    "Prognose": "diamond",
+    "Fullført": "square",
+}
+#: Where a milestone not done is expected (its line ends there; no point is drawn).
+EXPECTED = "Forventet"
+#: The series of a benefit's trend: (colour, dash).
+TREND_STYLE: dict[str, tuple[str, list[int]]] = {
+    "Målt": (OKABE_ITO["blue"], [1, 0]),
+    "Planlagt bane": (OKABE_ITO["orange"], [10, 6]),
+    "Nullpunkt": (OKABE_ITO["grey"], [2, 4]),
+    "Mål": (OKABE_ITO["bluish_green"], [6, 3]),
+}
+_MONTHS = "['jan','feb','mar','apr','mai','jun','jul','aug','sep','okt','nov','des']"
+#: Time-axis labels in Norwegian: "mai 2026" on the first of a month, else "15. mai".
+DATE_LABEL_EXPR = (
+    f"date(datum.value) == 1 ? {_MONTHS}[month(datum.value)] + ' ' + year(datum.value)"
+    f" : date(datum.value) + '. ' + {_MONTHS}[month(datum.value)]"
+)
+FONT_SIZE = 16
+#: The longest timeline a screen can show legibly; the rest is in the list below it.
+MAX_TIMELINE_ROWS = 40
+
+
+def _date_axis() -> alt.Axis:
+    return alt.Axis(labelExpr=DATE_LABEL_EXPR, labelAngle=0, labelOverlap=True)
+
+
+def _shared_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Large type and plain axes for the back of a meeting room."""
+    return (
+        chart.configure_axis(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE + 2,
+            labelColor="#111111",
+            titleColor="#111111",
+            labelLimit=360,
+        )
+        .configure_legend(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            labelColor="#111111",
+            titleColor="#111111",
+            symbolSize=200,
+            labelLimit=320,
+        )
+        .configure_title(fontSize=FONT_SIZE + 4, anchor="start", color="#111111")
+        .configure_view(strokeWidth=0)
+    )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+# --- Risk matrix ------------------------------------------------------------------------------
+
+
+def band_colours(bands: Bands = RISK_BANDS) -> tuple[list[str], list[str]]:
+    """Band names in order and their screen colours, for a colour scale."""
+    ordered = sorted(bands, key=lambda band: band[0])
+    return [name for _, name, _ in ordered], [
+        BAND_COLOURS.get(colour, colour) for _, _, colour in ordered
+    ]
+
+
+def band_legend(bands: Bands = RISK_BANDS) -> list[str]:
+    """`Lav (1–4)`, `Middels (5–9)`, `Høy (10–25)`."""
+    ordered = sorted(bands, key=lambda band: band[0])
+    labels = []
+    for index, (lowest, name, _colour) in enumerate(ordered):
+        highest = ordered[index + 1][0] - 1 if index + 1 < len(ordered) else 25
+        labels.append(f"{name} ({lowest}–{highest})")
+    return labels
+
+
+def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The matrix's numbers with readable axis labels, for the chart and its table."""
+    frame = matrix.copy()
+    frame["sannsynlighet_tekst"] = [
+        f"{value} {PROBABILITY_LABELS[int(value)][0]}" for value in frame["sannsynlighet"]
+    ]
+    frame["konsekvens_tekst"] = [
+        f"{value} {CONSEQUENCE_LABELS[int(value)][0]}" for value in frame["konsekvens"]
+    ]
+    return frame
+
+
+def risk_matrix(
+    matrix: pd.DataFrame,
+    *,
+    bands: Bands = RISK_BANDS,
+    title: str = "Risikomatrise",
+    selected: tuple[int, int] | None = None,
+) -> alt.LayerChart:
+    """A 5×5 matrix: konsekvens across, sannsynlighet up, the count written in every cell.
+
+    Clicking a cell selects it (selection parameter `celle`, fields sannsynlighet and
+    konsekvens), so the page can narrow its list to that cell.
+    """
+    data = matrix_table(matrix)
+    names, colours = band_colours(bands)
+    legend_labels = dict(zip(names, band_legend(bands), strict=True))
+    x_order = [f"{v} {CONSEQUENCE_LABELS[v][0]}" for v in range(1, 6)]
+    y_order = [f"{v} {PROBABILITY_LABELS[v][0]}" for v in range(5, 0, -1)]
+    cell = alt.selection_point(
+        name="celle",
+        fields=["sannsynlighet", "konsekvens"],
+        on="click",
+        clear="dblclick",
+        value=[{"sannsynlighet": selected[0], "konsekvens": selected[1]}] if selected else None,
+    )
+    x = alt.X(
+        "konsekvens_tekst:O",
+        sort=x_order,
+        title="Konsekvens",
+        axis=alt.Axis(labelAngle=0, orient="bottom", labelFontWeight="bold"),
+    )
+    y = alt.Y(
+        "sannsynlighet_tekst:O",
+        sort=y_order,
+        title="Sannsynlighet",
+        axis=alt.Axis(labelFontWeight="bold"),
+    )
+    tooltip = [
+        alt.Tooltip("sannsynlighet_tekst:N", title="Sannsynlighet"),
+        alt.Tooltip("konsekvens_tekst:N", title="Konsekvens"),
+        alt.Tooltip("score:Q", title="Score"),
+        alt.Tooltip("band:N", title="Nivå"),
+        alt.Tooltip("antall:Q", title="Antall risikoer"),
+    ]
+    label_expr = " : ".join(f"datum.label == '{name}' ? '{legend_labels[name]}'" for name in names)
+    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
+    cells = base.mark_rect(stroke="#111111", cursor="pointer").encode(
+        color=alt.Color(
+            "band:N",
+            scale=alt.Scale(domain=names, range=colours),
+            title="Nivå (score = S × K)",
+            legend=alt.Legend(orient="right", labelExpr=f"{label_expr} : datum.label"),
+        ),
+        strokeWidth=alt.condition(cell, alt.value(5), alt.value(1)),
+        opacity=alt.condition(cell, alt.value(1.0), alt.value(0.45)),
+    )
+    counts = base.mark_text(fontSize=30, fontWeight="bold", color="#000000").encode(
+        text=alt.Text("antall:Q")
+    )
+    chart = (cells + counts).add_params(cell).properties(title=title, height=520)
+    return _shared_screen(chart)
+
+
+def describe_matrix(
+    matrix: pd.DataFrame, bands: Bands = RISK_BANDS, name: str = "Risikomatrise"
+) -> str:
+    """The matrix in one Norwegian sentence: how many risks, per band, and the fullest cell."""
+    total = int(matrix["antall"].sum())
+    if total == 0:
+        return f"{name}: tom, ingen risikoer med de valgte filtrene."
+    names, _ = band_colours(bands)
+    per_band = matrix.groupby("band")["antall"].sum()
+    parts = [f"{int(per_band.get(name, 0))} {name.lower()}" for name in reversed(names)]
+    fullest = matrix.sort_values(["antall", "score"], ascending=False).iloc[0]
+    return (
+        f"{name} med {_count(total, 'risiko', 'risikoer')}: {', '.join(parts)}. "
+        f"Flest i cellen sannsynlighet {int(fullest.sannsynlighet)}, "
+        f"konsekvens {int(fullest.konsekvens)} ({int(fullest.antall)})."
+    )
+
+
+# --- Benefits ---------------------------------------------------------------------------------
+
+
+def benefit_trend_data(benefit: pd.Series | dict, measured: pd.DataFrame) -> pd.DataFrame:
+    """The trend's numbers, long: serie, dato, verdi.
+
+    Målt: every measurement. Planlagt bane: a straight line from Nullpunkt at the baseline
+    date to Målverdi at Måldato. Nullpunkt and Mål: horizontal lines over the whole period.
+    """
+    get = benefit.get
+    rows: list[dict[str, object]] = [
+        {"serie": "Målt", "dato": row.dato, "verdi": float(row.verdi)}
+        for row in measured.itertuples(index=False)
+    ]
+    start, end = _date(get("nullpunktdato_brukt")), _date(get("maldato"))
+    baseline, target = _number(get("nullpunkt")), _number(get("malverdi"))
+    dates = [d for d in (start, end, *(_date(r["dato"]) for r in rows)) if d is not None]
+    first, last = (min(dates), max(dates)) if dates else (None, None)
+    if start is not None and end is not None and baseline is not None and target is not None:
+        rows += [
+            {"serie": "Planlagt bane", "dato": start, "verdi": baseline},
+            {"serie": "Planlagt bane", "dato": end, "verdi": target},
+        ]
+    if first is not None and last is not None:
+        for name, value in (("Nullpunkt", baseline), ("Mål", target)):
+            if value is not None:
+                rows += [
+                    {"serie": name, "dato": first, "verdi": value},
+                    {"serie": name, "dato": last, "verdi": value},
+                ]
+    frame = pd.DataFrame(rows, columns=["serie", "dato", "verdi"])
+    frame["dato"] = pd.to_datetime(frame["dato"])
+    return frame
+
+
+def benefit_trend(
+    data: pd.DataFrame, *, title: str, unit: str | None = None, qualitative: bool = False
+) -> alt.LayerChart:
+    """Measurements as a line with points, against the planned path, baseline and target."""
+    series = [name for name in TREND_STYLE if name in set(data["serie"])]
+    colour = alt.Color(
+        "serie:N",
+        scale=alt.Scale(domain=series, range=[TREND_STYLE[name][0] for name in series]),
+        title=None,
+        legend=alt.Legend(orient="top"),
+    )
+    dash = alt.StrokeDash(
+        "serie:N",
+        scale=alt.Scale(domain=series, range=[TREND_STYLE[name][1] for name in series]),
+        legend=None,
+    )
+    y_title = "Verdi (skala 1–5)" if qualitative else (f"Verdi ({unit})" if unit else "Verdi")
+    y_scale = alt.Scale(domain=[1, 5]) if qualitative else alt.Scale(zero=False)
+    x = alt.X("dato:T", title="Dato", axis=_date_axis())
+    y = alt.Y("verdi:Q", title=y_title, scale=y_scale)
+    tooltip = [
+        alt.Tooltip("serie:N", title="Serie"),
+        alt.Tooltip("dato:T", title="Dato", format="%d.%m.%Y"),
+        alt.Tooltip("verdi:Q", title="Verdi", format=",.1f"),
+    ]
+    lines = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=4)
+        .encode(x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip)
+    )
+    points = (
+        alt.Chart(data)
+        .transform_filter(alt.datum.serie == "Målt")
+        .mark_point(size=180, filled=True, shape="circle", color=TREND_STYLE["Målt"][0])
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    chart = (lines + points).properties(title=title, height=380)
+    return _shared_screen(chart)
+
+
+def describe_trend(benefit: pd.Series | dict) -> str:
+    get = benefit.get
+    name = str(get("gevinst") or get("gevinst_id"))
+    latest = _number(get("siste_verdi"))
+    if latest is None:
+        return f"Gevinsten «{name}» er ikke målt ennå."
+    parts = [f"Gevinsten «{name}»: siste måling {_fmt(latest)}"]
+    latest_date = _date(get("siste_dato"))
+    if latest_date:
+        parts[-1] += f" ({latest_date:%d.%m.%Y})"
+    if _number(get("nullpunkt")) is not None:
+        parts.append(f"nullpunkt {_fmt(_number(get('nullpunkt')))}")
+    if _number(get("malverdi")) is not None:
+        parts.append(f"mål {_fmt(_number(get('malverdi')))}")
+    if _number(get("planlagt_verdi")) is not None:
+        parts.append(f"planlagt nå {_fmt(_number(get('planlagt_verdi')))}")
+    return ", ".join(parts) + f". Status: {get('status')}."
+
+
+# --- Decisions --------------------------------------------------------------------------------
+
+
+def decision_bars(counts: pd.DataFrame) -> alt.LayerChart:
+    """One bar per decision, in the contract's order, the count written at the bar's end."""
+    order = list(DECISIONS)
+    y = alt.Y("vedtak:N", sort=order, title=None, axis=alt.Axis(labelFontWeight="bold"))
+    x = alt.X("antall:Q", title="Antall anbefalinger", axis=alt.Axis(tickMinStep=1))
+    bars = alt.Chart(counts).mark_bar(color=OKABE_ITO["blue"]).encode(x=x, y=y)
+    text = (
+        alt.Chart(counts)
+        .mark_text(align="left", dx=6, fontSize=FONT_SIZE + 2, fontWeight="bold")
+        .encode(x=x, y=y, text="antall:Q")
+    )
+    return _shared_screen((bars + text).properties(title="Vedtak", height=300))
+
+
+def describe_decisions(counts: pd.DataFrame) -> str:
+    total = int(counts["antall"].sum())
+    if total == 0:
+        return "Ingen anbefalinger med de valgte filtrene."
+    parts = [f"{row.vedtak}: {int(row.antall)}" for row in counts.itertuples(index=False)]
+    return f"{_count(total, 'anbefaling', 'anbefalinger')}. " + "; ".join(parts) + "."
+
+
+# --- Timelines --------------------------------------------------------------------------------
+
+
+def _today_rule(today: dt.date) -> alt.LayerChart:
+    frame = pd.DataFrame({"dato": [pd.Timestamp(today)], "tekst": ["I dag"]})
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(color="#111111", strokeWidth=3, strokeDash=[8, 4])
+        .encode(x="dato:T")
+    )
+    label = (
+        alt.Chart(frame)
+        .mark_text(align="left", baseline="top", dx=6, dy=4, fontSize=FONT_SIZE, fontWeight="bold")
+        .encode(x="dato:T", y=alt.value(0), text="tekst:N")
+    )
+    return rule + label
+
+
+def timeline_rows(frame: pd.DataFrame, urgent: Sequence[str], date_column: str) -> pd.DataFrame:
+    """At most MAX_TIMELINE_ROWS rows, urgent statuses first, then by date; in list order."""
+    if len(frame) <= MAX_TIMELINE_ROWS:
+        return frame
+    rank = frame["status"].map({status: index for index, status in enumerate(urgent)})
+    ordered = frame.assign(_rank=rank.fillna(len(urgent))).sort_values(["_rank", date_column])
+    return ordered.head(MAX_TIMELINE_ROWS).drop(columns="_rank").sort_index()
+
+
+def evaluation_timeline_data(plan: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's rows: one per planned evaluation with a due date."""
+    dated = plan[plan["frist"].notna()]
+    dated = timeline_rows(dated, (EVALUATION_OVERDUE, EVALUATION_SOON), "frist")
+    return pd.DataFrame(
+        {
+            "rad": [
+                _label(f"{p} · {a} {t}", 48)
+                for p, a, t in zip(
+                    dated["prosjekt_id"], dated["anbefaling_id"], dated["anbefaling"], strict=True
+                )
+            ],
+            "frist": pd.to_datetime(dated["frist"]),
+            "evaluering": [f"{int(m)} mnd" for m in dated["evaluering"]],
+            "status": dated["status"],
+        }
+    )
+
+
+def evaluation_timeline(data: pd.DataFrame, today: dt.date) -> alt.LayerChart:
+    """Due dates on a time axis, one row per recommendation, status as colour and shape."""
+    statuses = [status for status in EVALUATION_STYLE if status in set(data["status"])] or list(
+        EVALUATION_STYLE
+    )
+    height = max(220, 34 * data["rad"].nunique())
+    points = (
+        alt.Chart(data)
+        .mark_point(size=320, filled=True, opacity=1)
+        .encode(
+            x=alt.X("frist:T", title="Frist", axis=_date_axis()),
+            y=alt.Y("rad:N", title=None, sort=None),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=statuses, range=[EVALUATION_STYLE[s][0] for s in statuses]),
+                title="Status",
+                legend=alt.Legend(orient="top"),
+            ),
+            shape=alt.Shape(
+                "status:N",
+                scale=alt.Scale(domain=statuses, range=[EVALUATION_STYLE[s][1] for s in statuses]),
+                title="Status",
+            ),
+            tooltip=[
+                alt.Tooltip("rad:N", title="Anbefaling"),
+                alt.Tooltip("evaluering:N", title="Evaluering"),
+                alt.Tooltip("frist:T", title="Frist", format="%d.%m.%Y"),
+                alt.Tooltip("status:N", title="Status"),
+            ],
+        )
+    )
+    chart = (points + _today_rule(today)).properties(title="Evalueringsplan", height=height)
+    return _shared_screen(chart)
+
+
+def describe_statuses(frame: pd.DataFrame, what: str, order: Sequence[str]) -> str:
+    """`12 evalueringer: 3 Forfalt, 2 Snart, …` in the vocabulary's order."""
+    if frame.empty:
+        return f"Ingen {what} med de valgte filtrene."
+    counts = frame["status"].value_counts()
+    parts = [f"{int(counts[s])} {s.lower()}" for s in order if s in counts.index]
+    return f"{len(frame)} {what}: " + ", ".join(parts) + "."
+
+
+def milestone_timeline_data(milestones: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's rows, long: one per milestone and date kind (Planlagt, Prognose, Fullført)."""
+    shown = timeline_rows(milestones, (MILESTONE_LATE, MILESTONE_ON_TRACK), "planlagt")
+    rows = []
+    for row in shown.itertuples(index=False):
+        label = _label(f"{row.prosjekt_id} · {row.milepael_id} {row.milepael}", 48)
+        dates = [row.planlagt, row.prognose, row.fullfort]
+        kinds = list(MILESTONE_DATES)
+        # Not done: the line runs on to the expected date (never before today).
+        if pd.isna(row.fullfort) and not any(row.forventet == d for d in dates if not pd.isna(d)):
+            dates.append(row.forventet)
+            kinds.append(EXPECTED)
+        for kind, value in zip(kinds, dates, strict=True):
+            if not pd.isna(value):
+                rows.append(
+                    {
+                        "rad": label,
+                        "dato": value,
+                        "dato_type": kind,
+                        "status": row.status,
+                        "avvik_dager": row.avvik_dager,
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=["rad", "dato", "dato_type", "status", "avvik_dager"])
+    frame["dato"] = pd.to_datetime(frame["dato"])
+    return frame
+
+
+def milestone_timeline(data: pd.DataFrame, today: dt.date) -> alt.LayerChart:
+    """Planned, forecast and done dates per milestone, joined by a line; status as colour."""
+    statuses = [s for s in MILESTONE_STYLE if s in set(data["status"])] or list(MILESTONE_STYLE)
+    kinds = list(MILESTONE_DATES)
+    height = max(220, 34 * data["rad"].nunique())
+    colour = alt.Color(
+        "status:N",
+        scale=alt.Scale(domain=statuses, range=[MILESTONE_STYLE[s][0] for s in statuses]),
+        title="Status",
+        legend=alt.Legend(orient="top"),
+    )
+    x = alt.X("dato:T", title="Dato", axis=_date_axis())
+    y = alt.Y("rad:N", title=None, sort=None)
+    spans = alt.Chart(data).mark_line(strokeWidth=4).encode(x=x, y=y, color=colour, detail="rad:N")
+    points = (
+        alt.Chart(data)
+        .transform_filter(alt.FieldOneOfPredicate(field="dato_type", oneOf=kinds))
+        .mark_point(size=300, filled=True, opacity=1, stroke="#111111", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            shape=alt.Shape(
+                "dato_type:N",
+                scale=alt.Scale(domain=kinds, range=[MILESTONE_DATES[k] for k in kinds]),
+                title="Dato",
+            ),
+            tooltip=[
+                alt.Tooltip("rad:N", title="Milepæl"),
+                alt.Tooltip("dato_type:N", title="Dato"),
+                alt.Tooltip("dato:T", title="Dato", format="%d.%m.%Y"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("avvik_dager:Q", title="Avvik (dager)"),
+            ],
+        )
+    )
+    chart = (spans + points + _today_rule(today)).properties(title="Milepæler", height=height)
+    return _shared_screen(chart)
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _label(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _number(value: object) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _fmt(value: float | None) -> str:
+    """A number the Norwegian way: 1 234,5."""
+    if value is None:
+        return "–"
+    text = f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def is_qualitative(benefit_type: object) -> bool:
+    return benefit_type == BENEFIT_TYPES[1]

@@ -1,0 +1,344 @@
+"""What a valid upload would change, field by field, before anything is stored.
+
+The preview compares the upload's rows with the stored rows of the same (project, sheet)
+pairs, as of one version (`base`), in SQL and without writing: the upload's rows get their key
+and hash from `lib.store.incoming_sql`, the same definition the store uses, so the counts
+shown are exactly what storing changes. The preview also records, per project, the latest
+version that touched it (`expected_versions`); storing with those refuses when someone else
+stored the same project in the meantime (lib.store.ConcurrentUpload).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib.contract import (
+    PROJECT_COLUMN,
+    RISIKO,
+    SCALE_LABELS,
+    SHEETS,
+    SHEETS_BY_KEY,
+    Column,
+    Kind,
+    Sheet,
+    scale_label,
+)
+from lib.parse import is_missing
+from lib.store import (
+    OPEN_VERSION,
+    connect,
+    incoming_frame,
+    incoming_sql,
+    project_versions_in,
+)
+from lib.validate import ROW_FIELD, ValidatedUpload
+
+#: At most this many rows per table are shown; the counts are always complete.
+PREVIEW_ROWS = 500
+ROW_HEADING = "Rad"
+FIELD_HEADING = "Felt"
+BEFORE_HEADING = "Før"
+AFTER_HEADING = "Nå"
+#: The derived risk score, shown next to a changed Sannsynlighet or Konsekvens.
+SCORE_HEADING = "Risikoverdi (S × K)"
+_PROBABILITY, _CONSEQUENCE = "sannsynlighet", "konsekvens"
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing values
+
+
+def format_value(column: Column | None, value: object) -> str:
+    """A stored value as a person reads it: dates 17.12.2024, scales `4 - Høy`, `1 234,5`."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(int(item)) for item in value)
+    if hasattr(value, "tolist") and not isinstance(value, str | pd.Timestamp):
+        value = value.tolist()  # numpy scalars and arrays
+        if isinstance(value, list):
+            return ", ".join(str(int(item)) for item in value)
+    if is_missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if column is not None and column.kind in SCALE_LABELS and isinstance(value, int | float):
+        number = int(value)
+        return f"{number} - {scale_label(column.kind, number)}"
+    if isinstance(value, float):
+        if value.is_integer():
+            value = int(value)
+        else:
+            return f"{value:,}".replace(",", " ").replace(".", ",")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ") if abs(value) >= 10_000 else str(value)
+    return str(value)
+
+
+def title_column(sheet: Sheet) -> Column | None:
+    """The column that names a row for a person (Risiko, Gevinst, Milepæl …), if any."""
+    for column in sheet.columns:
+        if column.kind is Kind.TEXT and column.required:
+            return column
+    return None
+
+
+def identity_columns(sheet: Sheet) -> list[Column]:
+    """Project, ID columns and title: what a person needs to recognise a row."""
+    names = list(dict.fromkeys((PROJECT_COLUMN, *sheet.id_columns)))
+    columns = [sheet.column(name) for name in names]
+    title = title_column(sheet)
+    if title is not None and title not in columns:
+        columns.append(title)
+    return columns
+
+
+# ---------------------------------------------------------------------------------------------
+# The preview
+
+
+@dataclass
+class SheetPreview:
+    """What storing would do to one sheet: counts, and the rows and fields behind them."""
+
+    key: str
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    added_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changed_fields: pd.DataFrame = field(default_factory=pd.DataFrame)
+    removed_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def sheet(self) -> Sheet:
+        return SHEETS_BY_KEY[self.key]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        """`3 nye, 2 endret, 1 fjernet, 40 uendret`."""
+        return (
+            f"{self.added} nye, {self.changed} endret, {self.removed} fjernet, "
+            f"{self.unchanged} uendret"
+        )
+
+
+@dataclass
+class UploadPreview:
+    """What a valid upload would change, compared with version `base_version`."""
+
+    base_version: int
+    expected_versions: dict[str, int]
+    sheets: dict[str, SheetPreview]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(sheet.has_changes for sheet in self.sheets.values())
+
+    @property
+    def projects(self) -> list[str]:
+        return sorted(self.expected_versions)
+
+    def totals(self) -> tuple[int, int, int]:
+        """(added, changed, removed) over every sheet."""
+        return (
+            sum(s.added for s in self.sheets.values()),
+            sum(s.changed for s in self.sheets.values()),
+            sum(s.removed for s in self.sheets.values()),
+        )
+
+
+def touched_projects(upload: ValidatedUpload) -> set[str]:
+    """The projects whose rows storing this upload replaces (in at least one sheet)."""
+    return set().union(*upload.scope.values()) if upload.scope else set()
+
+
+def expected_versions(
+    path: Path | str | None, projects: Iterable[str], as_of: int | None = None
+) -> dict[str, int]:
+    """Project -> the latest version up to `as_of` that touched it (0 = none)."""
+    with connect(path) as connection:
+        return project_versions_in(connection, projects, as_of)
+
+
+def preview_upload(
+    path: Path | str | None, upload: ValidatedUpload, base: int | None = None
+) -> UploadPreview:
+    """What storing `upload` would change, compared with version `base` (default: latest).
+
+    Reads only: the upload's rows are registered as an Arrow table, never written to the
+    database; everything is read in one transaction, so the counts and `expected_versions`
+    describe one and the same version.
+    """
+    with connect(path) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            latest = connection.execute(
+                "SELECT coalesce(max(version), 0) FROM versions"
+            ).fetchall()[0][0]
+            base = int(latest) if base is None else min(int(base), int(latest))
+            sheets = {
+                sheet.key: _preview_sheet(
+                    connection, sheet, upload.tables[sheet.key], upload.scope[sheet.key], base
+                )
+                for sheet in SHEETS
+                if sheet.key in upload.tables
+            }
+            expected = project_versions_in(connection, touched_projects(upload), base)
+        finally:
+            connection.execute("ROLLBACK")
+    return UploadPreview(base, expected, sheets)
+
+
+def _preview_sheet(
+    connection: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    table: pd.DataFrame,
+    projects: set[str],
+    base: int,
+) -> SheetPreview:
+    rows = table[ROW_FIELD].tolist() if ROW_FIELD in table else list(range(2, len(table) + 2))
+    frame = incoming_frame(sheet, table, {"excel_row": rows})
+    connection.register("incoming_frame", frame)
+    try:
+        incoming = connection.sql(
+            incoming_sql(sheet, "incoming_frame", ["excel_row"])
+        ).to_arrow_table()
+    finally:
+        _unregister(connection, "incoming_frame")
+    names = ", ".join(column.db for column in sheet.columns)
+    stored = connection.sql(
+        f"""SELECT row_key, row_hash, row_order, {names} FROM {sheet.table}
+        WHERE valid_from <= $base AND coalesce(valid_to, $open) > $base
+          AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
+        params={"base": base, "open": OPEN_VERSION, "projects": sorted(projects)},
+    ).to_arrow_table()
+    connection.register("incoming", incoming)
+    connection.register("stored", stored)
+    try:
+        added, changed, unchanged, removed = connection.execute(
+            """SELECT
+              count(*) FILTER (WHERE s.row_key IS NULL),
+              count(*) FILTER (WHERE s.row_key IS NOT NULL AND s.row_hash <> i.row_hash),
+              count(*) FILTER (WHERE s.row_hash = i.row_hash),
+              (SELECT count(*) FROM stored WHERE row_key NOT IN (SELECT row_key FROM incoming))
+            FROM incoming i LEFT JOIN stored s USING (row_key)"""
+        ).fetchall()[0]
+        preview = SheetPreview(sheet.key, int(added), int(changed), int(removed), int(unchanged))
+        if added:
+            preview.added_rows = _rows_table(
+                connection,
+                sheet,
+                f"""SELECT * FROM incoming WHERE row_key NOT IN (SELECT row_key FROM stored)
+                ORDER BY row_order LIMIT {PREVIEW_ROWS}""",
+                with_row=True,
+            )
+        if removed:
+            preview.removed_rows = _rows_table(
+                connection,
+                sheet,
+                f"""SELECT * FROM stored WHERE row_key NOT IN (SELECT row_key FROM incoming)
+                ORDER BY {PROJECT_COLUMN}, row_order LIMIT {PREVIEW_ROWS}""",
+                with_row=False,
+            )
+        if changed:
+            preview.changed_fields = _changed_fields(connection, sheet)
+    finally:
+        _unregister(connection, "incoming", "stored")
+    return preview
+
+
+def _unregister(connection: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Drop registered views; after a failed statement this may fail too, which hides nothing."""
+    for name in names:
+        with contextlib.suppress(duckdb.Error):
+            connection.unregister(name)
+
+
+def _rows_table(
+    connection: duckdb.DuckDBPyConnection, sheet: Sheet, query: str, *, with_row: bool
+) -> pd.DataFrame:
+    """Whole rows, every value as a person reads it, under the contract's headings."""
+    cursor = connection.execute(query)
+    names = [description[0] for description in cursor.description]
+    records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    headings = ([ROW_HEADING] if with_row else []) + [column.name for column in sheet.columns]
+    out = []
+    for record in records:
+        values = [record["excel_row"]] if with_row else []
+        values += [format_value(column, record[column.db]) for column in sheet.columns]
+        out.append(values)
+    return pd.DataFrame(out, columns=_unique(headings))
+
+
+def _changed_fields(connection: duckdb.DuckDBPyConnection, sheet: Sheet) -> pd.DataFrame:
+    """One line per field that differs: the row's identity, the field, before and now."""
+    differs = ", ".join(
+        f"CASE WHEN s.{c.db} IS DISTINCT FROM i.{c.db} THEN '{c.db}' END" for c in sheet.columns
+    )
+    old = ", ".join(f"s.{c.db} AS old_{c.db}" for c in sheet.columns)
+    new = ", ".join(f"i.{c.db} AS new_{c.db}" for c in sheet.columns)
+    cursor = connection.execute(
+        f"""SELECT i.excel_row, list_filter([{differs}], lambda name: name IS NOT NULL) AS fields,
+          {old}, {new}
+        FROM incoming i JOIN stored s USING (row_key)
+        WHERE s.row_hash <> i.row_hash
+        ORDER BY i.row_order LIMIT {PREVIEW_ROWS}"""
+    )
+    names = [description[0] for description in cursor.description]
+    identity = identity_columns(sheet)
+    headings = [ROW_HEADING, *(c.name for c in identity), FIELD_HEADING]
+    headings += [BEFORE_HEADING, AFTER_HEADING]
+    lines = []
+    for row in cursor.fetchall():
+        record = dict(zip(names, row, strict=True))
+        who = [record["excel_row"], *(format_value(c, record[f"new_{c.db}"]) for c in identity)]
+        for name in record["fields"]:
+            column = sheet.column(name)
+            before = format_value(column, record[f"old_{name}"])
+            after = format_value(column, record[f"new_{name}"])
+            lines.append([*who, column.name, before, after])
+            # The score follows the last of the two scales it is made of.
+            if sheet is RISIKO and name == _last_scale(record["fields"]):
+                lines.append(
+                    [
+                        *who,
+                        SCORE_HEADING,
+                        _score(record["old_sannsynlighet"], record["old_konsekvens"]),
+                        _score(record["new_sannsynlighet"], record["new_konsekvens"]),
+                    ]
+                )
+    return pd.DataFrame(lines, columns=_unique(headings))
+
+
+def _last_scale(fields: Sequence[str]) -> str | None:
+    scales = [name for name in fields if name in (_PROBABILITY, _CONSEQUENCE)]
+    return scales[-1] if scales else None
+
+
+def _score(probability: object, consequence: object) -> str:
+    if is_missing(probability) or is_missing(consequence):
+        return ""
+    return str(int(probability) * int(consequence))  # type: ignore[call-overload]
+
+
+def _unique(headings: Sequence[str]) -> list[str]:
+    """Headings made unique for a table (a sheet could name two columns alike)."""
+    seen: dict[str, int] = {}
+    out = []
+    for heading in headings:
+        seen[heading] = seen.get(heading, 0) + 1
+        out.append(heading if seen[heading] == 1 else f"{heading} ({seen[heading]})")
+    return out

@@ -1,0 +1,189 @@
+"""The steering-group views in a real browser: every page, the filters, copied links,
+the risk matrix, and the downloads."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import openpyxl
+import pytest
+
+from tests.e2e.conftest import StreamlitServer, screenshot, wait_for_app
+
+PAGES = {
+    "": "Oversikt",
+    "risiko": "Risiko",
+    "gevinster": "Gevinster",
+    "anbefalinger": "Anbefalinger",
+    "evaluering": "Evaluering",
+    "milepaeler": "Milepæler",
+}
+
+
+def wait_for_charts(page) -> None:
+    """Vega draws after the script has finished; wait until every chart has its canvas."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                 .every(chart => chart.querySelector('canvas, svg'))""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    wait_for_charts(page)
+
+
+def sidebar(page):
+    return page.locator("[data-testid='stSidebar']")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a sidebar multiselect, as a person does: click, type, Enter."""
+    box = sidebar(page).locator("[data-testid='stMultiSelect']").filter(has_text=label)
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
+def metric(page, label: str) -> int:
+    card = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile(f"^{label}$"))
+    )
+    return int(card.first.locator("[data-testid='stMetricValue']").inner_text())
+
+
+def filter_summary(page) -> str:
+    return (
+        page.locator("[data-testid='stCaptionContainer']")
+        .filter(has_text=re.compile("^(Filtre|Hele porteføljen)"))
+        .first.inner_text()
+    )
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens(server, page, path: str) -> None:
+    open_page(page, f"{server.url}/{path}")
+    page.get_by_role("heading", name=PAGES[path]).first.wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "None" not in page.locator("[data-testid='stMain']").inner_text()
+    screenshot(page, PAGES[path].lower().replace("æ", "ae"))
+
+
+def test_a_filter_lives_in_the_url_and_survives_a_page_change(server, page) -> None:
+    open_page(page, server.url)
+    everything = metric(page, "Høye risikoer")
+    choose(page, "Prosjekt", "ASK-TM")
+    assert parse_qs(urlparse(page.url).query)["prosjekt"] == ["ASK-TM"]
+    one = metric(page, "Høye risikoer")
+    assert one < everything
+    assert "prosjekt ASK-TM" in filter_summary(page)
+
+    # The link under a figure opens the page that explains it, with the same filter.
+    page.get_by_role("link", name="Til risikomatrisen").click()
+    wait_for_app(page)
+    wait_for_charts(page)
+    assert urlparse(page.url).path.endswith("/risiko")
+    assert parse_qs(urlparse(page.url).query)["prosjekt"] == ["ASK-TM"]
+    assert "prosjekt ASK-TM" in filter_summary(page)
+    shown = page.locator("[data-testid='stCaptionContainer']").filter(has_text="risikoer (status")
+    assert shown.first.inner_text().startswith(f"{one_or_more(page)} risikoer")
+    screenshot(page, "risiko-filtrert")
+
+    # The sidebar's own navigation keeps it too.
+    sidebar(page).get_by_role("link", name="Milepæler").click()
+    wait_for_app(page)
+    assert parse_qs(urlparse(page.url).query)["prosjekt"] == ["ASK-TM"]
+    assert "prosjekt ASK-TM" in filter_summary(page)
+
+
+def one_or_more(page) -> int:
+    """The number of rows the risk list says it has."""
+    text = page.locator("[data-testid='stDownloadButton']").last.inner_text()
+    return int(re.search(r"\((\d+) rader\)", text).group(1))
+
+
+def test_a_copied_link_opens_the_same_view(server, page, browser) -> None:
+    open_page(page, f"{server.url}/anbefalinger")
+    choose(page, "Prosjekt", "OTK-OU2")
+    choose(page, "Status", "Støttes")
+    copied = page.url
+    expected = metric(page, "Støttes")
+    rows = page.locator("[data-testid='stDownloadButton']").first.inner_text()
+
+    other = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="nb-NO")
+    try:
+        fresh = other.new_page()
+        open_page(fresh, copied)
+        assert metric(fresh, "Støttes") == expected
+        assert metric(fresh, "Utredes videre") == 0  # the status filter came along
+        assert fresh.locator("[data-testid='stDownloadButton']").first.inner_text() == rows
+        assert "prosjekt OTK-OU2" in filter_summary(fresh)
+        screenshot(fresh, "anbefalinger-fra-kopiert-lenke")
+    finally:
+        other.close()
+
+
+def test_a_deep_link_works_on_a_freshly_started_server(demo_db: Path, page) -> None:
+    """The first visit to a fresh server may be a copied link to a page other than the first."""
+    fresh = StreamlitServer(demo_db)
+    try:
+        open_page(page, f"{fresh.url}/anbefalinger?prosjekt=ASK-TM&versjon=6")
+        assert "prosjekt ASK-TM; versjon 6" in filter_summary(page)
+        assert sidebar(page).get_by_text("Versjon 6 ·").count() == 1
+        assert sidebar(page).get_by_role("link", name="Risiko").count() == 1
+    finally:
+        fresh.stop()
+
+
+def test_clicking_a_matrix_cell_narrows_the_list(server, page) -> None:
+    open_page(page, f"{server.url}/risiko")
+    caption = page.locator("[data-testid='stCaptionContainer']").filter(has_text="risikoer (status")
+    everything = int(caption.first.inner_text().split()[0])
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    box = chart.locator("canvas, svg").first.bounding_box()
+    assert box is not None
+    # The cells span the plot area; click the middle one (sannsynlighet 3, konsekvens 3).
+    plot = chart.locator("canvas, svg").first
+    plot.click(position={"x": box["width"] * 0.47, "y": box["height"] * 0.47})
+    wait_for_app(page)
+    narrowed = page.locator("[data-testid='stCaptionContainer']").filter(
+        has_text=re.compile("^Cellen sannsynlighet")
+    )
+    narrowed.first.wait_for(timeout=15_000)
+    text = narrowed.first.inner_text()
+    match = re.search(r"sannsynlighet (\d), konsekvens (\d): (\d+) risikoer", text)
+    assert match, text
+    assert 0 < int(match.group(3)) < everything
+    screenshot(page, "risiko-celle-valgt")
+
+
+def test_the_excel_download_is_what_the_list_shows(server, page) -> None:
+    open_page(page, f"{server.url}/milepaeler?status=Forsinket")
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Excel").last
+    rows = int(re.search(r"\((\d+) rader\)", button.inner_text()).group(1))
+    with page.expect_download() as download:
+        button.click()
+    content = Path(download.value.path()).read_bytes()
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    values = list(sheet.values)
+    assert values[0][:3] == ("Prosjekt-ID", "Milepæl-ID", "Milepæl")
+    assert len(values) - 1 == rows > 0
+    status = values[0].index("Status")
+    assert {row[status] for row in values[1:]} == {"Forsinket"}
+
+
+def test_the_calendar_download(server, page) -> None:
+    open_page(page, f"{server.url}/evaluering")
+    with page.expect_download() as download:
+        page.get_by_text("Last ned fristene som kalender").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in text
+    assert download.value.suggested_filename.endswith(".ics")

@@ -1,0 +1,120 @@
+"""The downloads the pages offer: lists as Excel, exactly as shown, and due dates as .ics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from lib.contract import EVALUATION_DONE, EVALUATION_OVERDUE, EVALUATION_PLANNED
+from lib.exports import FORMULA_PREFIXES, evaluations_to_ics, frame_to_xlsx, xml_safe
+
+
+def read_back(content: bytes) -> list[tuple]:
+    return list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+
+
+def test_a_list_downloads_as_shown_with_dates_numbers_and_empty_cells():
+    shown = pd.DataFrame(
+        {
+            "Risiko-ID": ["R1", "R2"],
+            "Score": [20, 6],
+            "Andel": [0.5, float("nan")],
+            "Frist": pd.to_datetime(["2026-12-01", None]),
+            "Tiltak": ["Opplæring", None],
+        }
+    )
+    rows = read_back(frame_to_xlsx(shown, "Risikoer før tiltak"))
+    assert rows[0] == ("Risiko-ID", "Score", "Andel", "Frist", "Tiltak")
+    assert rows[1] == ("R1", 20, 0.5, dt.datetime(2026, 12, 1), "Opplæring")
+    assert rows[2] == ("R2", 6, None, None, None)
+    sheet = openpyxl.load_workbook(io.BytesIO(frame_to_xlsx(shown, "a/b:c"))).active
+    assert sheet.title == "a b c" and sheet.freeze_panes == "A2"
+    assert sheet["D2"].number_format == "DD.MM.YYYY"
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(min_size=1, max_size=30))
+def test_text_that_could_run_as_a_formula_is_written_as_text(text):
+    value = text if text.startswith(FORMULA_PREFIXES) else "=" + text
+    frame = pd.DataFrame({"A": [value], "B": [text]})
+    cells = openpyxl.load_workbook(io.BytesIO(frame_to_xlsx(frame))).active
+    cell = cells["A2"]
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.value == newlines(xml_safe(value))
+    # Control characters a workbook cannot hold are dropped, never a broken file.
+    assert (cells["B2"].value or "") == newlines(xml_safe(text))
+
+
+def newlines(text: str) -> str:
+    """XML reads a carriage return back as a line feed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def plan() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "prosjekt_id": "OU 2",
+                "anbefaling_id": "A1",
+                "anbefaling": "Felles inntak; ett mottak, alle saker",
+                "vedtak": "Støttes",
+                "ansvarlig": "Kari Nordmann",
+                "iverksatt": pd.Timestamp("2026-01-31"),
+                "evaluering": 6,
+                "frist": pd.Timestamp("2026-07-31"),
+                "status": EVALUATION_OVERDUE,
+            },
+            {
+                "prosjekt_id": "OU 2",
+                "anbefaling_id": "A1",
+                "anbefaling": "Felles inntak; ett mottak, alle saker",
+                "vedtak": "Støttes",
+                "ansvarlig": None,
+                "iverksatt": pd.Timestamp("2026-01-31"),
+                "evaluering": 12,
+                "frist": pd.Timestamp("2027-01-31"),
+                "status": EVALUATION_PLANNED,
+            },
+            {
+                "prosjekt_id": "OU 2",
+                "anbefaling_id": "A2",
+                "anbefaling": "Gjort",
+                "vedtak": "Støttes",
+                "ansvarlig": None,
+                "iverksatt": pd.Timestamp("2025-01-31"),
+                "evaluering": 6,
+                "frist": pd.Timestamp("2025-07-31"),
+                "status": EVALUATION_DONE,
+            },
+        ]
+    )
+
+
+def test_due_dates_become_all_day_events_with_stable_ids():
+    stamp = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
+    content = evaluations_to_ics(plan(), stamp=stamp)
+    calendar = Calendar.from_ical(content)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 2  # the one already done is left out
+    first = events[0]
+    assert first.decoded("dtstart") == dt.date(2026, 7, 31)
+    assert first.decoded("dtend") == dt.date(2026, 8, 1)
+    assert str(first["summary"]) == (
+        "Evaluering 6 mnd: A1 Felles inntak; ett mottak, alle saker (OU 2)"
+    )
+    assert "Ansvarlig: Kari Nordmann" in str(first["description"])
+    assert str(first["uid"]) == "OU%202/A1/6@styringsrom"
+    assert str(events[1]["uid"]) == "OU%202/A1/12@styringsrom"
+    # The same plan gives the same file: importing it again updates, never duplicates.
+    assert evaluations_to_ics(plan(), stamp=stamp) == content
+
+
+def test_an_empty_plan_is_an_empty_calendar():
+    calendar = Calendar.from_ical(evaluations_to_ics(plan().iloc[0:0]))
+    assert calendar.walk("VEVENT") == []
