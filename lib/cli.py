@@ -113,7 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     changes.add_argument("--csv", action="store_true", help="skriv CSV i stedet for tekst")
 
-    command("demo", "bygg demodatabasen appen starter med")
+    demo = command("demo", "bygg demodatabasen appen starter med")
+    demo.add_argument(
+        "--force", action="store_true", help="erstatt en database som allerede har versjoner"
+    )
     return parser
 
 
@@ -149,6 +152,12 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
     from lib.store import default_db_path
 
     db: Path = getattr(args, "db", None) or default_db_path()
+    if getattr(args, "version", None) is not None and args.command in ("export", "dump"):
+        from lib.queries import latest_version
+
+        if not 1 <= args.version <= latest_version(db):
+            print(f"Versjon {args.version} finnes ikke.", file=sys.stderr)
+            return EXIT_INVALID
     if args.command == "template":
         from lib.exports import write_template
 
@@ -198,7 +207,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
     if args.command == "demo":
         from lib.demo import build_demo_database
 
-        version = build_demo_database(db)
+        version = build_demo_database(db, replace=args.force)
         print(f"Demodatabasen er bygget i {db} (versjon {version}).")
         return EXIT_OK
     raise AssertionError(args.command)  # argparse allows no other command

@@ -28,7 +28,8 @@ import pandas as pd
 from lib.contract import PROJECT_COLUMN, SHEETS
 from lib.exports import write_export
 from lib.ingest import load_file
-from lib.store import default_db_path, lock_for_meeting
+from lib.queries import latest_version
+from lib.store import StoreError, default_db_path, lock_for_meeting
 
 #: The day the demo is made to be shown on: every status of the evaluation plan occurs then.
 TODAY = dt.date(2026, 11, 26)
@@ -2019,15 +2020,17 @@ def demo_workbooks() -> list[tuple[str, str, dict[str, pd.DataFrame]]]:
     ]
 
 
-def build_demo_database(db: Path | str | None = None) -> int:
+def build_demo_database(db: Path | str | None = None, *, replace: bool = False) -> int:
     """Build a fresh demo database at `db` through the real pipeline; returns the last version.
 
     The uploads are built in a scratch database next to `db` and moved into place only when
-    all of them loaded, so a failed build never leaves a half-filled database behind. Whatever
-    was at `db` before (the file and its write-ahead log) is replaced.
+    all of them loaded, so a failed build never leaves a half-filled database behind. A
+    database that already holds versions is replaced only with `replace=True`: real uploads
+    must never vanish under demo data by accident.
     """
     target = Path(db) if db is not None else default_db_path()
     target.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_to_overwrite(target, replace)
     scratch = Path(tempfile.mkdtemp(prefix=".demo-", dir=target.parent))
     try:
         built = scratch / target.name
@@ -2042,6 +2045,7 @@ def build_demo_database(db: Path | str | None = None) -> int:
             version = result.stored.version
             if file_name == MEETING_UPLOAD:
                 lock_for_meeting(built, version, *MEETING, by=by)
+        _refuse_to_overwrite(target, replace)  # again: someone may have loaded meanwhile
         for stale in (target, _wal(target)):
             stale.unlink(missing_ok=True)
         os.replace(built, target)
@@ -2050,6 +2054,18 @@ def build_demo_database(db: Path | str | None = None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return version
+
+
+def _refuse_to_overwrite(target: Path, replace: bool) -> None:
+    if replace or not target.exists():
+        return
+    versions = latest_version(target)
+    if versions:
+        raise StoreError(
+            f"Databasen {target.name} har allerede {versions} versjoner. Demodataene erstatter "
+            "den bare når du ber om det (python -m lib.cli demo --force), eller bruk en annen "
+            "fil med --db."
+        )
 
 
 def _wal(path: Path) -> Path:

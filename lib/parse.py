@@ -55,6 +55,9 @@ def is_empty(value: object) -> bool:
 # Text and IDs
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_text(value: object) -> str | None:
     if is_empty(value):
         return None
@@ -64,7 +67,10 @@ def parse_text(value: object) -> str | None:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    # Line ends as \n, and no control characters a workbook cannot hold, so that an export
+    # loads back unchanged.
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip() or None
 
 
 def parse_id(value: object) -> str | None:
@@ -146,7 +152,10 @@ def parse_date(value: object) -> dt.date | None:
 NUMBER_EXPECTED = "et tall, f.eks. 1 234,5"
 _SPACES = str.maketrans("", "", " \u00a0\u2009\u202f")
 _NUMBER = re.compile(r"[-+−]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
-_DOT_THOUSANDS = re.compile(r"[-+−]?\d{1,3}(?:\.\d{3})+(?:,\d*)?")
+# Dots group thousands only where nothing else fits: 1.234,5 (a decimal comma follows) or
+# 1.234.567 (several groups). A lone 1.234 could be either, so it is refused, not guessed.
+_DOT_THOUSANDS = re.compile(r"[-+−]?[1-9]\d{0,2}(?:(?:\.\d{3})+,\d*|(?:\.\d{3}){2,})")
+_AMBIGUOUS_DOT = re.compile(r"[-+−]?[1-9]\d{0,2}\.\d{3}")
 
 
 @lru_cache(maxsize=4096)
@@ -154,8 +163,13 @@ def _parse_number_text(text: str) -> float:
     compact = text.strip().translate(_SPACES)
     if compact.endswith("%"):
         compact = compact[:-1]
-    if _DOT_THOUSANDS.fullmatch(compact):  # 1.234,5 — dots group thousands
+    if _DOT_THOUSANDS.fullmatch(compact):
         compact = compact.replace(".", "")
+    elif _AMBIGUOUS_DOT.fullmatch(compact):
+        raise ParseError(
+            NUMBER_EXPECTED + " – «" + text.strip() + "» kan bety både tusen og desimaler; "
+            "skriv 1234 eller 1,234"
+        )
     if not _NUMBER.fullmatch(compact):
         raise ParseError(NUMBER_EXPECTED)
     return float(compact.replace(",", ".").replace("−", "-"))
@@ -314,9 +328,19 @@ def _parse_months_list_text(text: str) -> tuple[int, ...]:
     parts = [part for part in _LIST_SEPARATORS.split(text.strip().lower()) if part]
     if not parts:
         raise ParseError(MONTHS_EXPECTED)
-    # "3, 6 og 12 måneder": a unit written once at the end applies to every number.
-    last_unit = _MONTHS.fullmatch(parts[-1])
-    unit = last_unit[2] if last_unit else None
+    # A unit written once at the end ("1 og 2 år") applies to the bare numbers before it when
+    # that keeps the points in the order written; otherwise a bare number is months
+    # ("6, 1 år" is 6 and 12 months, not 72).
+    matches = [_MONTHS.fullmatch(part) for part in parts]
+    units = [match[2] for match in matches if match and match[2]]
+    unit = None
+    if len(units) == 1 and matches[-1] and matches[-1][2]:
+        try:
+            spread = [_months_of(part, units[0]) for part in parts]
+        except ParseError:
+            spread = []
+        if spread == sorted(spread):
+            unit = units[0]
     try:
         months = {_months_of(part, unit) for part in parts}
     except ParseError:

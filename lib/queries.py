@@ -44,6 +44,7 @@ from lib.contract import (
     RISK_SAME,
     RISK_STATUSES,
     RISK_UP,
+    SHEETS,
     SHEETS_BY_KEY,
     SUPPORTED_DECISIONS,
 )
@@ -99,12 +100,13 @@ def known_data(path: Path | str | None = None) -> KnownData:
     """The IDs an upload may refer to without repeating them."""
     with connect(path) as connection:
         params = _as_of(connection, None)
-        projects = {
-            row[0]
-            for row in connection.execute(
-                f"SELECT prosjekt_id FROM prosjekter WHERE {AS_OF}", params
-            ).fetchall()
-        }
+        # Every project any current row names, not only those in Prosjekter: a project first
+        # stored with `load --project X` has rows but no Prosjekter row, and its export must
+        # load back unchanged.
+        every_table = " UNION ".join(
+            f"SELECT prosjekt_id FROM {sheet.table} WHERE {AS_OF}" for sheet in SHEETS
+        )
+        projects = {row[0] for row in connection.execute(every_table, params).fetchall()}
         ids = {}
         for key in ("gevinster", "anbefalinger"):
             id_column = SHEETS_BY_KEY[key].id_columns[0]

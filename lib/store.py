@@ -105,7 +105,7 @@ def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
             if not _is_lock_conflict(error) or time.monotonic() > deadline:
                 if _is_lock_conflict(error):
                     raise StoreBusy(
-                        f"Databasen {path} er opptatt av en annen prosess; prøv igjen om litt."
+                        "Databasen er opptatt av en annen prosess; prøv igjen om litt."
                     ) from error
                 raise
             time.sleep(delay)
@@ -325,12 +325,6 @@ def incoming_sql(sheet: Sheet, relation: str, extra: Iterable[str] = ()) -> str:
         FROM (SELECT {casts}, {relation}.row_order{passed} FROM {relation}) AS typed"""
 
 
-def _locked_version_in(connection: duckdb.DuckDBPyConnection) -> int:
-    """The newest version locked for a meeting; 0 when none is."""
-    row = connection.execute("SELECT coalesce(max(version), 0) FROM snapshots").fetchall()[0]
-    return int(row[0]) if row else 0
-
-
 def _replace_sheet(
     connection: duckdb.DuckDBPyConnection,
     sheet: Sheet,
@@ -369,13 +363,12 @@ def _replace_sheet(
         {"version": version, "projects": sorted(projects)},
     )
     names = ", ".join(column.db for column in sheet.columns)
-    # Unchanged rows stay as they are, but their place in the workbook may have moved. A row
-    # that a version locked for a meeting shows keeps its place there: it is closed and a copy
-    # in its new place opens, so a locked version reads exactly as it did when it was locked.
-    # Rows newer than every locked version just move.
+    # Unchanged rows stay as they are, but their place in the workbook may have moved. A moved
+    # row is closed and a copy in its new place opens, so every earlier version (locked for a
+    # meeting or not) reads exactly as it did, order included.
     moved = """FROM incoming i WHERE t.valid_to IS NULL AND t.row_hash = i.row_hash
           AND t.row_order IS DISTINCT FROM i.row_order"""
-    params = {"version": version, "locked": _locked_version_in(connection)}
+    params = {"version": version}
     connection.execute(
         f"""INSERT INTO {sheet.table}
           (valid_from, valid_to, row_key, row_hash, row_order, {names})
@@ -383,18 +376,13 @@ def _replace_sheet(
           {", ".join(f"t.{column.db}" for column in sheet.columns)}
         FROM {sheet.table} AS t, incoming i
         WHERE t.valid_to IS NULL AND t.row_hash = i.row_hash
-          AND t.row_order IS DISTINCT FROM i.row_order AND t.valid_from <= $locked""",
+          AND t.row_order IS DISTINCT FROM i.row_order AND t.valid_from < $version""",
         params,
     )
     connection.execute(
         f"""UPDATE {sheet.table} AS t SET valid_to = $version {moved}
-          AND t.valid_from <= $locked AND t.valid_from < $version""",
+          AND t.valid_from < $version""",
         params,
-    )
-    connection.execute(
-        f"""UPDATE {sheet.table} AS t SET row_order = i.row_order {moved}
-          AND t.valid_from > $locked""",
-        {"locked": params["locked"]},
     )
     connection.execute(
         f"""INSERT INTO {sheet.table}

@@ -169,7 +169,7 @@ def _parse_column(cells: list[object], kind: Kind) -> tuple[list[object], list[t
     append = values.append
     for index, cell in enumerate(cells):
         cell_type = type(cell)
-        if plain_text and cell_type is str and "\n" not in cell:
+        if plain_text and cell_type is str and cell.isprintable():  # no \n, \r, controls
             append(cell.strip() or None)
             continue
         if cell_type is native:
@@ -338,7 +338,8 @@ def _check_dates_in_order(found: dict[str, _SheetRows], upload: ValidatedUpload)
             rows.rows, rows.columns[first], rows.columns[last], strict=True
         ):
             if start is not None and end is not None and end < start:
-                upload.errors.append(
+                # A notice, not an error: the contract accepts the row; a person should look.
+                upload.notices.append(
                     Problem(
                         rows.name,
                         number,
@@ -546,8 +547,8 @@ def _check_benefits(
         columns = benefits.columns
         for index, benefit_type in enumerate(columns["type"]):
             if benefit_type is None:
-                benefit_type = (
-                    "Kvantitativ" if columns["malverdi"][index] is not None else "Kvalitativ"
+                benefit_type = _default_benefit_type(
+                    columns["nullpunkt"][index], columns["malverdi"][index]
                 )
                 columns["type"][index] = benefit_type
             types[(columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])] = benefit_type
@@ -561,6 +562,16 @@ def _check_benefits(
             key = (columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])
             if types.get(key) == "Kvalitativ":
                 _check_quality_scale(measurements, index, "verdi", value, upload)
+
+
+def _default_benefit_type(baseline: object, target: object) -> str:
+    """Kvantitativ when Målverdi is a number (the contract); without one, a baseline off the
+    1–5 scale still says the benefit is counted, not rated."""
+    if target is not None:
+        return "Kvantitativ"
+    if isinstance(baseline, float) and not (baseline.is_integer() and 1 <= baseline <= 5):
+        return "Kvantitativ"
+    return "Kvalitativ"
 
 
 def _check_quality_scale(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,14 +66,24 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+_demo_lock = threading.Lock()
+
+
 def ensure_database() -> None:
-    """On a fresh clone there is no database yet: build the demo so the app shows content."""
-    if db_path().exists():
+    """On a fresh clone there is no database yet: build the demo so the app shows content.
+
+    Only for the default path: a database named by STYRINGSROM_DB that does not exist yet is
+    a new, empty one (the contract), never filled with demo data.
+    """
+    if os.environ.get("STYRINGSROM_DB") or db_path().exists():
         return
     from lib.demo import build_demo_database
 
-    with st.spinner("Bygger demodatabasen …"):
-        build_demo_database(db_path())
+    with _demo_lock:  # two first visitors at once must not both build it
+        if db_path().exists():
+            return
+        with st.spinner("Bygger demodatabasen …"):
+            build_demo_database(db_path())
 
 
 # --- Cached reads ----------------------------------------------------------------------------

@@ -400,3 +400,15 @@ def test_user_text_is_escaped(hostile: Path) -> None:
     assert "\\*\\*Fet\\*\\*" in heading and "\\<b\\>" in heading and "\\:material" in heading
     risks = run("pages/risiko.py").dataframe[-1].value
     assert risks["Risiko"].iloc[0] == '=HYPERLINK("x")'
+
+
+def test_a_new_database_path_stays_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contract: a path that does not exist becomes a new, empty database; only the
+    demo command (or the default path on a fresh clone) fills one with demo data."""
+    from lib.queries import latest_version
+
+    db = tmp_path / "ny.duckdb"
+    monkeypatch.setenv("STYRINGSROM_DB", str(db))
+    app = run()
+    assert not app.exception
+    assert latest_version(db) == 0

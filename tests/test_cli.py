@@ -163,3 +163,12 @@ def test_template_has_every_sheet_and_drop_downs(tmp_path: Path) -> None:
     # The empty template loads cleanly and stores nothing but an empty version.
     done = cli("load", path, db=tmp_path / "cli.duckdb")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_version_that_does_not_exist_is_refused(tmp_path: Path, workbook: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    cli("load", workbook, db=db)
+    for version in ("0", "99"):
+        done = cli("dump", "risiko", "--version", version, db=db)
+        assert done.returncode == 1 and f"Versjon {version} finnes ikke" in done.stderr
+    assert cli("export", tmp_path / "x.xlsx", "--version", "99", db=db).returncode == 1

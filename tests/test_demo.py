@@ -235,7 +235,7 @@ def test_building_twice_gives_the_same_database(tmp_path: Path) -> None:
     first = _database_rows(db)
     first_history = versions(db)[["version", "created_by", "file_name", "row_counts"]]
 
-    second_version = build_demo_database(db)
+    second_version = build_demo_database(db, replace=True)
     second_history = versions(db)[["version", "created_by", "file_name", "row_counts"]]
     assert first_version == second_version == len(demo_workbooks())
     assert _database_rows(db) == first
@@ -247,7 +247,7 @@ def test_build_replaces_an_existing_database(tmp_path: Path, demo_db: Path) -> N
     db = tmp_path / "old.duckdb"
     db.write_bytes(demo_db.read_bytes())
     (tmp_path / "old.duckdb.wal").write_bytes(b"stale")
-    assert build_demo_database(db) == len(demo_workbooks())
+    assert build_demo_database(db, replace=True) == len(demo_workbooks())
     assert len(versions(db)) == len(demo_workbooks())
     assert not (tmp_path / "old.duckdb.wal").exists()
 
@@ -266,3 +266,30 @@ def test_cli_demo_builds_the_database(tmp_path: Path) -> None:
     assert db.exists()
     assert len(versions(db)) == len(demo_workbooks())
     assert str(len(demo_workbooks())) in done.stdout
+
+
+def test_demo_never_overwrites_real_uploads_unless_asked(tmp_path: Path) -> None:
+    from lib.exports import write_export
+    from lib.ingest import load_file
+    from tests.test_store import PROJECTS, frame
+
+    db = tmp_path / "ekte.duckdb"
+    workbook = tmp_path / "ekte.xlsx"
+    write_export(workbook, {"prosjekter": frame("prosjekter", PROJECTS)})
+    assert load_file(db, workbook).ok
+
+    def demo(*flags: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lib.cli", "demo", "--db", str(db), *flags],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    refused = demo()
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert len(versions(db)) == 1  # the real upload is still there
+    assert demo("--force").returncode == 0
+    assert len(versions(db)) == len(demo_workbooks())

@@ -258,12 +258,12 @@ def test_a_locked_version_reads_the_same_after_reordering_uploads_and_a_restore(
     assert history.diff_counts(db, 1, 4)["risiko"] == store.SheetChange(0, 0, 0, 3)
 
 
-def test_rows_newer_than_every_locked_version_just_move(db: Path, tmp_path: Path) -> None:
+def test_moved_rows_are_copied_so_every_version_keeps_its_order(db: Path, tmp_path: Path) -> None:
     rows = [risk("R1", 2, 2), risk("R2", 3, 3)]
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": rows})
     load(db, tmp_path, "2.xlsx", {"risiko": rows[::-1]}, project="P1")
     with duckdb.connect(str(db)) as connection:
-        assert connection.execute("SELECT count(*) FROM risiko").fetchall() == [(2,)]
+        assert connection.execute("SELECT count(*) FROM risiko").fetchall() == [(4,)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -509,3 +509,26 @@ def test_add_months_properties(day, months):
 )
 def test_add_months_examples(day, months, expected):
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize("text", ["0.125", "1.5", "-0.25"])
+def test_a_decimal_point_is_read_as_a_decimal(text):
+    assert parse_number(text) == float(text)
+
+
+@pytest.mark.parametrize("text", ["1.234", "12.500", "-100.000"])
+def test_a_lone_dot_group_is_ambiguous_and_refused(text):
+    with pytest.raises(ParseError, match="tusen og desimaler"):
+        parse_number(text)
+
+
+def test_text_keeps_what_a_workbook_can_hold():
+    assert parse_text("linje 1\r\nlinje 2\rlinje 3\x01") == "linje 1\nlinje 2\nlinje 3"
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("6, 1 år", (6, 12)), ("1 og 2 år", (12, 24)), ("6 og 12 mnd, 2 år", (6, 12, 24))],
+)
+def test_a_trailing_unit_spreads_only_when_the_order_stays(text, months):
+    assert parse_months_list(text) == months

@@ -309,3 +309,15 @@ def test_evaluation_plan_due_dates_and_statuses(db, tmp_path):
     assert soon.status.tolist()[1] == "Snart"  # 30 days ahead
     later = evaluation_plan(db, today=dt.date(2025, 1, 28))
     assert later.status.tolist()[1] == "Planlagt"
+
+
+def test_a_reordered_upload_keeps_the_order_of_earlier_versions(db, tmp_path):
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {"prosjekter": PROJECTS, "risiko": [risk("R1", 1, 1), risk("R2", 2, 2)]},
+    )
+    load(db, tmp_path, "2.xlsx", {"risiko": [risk("R2", 2, 2), risk("R1", 1, 1)]})
+    assert sheet_rows(db, "risiko", version=1).risiko_id.tolist() == ["R1", "R2"]
+    assert sheet_rows(db, "risiko").risiko_id.tolist() == ["R2", "R1"]

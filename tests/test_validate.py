@@ -812,7 +812,8 @@ def test_qualitative_benefits_are_measured_on_the_scale(tmp_path):
     }
 
 
-def test_end_dates_before_start_dates_are_errors(tmp_path):
+def test_end_dates_before_start_dates_are_notices(tmp_path):
+    # The contract accepts such a row; a person is told to look, nothing is refused.
     upload = check(
         tmp_path,
         {
@@ -822,7 +823,8 @@ def test_end_dates_before_start_dates_are_errors(tmp_path):
             ]
         },
     )
-    problem = only(upload.errors)
+    assert upload.ok
+    problem = only(upload.notices)
     assert (problem.row, problem.column, problem.value) == (2, "Sluttdato", "01.01.2025")
 
 
