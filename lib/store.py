@@ -299,12 +299,21 @@ def incoming_frame(
 
     `extra` adds pass-through columns (the preview adds the Excel row numbers).
     """
-    frame = pd.DataFrame(index=range(len(table)))
+    # The validated columns as they are (no per-cell copies: a 50,000-row upload would hold
+    # every value twice); SQL casts them to the stored types.
+    frame = pd.DataFrame(index=table.index)
     for column in sheet.columns:
-        values = table[column.db].tolist() if column.db in table else [None] * len(table)
-        if column.kind is Kind.MONTHS_LIST:
-            values = [list(value) if value is not None else None for value in values]
-        frame[column.db] = pd.Series(values, dtype="object")
+        if column.db not in table:
+            frame[column.db] = pd.Series(None, index=table.index, dtype="object")
+        elif column.kind is Kind.MONTHS_LIST:
+            frame[column.db] = pd.Series(
+                [list(value) if value is not None else None for value in table[column.db]],
+                index=table.index,
+                dtype="object",
+            )
+        else:
+            frame[column.db] = table[column.db]
+    frame = frame.reset_index(drop=True)
     frame["row_order"] = range(1, len(table) + 1)
     for name, values in (extra or {}).items():
         frame[name] = list(values)

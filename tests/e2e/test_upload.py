@@ -44,6 +44,9 @@ def go_to(page: object, name: str, url_path: str) -> None:
             break
         except PlaywrightTimeout:
             continue
+    else:  # the clicks were lost on a cold server: type the address, as a person would
+        base = page.url.split("?")[0].rsplit("/", 1)[0]  # type: ignore[attr-defined]
+        page.goto(f"{base}/{url_path}")  # type: ignore[attr-defined]
     settled(page)
 
 
