@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -89,116 +90,60 @@ def ensure_database() -> None:
 # --- Cached reads ----------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _sheet(path: str, stamp: tuple[int, int], key: str, version: int | None) -> pd.DataFrame:
-    return queries.sheet_rows(path, key, version)
+@st.cache_data(show_spinner=False, max_entries=256)
+def _read(query: str, path: str, stamp: tuple[int, int], args: tuple, options: tuple) -> Any:
+    """Every cached read: `lib.queries.<query>(path, *args, **options)`, per data stamp."""
+    return getattr(queries, query)(path, *args, **dict(options))
+
+
+def _cached(query: str, *args: object, **options: object) -> Any:
+    return _read(query, str(db_path()), data_stamp(), args, tuple(sorted(options.items())))
 
 
 def sheet(key: str, version: int | None = None) -> pd.DataFrame:
-    return _sheet(str(db_path()), data_stamp(), key, version)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _versions(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
-    return queries.versions(path)
+    return _cached("sheet_rows", key, version)
 
 
 def versions() -> pd.DataFrame:
-    return _versions(str(db_path()), data_stamp())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _plan(path: str, stamp: tuple[int, int], day: dt.date, version: int | None) -> pd.DataFrame:
-    return queries.evaluation_plan(path, day, version)
+    return _cached("versions")
 
 
 def evaluation_plan(version: int | None = None) -> pd.DataFrame:
-    return _plan(str(db_path()), data_stamp(), today(), version)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _filter_options(path: str, stamp: tuple[int, int]) -> queries.FilterOptions:
-    return queries.filter_options(path)
+    return _cached("evaluation_plan", today(), version)
 
 
 def filter_options() -> queries.FilterOptions:
-    return _filter_options(str(db_path()), data_stamp())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _overview(path: str, stamp: tuple[int, int], filters: Filters, day: dt.date) -> pd.DataFrame:
-    return queries.overview(path, filters, day)
+    return _cached("filter_options")
 
 
 def overview(filters: Filters) -> pd.DataFrame:
-    return _overview(str(db_path()), data_stamp(), filters, today())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _risk_view(
-    path: str,
-    stamp: tuple[int, int],
-    filters: Filters,
-    after: bool,
-    compare_with: int | None,
-    cell: tuple[int, int] | None,
-) -> queries.RiskView:
-    return queries.risk_view(path, filters, after=after, compare_with=compare_with, cell=cell)
+    return _cached("overview", filters, today())
 
 
 def risk_view(
     filters: Filters, *, after: bool, compare_with: int | None, cell: tuple[int, int] | None
 ) -> queries.RiskView:
-    return _risk_view(str(db_path()), data_stamp(), filters, after, compare_with, cell)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _benefits(path: str, stamp: tuple[int, int], filters: Filters, day: dt.date) -> pd.DataFrame:
-    return queries.benefits(path, filters, day)
+    return _cached("risk_view", filters, after=after, compare_with=compare_with, cell=cell)
 
 
 def benefits(filters: Filters) -> pd.DataFrame:
-    return _benefits(str(db_path()), data_stamp(), filters, today())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _measurements(
-    path: str, stamp: tuple[int, int], project: str, benefit: str, version: int | None
-) -> pd.DataFrame:
-    return queries.measurements(path, project, benefit, version)
+    return _cached("benefits", filters, today())
 
 
 def measurements(project: str, benefit: str, version: int | None) -> pd.DataFrame:
-    return _measurements(str(db_path()), data_stamp(), project, benefit, version)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _recommendations(
-    path: str, stamp: tuple[int, int], filters: Filters
-) -> queries.RecommendationView:
-    return queries.recommendations(path, filters)
+    return _cached("measurements", project, benefit, version)
 
 
 def recommendations(filters: Filters) -> queries.RecommendationView:
-    return _recommendations(str(db_path()), data_stamp(), filters)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _evaluations(path: str, stamp: tuple[int, int], filters: Filters, day: dt.date) -> pd.DataFrame:
-    return queries.evaluations(path, filters, day)
+    return _cached("recommendations", filters)
 
 
 def evaluations(filters: Filters) -> pd.DataFrame:
-    return _evaluations(str(db_path()), data_stamp(), filters, today())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _milestones(path: str, stamp: tuple[int, int], filters: Filters, day: dt.date) -> pd.DataFrame:
-    return queries.milestones(path, filters, day)
+    return _cached("evaluations", filters, today())
 
 
 def milestones(filters: Filters) -> pd.DataFrame:
-    return _milestones(str(db_path()), data_stamp(), filters, today())
+    return _cached("milestones", filters, today())
 
 
 # --- Filters ---------------------------------------------------------------------------------
