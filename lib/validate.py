@@ -112,7 +112,6 @@ class _SheetRows:
     name: str  # as written
     columns: dict[str, list[object]]  # db name -> parsed values
     rows: list[int]  # Excel row numbers
-    has_project_column: bool
     headings: dict[str, str]  # db name -> heading as written
 
 
@@ -263,7 +262,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
             parsed[column.db] = [
                 column.default if value is None else value for value in parsed[column.db]
             ]
-    return _SheetRows(sheet, raw.name, parsed, excel_rows, PROJECT_COLUMN in present, headings)
+    return _SheetRows(sheet, raw.name, parsed, excel_rows, headings)
 
 
 def _heading(rows: _SheetRows, db: str) -> str:
@@ -591,4 +590,4 @@ def _check_quality_scale(
         )
 
 
-__all__ = ["Kind", "KnownData", "Problem", "ValidatedUpload", "problems_frame", "validate"]
+__all__ = ["KnownData", "Problem", "ValidatedUpload", "problems_frame", "validate"]
