@@ -478,3 +478,25 @@ def choices(kind: Kind) -> list[str]:
         Kind.EVALUATION_RESULT: list(EVALUATION_RESULTS),
         Kind.MONTHS: ["3", "6", "12"],
     }.get(kind, [])
+
+
+#: The heading row is looked for among this many rows from the first row with content.
+HEADER_SEARCH_ROWS = 10
+
+
+def find_header_row(rows: list[list[object]], sheet: Sheet) -> int | None:
+    """Index of the heading row among `rows` (the first HEADER_SEARCH_ROWS count).
+
+    The heading row is the first row in which at least two text cells name columns of
+    `sheet` (by name or alias); None when no row does.
+    """
+    index = heading_index(sheet)
+    for offset, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        known = sum(
+            1
+            for cell in row
+            if isinstance(cell, str) and cell.strip() and normalize_heading(cell) in index
+        )
+        if known >= 2:
+            return offset
+    return None

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 import pandas as pd
+import pyarrow as pa
 
 from lib.contract import (
     BENEFIT_TYPES,
@@ -372,6 +373,22 @@ PARSERS: dict[Kind, Callable[[object], object]] = {
     Kind.EVALUATION_RESULT: parse_evaluation_result,
     Kind.MONTHS: parse_months,
     Kind.MONTHS_LIST: parse_months_list,
+}
+
+#: The Arrow type of what each parser returns: validated columns travel to the store as Arrow.
+ARROW_TYPES: dict[Kind, pa.DataType] = {
+    Kind.TEXT: pa.string(),
+    Kind.ID: pa.string(),
+    Kind.DATE: pa.date32(),
+    Kind.NUMBER: pa.float64(),
+    Kind.PROBABILITY: pa.int8(),
+    Kind.CONSEQUENCE: pa.int8(),
+    Kind.DECISION: pa.string(),
+    Kind.RISK_STATUS: pa.string(),
+    Kind.BENEFIT_TYPE: pa.string(),
+    Kind.EVALUATION_RESULT: pa.string(),
+    Kind.MONTHS: pa.int32(),
+    Kind.MONTHS_LIST: pa.list_(pa.int32()),
 }
 
 

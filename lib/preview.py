@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from lib.contract import (
     PROJECT_COLUMN,
@@ -205,11 +206,16 @@ def preview_upload(
 def _preview_sheet(
     connection: duckdb.DuckDBPyConnection,
     sheet: Sheet,
-    table: pd.DataFrame,
+    table: pa.Table | pd.DataFrame,
     projects: set[str],
     base: int,
 ) -> SheetPreview:
-    rows = table[ROW_FIELD].tolist() if ROW_FIELD in table else list(range(2, len(table) + 2))
+    if isinstance(table, pd.DataFrame):
+        rows = table[ROW_FIELD].tolist() if ROW_FIELD in table else range(2, len(table) + 2)
+    elif ROW_FIELD in table.column_names:
+        rows = table.column(ROW_FIELD)
+    else:
+        rows = range(2, table.num_rows + 2)
     frame = incoming_frame(sheet, table, {"excel_row": rows})
     connection.register("incoming_frame", frame)
     try:

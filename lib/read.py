@@ -29,7 +29,6 @@ import os
 import pickle
 import re
 import resource
-import signal
 import stat
 import struct
 import subprocess
@@ -37,9 +36,21 @@ import sys
 import time
 import zipfile
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lib.contract import INSTRUCTIONS_SHEET, normalize_name, sheet_for_name
+from lib.contract import (
+    HEADER_SEARCH_ROWS,
+    INSTRUCTIONS_SHEET,
+    Sheet,
+    find_header_row,
+    normalize_name,
+    sheet_for_name,
+)
+
+if TYPE_CHECKING:  # pyarrow is imported where cells are read, not by the checks
+    import pyarrow as pa
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # also Streamlit's server.maxUploadSize (MB) in config.toml
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -80,10 +91,18 @@ class UnreadableFile(Exception):
 
 @dataclass
 class RawSheet:
+    """One contract sheet as read: its heading row, and the cells below it column by column.
+
+    `columns` holds one Arrow array per sheet column, from the row under the headings to the
+    last row. A column whose cells are all of one kind keeps Excel's type (numbers, dates);
+    a column that mixes kinds holds text, each cell as calamine renders it.
+    """
+
     name: str  # as written in the workbook
-    rows: list[list[object]]  # cells from `first_row`, `first_column` onwards
-    first_row: int = 1  # Excel row number of rows[0]
-    first_column: int = 0  # 0-based column of rows[x][0]
+    headings: list[str | None] | None  # the heading row's cells; None: no heading row found
+    columns: list[pa.Array] = field(default_factory=list)
+    header_row: int = 1  # Excel row of the headings (with none: of the first row with content)
+    empty: bool = False  # nothing at all in the sheet
 
 
 @dataclass
@@ -520,7 +539,12 @@ class PendingRead:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=Path(__file__).resolve().parent.parent,
-                env={**os.environ, "RUST_BACKTRACE": "0", "PYTHONDONTWRITEBYTECODE": "1"},
+                env={
+                    **os.environ,
+                    "RUST_BACKTRACE": "0",
+                    "PYTHONDONTWRITEBYTECODE": "1",
+                    "OPENBLAS_NUM_THREADS": "1",  # numpy comes with pyarrow; no thread pool
+                },
             )
         except OSError as error:
             self.process = None
@@ -573,7 +597,7 @@ def _child_result(file_name: str, returncode: int, stdout: bytes, stderr: bytes)
     errors = stderr.decode("utf-8", "replace")  # for us only: never shown to the user
     out_of_memory = (
         returncode == CHILD_OUT_OF_MEMORY
-        or (returncode == -signal.SIGABRT and "memory allocation" in errors)
+        or "memory allocation" in errors.lower()  # Rust's abort, OpenBLAS at start-up
         or "MemoryError" in errors
     )
     if out_of_memory:
@@ -602,59 +626,278 @@ def _child_result(file_name: str, returncode: int, stdout: bytes, stderr: bytes)
 def parse_workbook_in_this_process(
     path: Path, max_rows: int | None = None, max_cells: int | None = None
 ) -> RawWorkbook | str:
-    """Read the contract's sheets with calamine. Only call this in a disposable process.
+    """Read the contract's sheets with calamine (fastexcel). Only call this in a disposable process.
 
     Returns the sheets, or a Norwegian message in which "{file_name}" stands for the file.
     """
-    import python_calamine
+    import fastexcel
 
-    max_rows = MAX_ROWS if max_rows is None else max_rows
-    max_cells = MAX_CELLS if max_cells is None else max_cells
+    budget = _Budget(
+        MAX_ROWS if max_rows is None else max_rows, MAX_CELLS if max_cells is None else max_cells
+    )
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except python_calamine.PasswordError:
-        return _encrypted("{file_name}")
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
     except MemoryError:
         raise
     except BaseException as error:  # calamine's errors, and pyo3's PanicException
         if isinstance(error, KeyboardInterrupt | SystemExit):
             raise
-        if "limit" in str(error).lower():  # calamine's cell limit: an .ods row repeated 1M times
-            return (
-                "«{file_name}» har et ark som er større enn Styringsrom leser. Slett tomme rader "
-                "og kolonner utenfor tabellen, lagre og last opp på nytt."
-            )
+        if "password" in str(error).lower():
+            return _encrypted("{file_name}")
         return _corrupt("{file_name}")
-    raw = RawWorkbook(file_name=path.name)
-    rows_read = cells = 0
-    for metadata in workbook.sheets_metadata:
-        if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue  # chart and macro sheets hold no table
-        if sheet_for_name(metadata.name) is None:
-            if normalize_name(metadata.name) != normalize_name(INSTRUCTIONS_SHEET):
-                raw.ignored_sheets.append(metadata.name)
+    first_rows = _first_rows_with_values(path)
+    # calamine unpacks a zip member to its end, whatever size the zip declares, so the sizes
+    # checked before parsing could be lies: verify them (and the checksums) while it parses.
+    verified = _Verification(path)
+    raw = _read_sheets(reader, names, first_rows, budget)
+    problem = verified.result()
+    return problem if problem is not None else raw
+
+
+def _read_sheets(
+    reader: object, names: list[str], first_rows: dict[str, int], budget: _Budget
+) -> RawWorkbook | str:
+    raw = RawWorkbook(file_name="")
+    for name in names:
+        sheet = sheet_for_name(name)
+        if sheet is None:
+            if normalize_name(name) != normalize_name(INSTRUCTIONS_SHEET):
+                raw.ignored_sheets.append(name)
             continue  # never parsed, so a hostile unknown sheet cannot hurt
         # Say which sheet is being read, so that if calamine aborts the parent can name it.
-        sys.stderr.write(f"{READING_SHEET}{metadata.name}\n")
+        sys.stderr.write(f"{READING_SHEET}{name}\n")
         sys.stderr.flush()
         try:
-            sheet = workbook.get_sheet_by_name(metadata.name)
-            height, width = sheet.height, sheet.width
-            if rows_read + height > max_rows or cells + height * width > max_cells:
-                limit = _upload_limit(max_rows, max_cells)
-                return _too_large_sheet("{file_name}", metadata.name, height, width, limit)
-            rows = sheet.to_python(skip_empty_area=True)
-            start = sheet.start or (0, 0)
+            read = _read_sheet(reader, name, sheet, first_rows.get(name), budget)
         except MemoryError:
             raise
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt | SystemExit):
                 raise
-            return _corrupt("{file_name}", f"arket «{metadata.name}» kan ikke leses")
-        rows_read += height
-        cells += height * width
-        raw.sheets.append(RawSheet(metadata.name, rows, start[0] + 1, start[1]))
+            # calamine's cell limit: an .ods row repeated a million times
+            if "limit" in str(error).lower():
+                return (
+                    "«{file_name}» har et ark som er større enn Styringsrom leser. Slett tomme "
+                    "rader og kolonner utenfor tabellen, lagre og last opp på nytt."
+                )
+            return _corrupt("{file_name}", f"arket «{name}» kan ikke leses")
+        if isinstance(read, str):
+            return read
+        raw.sheets.append(read)
     return raw
+
+
+class _Verification:
+    """Unpacks, in a thread, every zip member calamine will read, as far as its declared size,
+    and checks its CRC: a member that unpacks to more than it declares fails the CRC."""
+
+    def __init__(self, path: Path) -> None:
+        import threading
+
+        self.problem: str | None = None
+        self.thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self.thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                by_name = {member.filename.lower(): member for member in archive.infolist()}
+                parts = _sheet_parts(archive, by_name) if "xl/workbook.xml" in by_name else {}
+                for name, member in by_name.items():
+                    sheet = parts.get(name)
+                    if sheet is not None and (not sheet or sheet_for_name(sheet) is None):
+                        continue  # a sheet calamine is never asked to read
+                    if name in parts or name.endswith(XML_SUFFIXES):
+                        with archive.open(member) as stream:
+                            while stream.read(1 << 20):
+                                pass
+        except Exception as error:  # BadZipFile (CRC), zlib.error, EOFError: not a sound zip
+            self.problem = _corrupt(
+                "{file_name}", _zip_problem(error) if isinstance(error, zipfile.BadZipFile) else ""
+            )
+
+    def result(self) -> str | None:
+        self.thread.join()
+        return self.problem
+
+
+@dataclass
+class _Budget:
+    """What a parse may still hand back, all sheets together."""
+
+    rows: int
+    cells: int
+    rows_used: int = 0
+    cells_used: int = 0
+
+    def check(self, name: str, height: int, width: int) -> str | None:
+        """A Norwegian message when a sheet this size is more than the upload may still hold."""
+        if self.rows_used + height > self.rows or self.cells_used + height * width > self.cells:
+            limit = _upload_limit(self.rows, self.cells)
+            return _too_large_sheet("{file_name}", name, height, width, limit)
+        return None
+
+    def take(self, height: int, width: int) -> None:
+        self.rows_used += height
+        self.cells_used += height * width
+
+
+_UNNAMED = re.compile(r"__UNNAMED__\d+")
+_RENAMED = re.compile(r"(.*)_\d+")
+_COLUMN_IN_ERROR = re.compile(r"could not determine dtype for column (.*)$", re.MULTILINE)
+
+
+def _read_sheet(
+    reader: object, name: str, sheet: Sheet, first_row: int | None, budget: _Budget
+) -> RawSheet | str:
+    """Find the heading row, then load the sheet typed by the cells below it.
+
+    Every load parses the whole sheet, so the common case takes one: the heading row is the
+    first row with a value (as the template writes it), which the sheet's XML tells before
+    parsing. Otherwise a first load finds the heading row and a second loads from it.
+    """
+    if first_row is not None:
+        loaded = _load(reader, name, budget, count=False, header_row=first_row - 1)
+        if isinstance(loaded, str):
+            return loaded
+        top = [_headings(loaded.schema.names), *_head_rows(loaded, HEADER_SEARCH_ROWS - 1)]
+        base = first_row  # Excel row of top[0]
+    else:
+        # From row 1 (skip_rows=0), so that row numbers are Excel's.
+        loaded = _load(reader, name, budget, count=False, header_row=None, skip_rows=0)
+        if isinstance(loaded, str):
+            return loaded
+        base = _first_row_with_content(loaded)
+        if base is None:
+            return RawSheet(name, None, empty=True)
+        top = _head_rows(loaded, HEADER_SEARCH_ROWS, start=base - 1)
+    offset = find_header_row(top, sheet)
+    if offset is None:
+        empty = not _has_content(top[0]) and _first_row_with_content(loaded) is None
+        return RawSheet(name, None, header_row=base, empty=empty)
+    header_row = base + offset
+    if first_row is None or offset > 0:
+        loaded = _load(reader, name, budget, header_row=header_row - 1)
+        if isinstance(loaded, str):
+            return loaded
+    else:
+        budget.take(loaded.num_rows + 1, loaded.num_columns)
+    return RawSheet(name, _headings(loaded.schema.names), list(loaded.columns), header_row)
+
+
+def _load(
+    reader: object, name: str, budget: _Budget, *, count: bool = True, **where: object
+) -> pa.RecordBatch | str:
+    """One parse of a sheet into Arrow, every column typed by all of its cells.
+
+    calamine refuses some mixes (a time of day among dates and text); such a column is
+    loaded as text instead.
+    """
+    import fastexcel
+
+    as_text: dict[str | int, str] = {}
+    while True:
+        try:
+            loaded = reader.load_sheet(  # type: ignore[attr-defined]
+                name, schema_sample_rows=None, dtypes=as_text or None, **where
+            )
+            break
+        except fastexcel.UnsupportedColumnTypeCombinationError as error:
+            column = _COLUMN_IN_ERROR.search(str(error))
+            if column is None or column[1] in as_text or len(as_text) >= 64:
+                raise
+            as_text[column[1]] = "string"
+    # Counted with the heading row, as the sheet's extent; a search load is only checked.
+    height = loaded.total_height + (where.get("header_row") is not None)
+    problem = budget.check(name, height, loaded.width)
+    if problem is not None:
+        return problem
+    if count:
+        budget.take(height, loaded.width)
+    return loaded.to_arrow()
+
+
+def _headings(names: list[str]) -> list[str | None]:
+    """The heading row as written, from the column names fastexcel gives (it names an empty
+    heading __UNNAMED__n and a repeated one Name_1)."""
+    headings: list[str | None] = []
+    seen: set[str] = set()
+    for name in names:
+        if _UNNAMED.fullmatch(name):
+            headings.append(None)
+            continue
+        renamed = _RENAMED.fullmatch(name)
+        if renamed and renamed[1] in seen:
+            name = renamed[1]
+        seen.add(name)
+        headings.append(name)
+    return headings
+
+
+def _head_rows(loaded: pa.RecordBatch, count: int, start: int = 0) -> list[list[object]]:
+    columns = [column.slice(start, count).to_pylist() for column in loaded.columns]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def _has_content(row: list[object]) -> bool:
+    return any(cell is not None and (type(cell) is not str or cell.strip()) for cell in row)
+
+
+def _first_row_with_content(loaded: pa.RecordBatch) -> int | None:
+    """1 + the index of the first row with content, if any (the Excel row, when the sheet was
+    loaded from row 1)."""
+    import pyarrow.compute as pc
+
+    found = pc.indices_nonzero(content_mask(list(loaded.columns), loaded.num_rows))
+    return int(found[0].as_py()) + 1 if len(found) else None
+
+
+def content_mask(columns: list[pa.Array], length: int) -> pa.BooleanArray:
+    """Which rows hold anything: a value that is not empty or only blanks."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask = pa.repeat(False, length) if length else pa.array([], pa.bool_())
+    for column in columns:
+        if pa.types.is_null(column.type):
+            continue
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            filled = pc.not_equal(pc.utf8_trim_whitespace(column), "")
+        else:
+            filled = pc.is_valid(column)
+        mask = pc.or_(mask, pc.fill_null(filled, False))
+    return mask
+
+
+_ROW_WITH_CELLS = re.compile(
+    rb"<(?:[\w.-]+:)?row\b[^>]*?\br\s*=\s*[\"'](\d+)[\"'][^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?row>)",
+    re.DOTALL,
+)
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|t)\b[^>]*>\s*[^<\s]")
+
+
+def _first_rows_with_values(path: Path) -> dict[str, int]:
+    """Sheet name -> Excel row of its first row holding a value, read from the start of each
+    sheet's XML (a hint: the reader checks it)."""
+    found: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            by_name = {member.filename.lower(): member for member in archive.infolist()}
+            if "xl/workbook.xml" not in by_name:
+                return found
+            for part, name in _sheet_parts(archive, by_name).items():
+                if not name or sheet_for_name(name) is None or part not in by_name:
+                    continue
+                with archive.open(by_name[part]) as stream:
+                    prolog = stream.read(PROLOG_BYTES)
+                for row in _ROW_WITH_CELLS.finditer(prolog):
+                    if row[2] and _VALUE.search(row[2]):
+                        found[name] = int(row[1])
+                        break
+    except Exception:  # only a hint: without it the reader finds the heading row itself
+        return {}
+    return found
 
 
 def _child_main(arguments: list[str]) -> None:
@@ -734,8 +977,35 @@ def _read_csv(path: Path, file_name: str) -> RawWorkbook:
     if sheet_for_name(stem) is None:
         raw.ignored_sheets.append(stem)
     else:
-        raw.sheets.append(RawSheet(stem, rows))
+        raw.sheets.append(sheet_from_rows(stem, rows))
     return raw
+
+
+def sheet_from_rows(name: str, rows: list[list[object]], first_row: int = 1) -> RawSheet:
+    """A contract sheet from rows of cells (a CSV's text), `rows[0]` being Excel row `first_row`.
+
+    A column whose cells are not all of one type holds their text, as a workbook's would.
+    """
+    import pyarrow as pa
+
+    sheet = sheet_for_name(name)
+    offset = find_header_row(rows, sheet) if sheet is not None else None
+    if offset is None:
+        empty = not any(_has_content(row) for row in rows)
+        return RawSheet(name, None, header_row=first_row, empty=empty)
+    width = max((len(row) for row in rows[offset:]), default=0)
+    headings = [
+        str(cell).strip() if cell is not None and str(cell).strip() else None
+        for cell in [*rows[offset], *[None] * (width - len(rows[offset]))]
+    ]
+    body = rows[offset + 1 :]
+    columns = []
+    for cells in zip_longest(*body, fillvalue=None) if body else [[]] * width:
+        try:
+            columns.append(pa.array(list(cells)))
+        except (pa.ArrowException, TypeError, ValueError):
+            columns.append(pa.array([None if cell is None else str(cell) for cell in cells]))
+    return RawSheet(name, headings, columns, first_row + offset)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
+from lib.parse import ARROW_TYPES, is_missing
 
 SCHEMA_VERSION = 2
 DEFAULT_DB = Path("data/styringsrom.duckdb")
@@ -293,31 +295,44 @@ def _hash_expression(sheet: Sheet) -> str:
 
 
 def incoming_frame(
-    sheet: Sheet, table: pd.DataFrame, extra: Mapping[str, Iterable[object]] | None = None
-) -> pd.DataFrame:
-    """Validated rows as a frame DuckDB can read: every contract column, and `row_order`.
+    sheet: Sheet,
+    table: pa.Table | pd.DataFrame,
+    extra: Mapping[str, Iterable[object] | pa.Array | pa.ChunkedArray] | None = None,
+) -> pa.Table:
+    """Validated rows as an Arrow table DuckDB reads in place: every contract column, and
+    `row_order`. SQL (`incoming_sql`) casts them to the stored types.
 
-    `extra` adds pass-through columns (the preview adds the Excel row numbers).
+    `extra` adds pass-through columns (the preview adds the Excel row numbers). A pandas
+    frame (tests, benchmarks) is taken as well.
     """
-    # The validated columns as they are (no per-cell copies: a 50,000-row upload would hold
-    # every value twice); SQL casts them to the stored types.
-    frame = pd.DataFrame(index=table.index)
+    count = len(table)
+    if isinstance(table, pd.DataFrame):
+        table = _arrow_from_frame(sheet, table)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for column in sheet.columns:
-        if column.db not in table:
-            frame[column.db] = pd.Series(None, index=table.index, dtype="object")
-        elif column.kind is Kind.MONTHS_LIST:
-            frame[column.db] = pd.Series(
-                [list(value) if value is not None else None for value in table[column.db]],
-                index=table.index,
-                dtype="object",
-            )
+        if column.db in table.column_names:
+            columns[column.db] = table.column(column.db)
         else:
-            frame[column.db] = table[column.db]
-    frame = frame.reset_index(drop=True)
-    frame["row_order"] = range(1, len(table) + 1)
+            columns[column.db] = pa.nulls(count, ARROW_TYPES[column.kind])
+    columns["row_order"] = pa.array(range(1, count + 1), pa.int64())
     for name, values in (extra or {}).items():
-        frame[name] = list(values)
-    return frame
+        chunked = isinstance(values, pa.Array | pa.ChunkedArray)
+        columns[name] = values if chunked else pa.array(list(values))
+    return pa.table(columns)
+
+
+def _arrow_from_frame(sheet: Sheet, frame: pd.DataFrame) -> pa.Table:
+    columns = {}
+    for column in sheet.columns:
+        if column.db in frame:
+            values = [None if is_missing(value) else value for value in frame[column.db]]
+            if column.kind is Kind.MONTHS_LIST:
+                values = [list(value) if value is not None else None for value in values]
+            try:
+                columns[column.db] = pa.array(values, ARROW_TYPES[column.kind])
+            except (pa.ArrowException, TypeError, ValueError):  # e.g. 4.0 for a scale: SQL casts
+                columns[column.db] = pa.array(values)
+    return pa.table(columns)
 
 
 def incoming_sql(sheet: Sheet, relation: str, extra: Iterable[str] = ()) -> str:

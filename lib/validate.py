@@ -7,16 +7,17 @@ Norwegian, what was expected.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import zip_longest
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.contract import (
     GEVINSTER,
+    HEADER_SEARCH_ROWS,
     PROJECT_COLUMN,
     PROSJEKTER,
     SHEETS,
@@ -28,10 +29,9 @@ from lib.contract import (
     normalize_heading,
     sheet_for_name,
 )
-from lib.parse import PARSERS, ParseError, is_empty
-from lib.read import RawSheet, RawWorkbook
+from lib.parse import ARROW_TYPES, PARSERS, ParseError, is_empty
+from lib.read import RawSheet, RawWorkbook, content_mask
 
-HEADER_SEARCH_ROWS = 10
 REQUIRED_VALUE = "en verdi; feltet må fylles ut"
 ROW_FIELD = "_excel_row"
 
@@ -83,7 +83,7 @@ class KnownData:
 @dataclass
 class ValidatedUpload:
     file_name: str
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet key -> typed rows
+    tables: dict[str, pa.Table] = field(default_factory=dict)  # sheet key -> typed rows
     # sheet key -> the projects whose rows of that sheet this upload replaces
     scope: dict[str, set[str]] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
@@ -106,93 +106,125 @@ def _cell_text(value: object) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-@dataclass
 class _SheetRows:
-    sheet: Sheet
-    name: str  # as written
-    columns: dict[str, list[object]]  # db name -> parsed values
-    rows: list[int]  # Excel row numbers
-    headings: dict[str, str]  # db name -> heading as written
+    """One sheet's data rows: parsed columns as Arrow, and as Python lists where the checks
+    across rows need them (project, keys, references)."""
+
+    def __init__(
+        self,
+        sheet: Sheet,
+        name: str,
+        arrays: dict[str, pa.Array],
+        rows: list[int],
+        headings: dict[str, str],
+    ) -> None:
+        self.sheet = sheet
+        self.name = name  # as written
+        self.arrays = arrays  # db name -> parsed values
+        self.rows = rows  # Excel row numbers
+        self.headings = headings  # db name -> heading as written
+        self._lists: dict[str, list[object]] = {}
+
+    def values(self, db: str) -> list[object]:
+        """The column as a list; changes made to it are kept (see `table`)."""
+        if db not in self._lists:
+            self._lists[db] = self.arrays[db].to_pylist()
+        return self._lists[db]
+
+    def table(self) -> pa.Table:
+        columns = {
+            column.db: pa.array(self._lists[column.db], ARROW_TYPES[column.kind])
+            if column.db in self._lists
+            else self.arrays[column.db]
+            for column in self.sheet.columns
+        }
+        return pa.table({**columns, ROW_FIELD: pa.array(self.rows, pa.int64())})
 
 
-def _find_header(raw: RawSheet, sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | None:
+def _column_mapping(
+    headings: list[str | None], sheet: Sheet
+) -> tuple[dict[int, Column], list[str]]:
+    """Heading position -> contract column, and the headings that name none (or a taken one)."""
     index = heading_index(sheet)
-    for offset, row in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
-        known = [
-            (position, index.get(normalize_heading(cell)))
-            for position, cell in enumerate(row)
-            if isinstance(cell, str) and cell.strip()
-        ]
-        if sum(1 for _, column in known if column is not None) >= 2:
-            mapping: dict[int, Column] = {}
-            unknown: list[str] = []
-            taken: set[str] = set()
-            for position, column in known:
-                heading = str(row[position]).strip()
-                if column is None:
-                    unknown.append(heading)
-                elif column.db in taken:
-                    unknown.append(heading + " (kolonnen finnes allerede)")
-                else:
-                    taken.add(column.db)
-                    mapping[position] = column
-            return offset, mapping, unknown
-    return None
-
-
-def _has_content(row: list[object]) -> bool:
-    for cell in row:
-        if cell is None or cell == "":
+    mapping: dict[int, Column] = {}
+    unknown: list[str] = []
+    taken: set[str] = set()
+    for position, heading in enumerate(headings):
+        if heading is None or not heading.strip():
             continue
-        if type(cell) is not str or cell.strip():
-            return True
-    return False
+        heading = heading.strip()
+        column = index.get(normalize_heading(heading))
+        if column is None:
+            unknown.append(heading)
+        elif column.db in taken:
+            unknown.append(heading + " (kolonnen finnes allerede)")
+        else:
+            taken.add(column.db)
+            mapping[position] = column
+    return mapping, unknown
 
 
-_MISSING = object()
+# A text cell that Python's strip() would change, or that holds a control character, goes
+# through parse_text; every other non-empty text cell is already what parse_text returns.
+_TEXT_NEEDS_PARSING = r"[\x00-\x1f\x7f-\x9f]|^[\s\p{Z}]|[\s\p{Z}]$"
 
 
-def _parse_column(cells: list[object], kind: Kind) -> tuple[list[object], list[tuple[int, str]]]:
-    """Parse one column; returns the values and (index, expected) for each bad cell.
+def _parse_column(array: pa.Array, kind: Kind) -> tuple[pa.Array, list[tuple[int, str, object]]]:
+    """Parse one column; returns the typed values and (index, expected, cell) per bad cell.
 
-    This loop runs once per cell of an upload, so it takes the common cases first: a text
-    cell that is plain text, a date that Excel already typed, a number that is a number; other
-    values are parsed once per distinct value (a register repeats its labels and dates).
+    Each distinct cell is parsed once, by the one parser of its kind (lib.parse), and the
+    results are spread back over the rows; text that needs no parsing and dates Excel
+    already typed skip even that.
     """
+    values, bad = _parse_cells(array, kind)
+    empty = PARSERS[kind](None)  # an empty cell may mean something (Vedtak: not yet treated)
+    if empty is not None and values.null_count:
+        values = pc.fill_null(values, pa.scalar(empty, ARROW_TYPES[kind]))
+    return values, bad
+
+
+def _parse_cells(array: pa.Array, kind: Kind) -> tuple[pa.Array, list[tuple[int, str, object]]]:
+    target = ARROW_TYPES[kind]
+    if pa.types.is_null(array.type):
+        return pa.nulls(len(array), target), []
+    if kind is Kind.DATE and (pa.types.is_timestamp(array.type) or pa.types.is_date(array.type)):
+        return pc.cast(array, pa.date32(), safe=False), []
+    if kind in (Kind.TEXT, Kind.ID) and pa.types.is_string(array.type):
+        needs_parsing = pc.fill_null(pc.match_substring_regex(array, _TEXT_NEEDS_PARSING), False)
+        if not pc.any(needs_parsing).as_py():
+            return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array), []
+        parsed, bad = _parse_distinct(pc.filter(array, needs_parsing), kind)
+        where = pc.indices_nonzero(needs_parsing).to_pylist()
+        plain = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+        values = pc.replace_with_mask(plain, needs_parsing, parsed)
+        return values, [(where[index], expected, cell) for index, expected, cell in bad]
+    return _parse_distinct(array, kind)
+
+
+def _parse_distinct(array: pa.Array, kind: Kind) -> tuple[pa.Array, list[tuple[int, str, object]]]:
     parser = PARSERS[kind]
-    values: list[object] = []
-    bad: list[tuple[int, str]] = []
-    memo: dict[tuple[type, object], object] = {}
-    plain_text = kind in (Kind.TEXT, Kind.ID)
-    native = {Kind.DATE: dt.date, Kind.NUMBER: float}.get(kind)
-    append = values.append
-    for index, cell in enumerate(cells):
-        cell_type = type(cell)
-        if plain_text and cell_type is str and cell.isprintable():  # no \n, \r, controls
-            append(cell.strip() or None)
-            continue
-        if cell_type is native:
-            append(cell)
-            continue
-        key = (cell_type, cell)
-        value = memo.get(key, _MISSING)
-        if value is _MISSING:
-            try:
-                value = parser(cell)
-            except ParseError as error:
-                value = error
-            memo[key] = value
-        if isinstance(value, ParseError):
-            bad.append((index, value.expected))
-            value = None
-        append(value)
+    encoded = array.dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    parsed: list[object] = []
+    failed: dict[int, str] = {}
+    for position, cell in enumerate(distinct):
+        try:
+            parsed.append(parser(cell))
+        except ParseError as error:
+            parsed.append(None)
+            failed[position] = error.expected
+    values = pa.array(parsed, ARROW_TYPES[kind]).take(encoded.indices)
+    bad: list[tuple[int, str, object]] = []
+    for position, expected in failed.items():
+        for index in pc.indices_nonzero(pc.equal(encoded.indices, position)).to_pylist():
+            bad.append((index, expected, distinct[position]))
+    bad.sort(key=lambda found: found[0])
     return values, bad
 
 
 def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _SheetRows | None:
-    header = _find_header(raw, sheet)
-    if header is None:
-        if not any(_has_content(row) for row in raw.rows):
+    if raw.headings is None:
+        if raw.empty:
             upload.notices.append(
                 Problem(raw.name, None, "", "", "data; arket er tomt og ble hoppet over")
             )
@@ -200,7 +232,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
         upload.errors.append(
             Problem(
                 raw.name,
-                raw.first_row,
+                raw.header_row,
                 "",
                 "",
                 f"en overskriftsrad blant de {HEADER_SEARCH_ROWS} første radene med minst to "
@@ -208,60 +240,51 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
             )
         )
         return None
-    offset, mapping, unknown = header
-    header_row = raw.first_row + offset
+    mapping, unknown = _column_mapping(raw.headings, sheet)
     for heading in unknown:
         upload.notices.append(
-            Problem(raw.name, header_row, heading, "", "en kjent kolonne; denne ble ignorert")
+            Problem(raw.name, raw.header_row, heading, "", "en kjent kolonne; denne ble ignorert")
         )
     present = {column.db for column in mapping.values()}
     for column in sheet.columns:
         if column.required and column.db not in present and column.db != PROJECT_COLUMN:
             upload.errors.append(
-                Problem(raw.name, header_row, column.name, "", "kolonnen må finnes i arket")
+                Problem(raw.name, raw.header_row, column.name, "", "kolonnen må finnes i arket")
             )
 
-    first_data_row = raw.first_row + offset + 1
-    data_rows = [
-        (first_data_row + index, row)
-        for index, row in enumerate(raw.rows[offset + 1 :])
-        if _has_content(row)
-    ]
-    excel_rows = [number for number, _ in data_rows]
-    parsed: dict[str, list[object]] = {}
+    height = len(raw.columns[0]) if raw.columns else 0
+    has_content = content_mask(raw.columns, height)
+    excel_rows = pc.add(pc.indices_nonzero(has_content), raw.header_row + 1).to_pylist()
+    count = len(excel_rows)
+    parsed: dict[str, pa.Array] = {}
     headings: dict[str, str] = {}
-    # Transposed in C: calamine's rows are rectangular, CSV rows may be ragged.
-    by_column = list(zip_longest(*(row for _, row in data_rows), fillvalue=None))
     for position, column in mapping.items():
-        heading = str(raw.rows[offset][position]).strip()
+        heading = str(raw.headings[position]).strip()
         headings[column.db] = heading
-        cells = list(by_column[position]) if position < len(by_column) else [None] * len(data_rows)
+        if position < len(raw.columns):
+            cells = pc.filter(raw.columns[position], has_content)
+        else:
+            cells = pa.nulls(count)
         values, bad = _parse_column(cells, column.kind)
-        for index, expected in bad:
+        for index, expected, cell in bad:
             upload.errors.append(
-                Problem(raw.name, excel_rows[index], heading, _cell_text(cells[index]), expected)
+                Problem(raw.name, excel_rows[index], heading, _cell_text(cell), expected)
             )
         if column.required and column.db != PROJECT_COLUMN:
-            failed = {index for index, _ in bad}
-            for index, value in enumerate(values):
-                if value is None and index not in failed:
-                    upload.errors.append(
-                        Problem(
-                            raw.name,
-                            excel_rows[index],
-                            heading,
-                            "",
-                            REQUIRED_VALUE,
-                        )
-                    )
+            missing = pc.is_null(values)
+            if bad:
+                failed = pa.array([index for index, _, _ in bad], pa.int64())
+                missing = pc.and_(missing, pc.invert(pc.is_in(pa.array(range(count)), failed)))
+            for index in pc.indices_nonzero(missing).to_pylist():
+                upload.errors.append(
+                    Problem(raw.name, excel_rows[index], heading, "", REQUIRED_VALUE)
+                )
         parsed[column.db] = values
     for column in sheet.columns:
         if column.db not in parsed:
-            parsed[column.db] = [None] * len(data_rows)
+            parsed[column.db] = pa.nulls(count, ARROW_TYPES[column.kind])
         if column.default is not None:
-            parsed[column.db] = [
-                column.default if value is None else value for value in parsed[column.db]
-            ]
+            parsed[column.db] = pc.fill_null(parsed[column.db], column.default)
     return _SheetRows(sheet, raw.name, parsed, excel_rows, headings)
 
 
@@ -318,9 +341,9 @@ def validate(
                 )
             )
             continue
-        upload.tables[key] = pd.DataFrame({**rows.columns, ROW_FIELD: rows.rows})
+        upload.tables[key] = rows.table()
         # The (project, sheet) pairs this upload replaces: the projects its rows name.
-        upload.scope[key] = {p for p in rows.columns[PROJECT_COLUMN] if p is not None}
+        upload.scope[key] = {p for p in rows.values(PROJECT_COLUMN) if p is not None}
     return upload
 
 
@@ -334,7 +357,7 @@ def _check_dates_in_order(found: dict[str, _SheetRows], upload: ValidatedUpload)
         if rows is None:
             continue
         for number, start, end in zip(
-            rows.rows, rows.columns[first], rows.columns[last], strict=True
+            rows.rows, rows.values(first), rows.values(last), strict=True
         ):
             if start is not None and end is not None and end < start:
                 # A notice, not an error: the contract accepts the row; a person should look.
@@ -357,7 +380,7 @@ def _assign_projects(
     if project_rows is not None:
         # In Prosjekter the ID is the row's own key: left out, it is the project chosen at
         # upload; without one it must be filled in.
-        ids = project_rows.columns[PROJECT_COLUMN]
+        ids = project_rows.values(PROJECT_COLUMN)
         for index, value in enumerate(ids):
             if value is None and project:
                 ids[index] = project
@@ -372,13 +395,11 @@ def _assign_projects(
                     )
                 )
     upload_projects = (
-        {p for p in project_rows.columns[PROJECT_COLUMN] if p is not None}
-        if project_rows
-        else set()
+        {p for p in project_rows.values(PROJECT_COLUMN) if p is not None} if project_rows else set()
     )
     if project and project_rows and upload_projects - {project}:
         for number, value in zip(
-            project_rows.rows, project_rows.columns[PROJECT_COLUMN], strict=True
+            project_rows.rows, project_rows.values(PROJECT_COLUMN), strict=True
         ):
             if value is not None and value != project:
                 upload.errors.append(
@@ -398,7 +419,7 @@ def _assign_projects(
     for key, rows in found.items():
         if key == PROSJEKTER.key:
             continue
-        values = rows.columns[PROJECT_COLUMN]
+        values = rows.values(PROJECT_COLUMN)
         heading = _heading(rows, PROJECT_COLUMN)
         for index, value in enumerate(values):
             if value is None:
@@ -442,11 +463,11 @@ def _ids_available(found: dict[str, _SheetRows], known: KnownData, key: str) -> 
     """id -> projects that have it, after this upload: the upload replaces its own projects."""
     available: dict[str, set[str]] = defaultdict(set)
     rows = found.get(key)
-    replaced = set(rows.columns[PROJECT_COLUMN]) if rows else set()
+    replaced = set(rows.values(PROJECT_COLUMN)) if rows else set()
     id_column = SHEETS_BY_KEY[key].id_columns[0]
     if rows:
         for project, row_id in zip(
-            rows.columns[PROJECT_COLUMN], rows.columns[id_column], strict=True
+            rows.values(PROJECT_COLUMN), rows.values(id_column), strict=True
         ):
             if project is not None and row_id is not None:
                 available[row_id].add(project)
@@ -465,8 +486,8 @@ def _check_keys_and_references(
             parent_column, parent_key = sheet.parent
             available = _ids_available(found, known, parent_key)
             parent_name = SHEETS_BY_KEY[parent_key].name
-            projects = rows.columns[PROJECT_COLUMN]
-            for index, parent_id in enumerate(rows.columns[parent_column]):
+            projects = rows.values(PROJECT_COLUMN)
+            for index, parent_id in enumerate(rows.values(parent_column)):
                 if parent_id is None:
                     continue
                 owners = available.get(parent_id, set())
@@ -508,10 +529,8 @@ def _check_keys_and_references(
                         )
                     )
         seen: dict[tuple, int] = {}
-        key_columns = [rows.columns[column] for column in sheet.id_columns]
-        for index, values in enumerate(
-            zip(rows.columns[PROJECT_COLUMN], *key_columns, strict=True)
-        ):
+        key_columns = [rows.values(column) for column in sheet.id_columns]
+        for index, values in enumerate(zip(rows.values(PROJECT_COLUMN), *key_columns, strict=True)):
             if any(value is None for value in values[1:]):
                 continue
             first = seen.setdefault(values, rows.rows[index])
@@ -541,9 +560,10 @@ def _check_benefits(
     types = dict(known.benefit_types)
     benefits = found.get(GEVINSTER.key)
     if benefits is not None:
-        replaced = set(benefits.columns[PROJECT_COLUMN])
+        replaced = set(benefits.values(PROJECT_COLUMN))
         types = {k: v for k, v in types.items() if k[0] not in replaced}
-        columns = benefits.columns
+        columns = {db: benefits.values(db) for db in (PROJECT_COLUMN, "gevinst_id", "type")}
+        columns.update({db: benefits.values(db) for db in ("nullpunkt", "malverdi")})
         for index, benefit_type in enumerate(columns["type"]):
             if benefit_type is None:
                 benefit_type = _default_benefit_type(
@@ -556,7 +576,7 @@ def _check_benefits(
                     _check_quality_scale(benefits, index, db, columns[db][index], upload)
     measurements = found.get("malinger")
     if measurements is not None:
-        columns = measurements.columns
+        columns = {db: measurements.values(db) for db in (PROJECT_COLUMN, "gevinst_id", "verdi")}
         for index, value in enumerate(columns["verdi"]):
             key = (columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])
             if types.get(key) == "Kvalitativ":
@@ -590,4 +610,11 @@ def _check_quality_scale(
         )
 
 
-__all__ = ["KnownData", "Problem", "ValidatedUpload", "problems_frame", "validate"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "KnownData",
+    "Problem",
+    "ValidatedUpload",
+    "problems_frame",
+    "validate",
+]

@@ -12,7 +12,7 @@ from conftest import make_workbook
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.read import RawSheet, RawWorkbook, read_workbook
+from lib.read import RawWorkbook, read_workbook, sheet_from_rows
 from lib.validate import KnownData, Problem, ValidatedUpload, problems_frame, validate
 
 PROSJEKTER = [["Prosjekt-ID", "Prosjektnavn"], ["OU2", "Omorganisering"]]
@@ -35,7 +35,7 @@ def check(
 
 
 def rows_of(upload: ValidatedUpload, key: str) -> list[dict[str, object]]:
-    return upload.tables[key].to_dict("records")
+    return upload.tables[key].to_pylist()
 
 
 def only(problems: list[Problem], **fields: object) -> Problem:
@@ -66,7 +66,7 @@ def test_header_row_is_found_below_title_rows(tmp_path, titles):
         "Sannsynlighet",
         "9",
     )
-    assert upload.tables["risiko"]["_excel_row"].tolist() == [titles + 2, titles + 3]
+    assert upload.tables["risiko"]["_excel_row"].to_pylist() == [titles + 2, titles + 3]
 
 
 def test_header_below_the_first_ten_rows_is_not_found(tmp_path):
@@ -137,12 +137,12 @@ def test_header_order_titles_and_gaps_in_any_combination(order, titles, gaps, fi
         rows.extend([[None, "  ", ""]] * gap)
         rows.append([record[i] for i in order])
         expected_rows.append(first_row + len(rows) - 1)
-    raw = RawWorkbook("bok.xlsx", [RawSheet("Risiko", rows, first_row)])
+    raw = RawWorkbook("bok.xlsx", [sheet_from_rows("Risiko", rows, first_row)])
     upload = validate(raw, project="OU2")
     table = upload.tables["risiko"]
-    assert table["_excel_row"].tolist() == expected_rows
-    assert table["risiko_id"].tolist() == ["R1", "R2", "R3"]
-    assert table["sannsynlighet"].tolist()[:2] == [4, 1]
+    assert table["_excel_row"].to_pylist() == expected_rows
+    assert table["risiko_id"].to_pylist() == ["R1", "R2", "R3"]
+    assert table["sannsynlighet"].to_pylist()[:2] == [4, 1]
     problem = only(upload.errors)
     assert (problem.row, problem.column, problem.value) == (
         expected_rows[2],
@@ -168,7 +168,7 @@ def test_all_empty_rows_are_skipped(tmp_path):
         project="OU2",
     )
     assert rows_of(upload, "risiko")[1]["risiko_id"] == "R2"
-    assert upload.tables["risiko"]["_excel_row"].tolist() == [2, 5, 7]
+    assert upload.tables["risiko"]["_excel_row"].to_pylist() == [2, 5, 7]
     problem = only(upload.errors)
     assert (problem.row, problem.column) == (7, "Konsekvens")
 
@@ -202,7 +202,7 @@ def test_unknown_sheets_and_columns_are_notices(tmp_path):
     assert only(upload.notices, column="Risikoscore").row == 1
     assert only(upload.notices, column="Kommentar fra PL").sheet == "Risiko"
     assert not [p for p in upload.notices if p.sheet == "Veiledning"]
-    assert "risikoscore" not in upload.tables["risiko"].columns
+    assert "risikoscore" not in upload.tables["risiko"].column_names
 
 
 def test_a_second_sheet_of_the_same_kind_is_a_notice(tmp_path):
@@ -221,10 +221,10 @@ def test_a_second_sheet_of_the_same_kind_is_a_notice(tmp_path):
 
 def test_a_second_heading_for_the_same_column_is_a_notice():
     rows = [["Risiko-ID", "Risiko", "Tittel", "S", "K"], ["R1", "Forsinkelse", "Annet", 1, 2]]
-    upload = validate(RawWorkbook("bok.xlsx", [RawSheet("Risiko", rows)]), project="OU2")
+    upload = validate(RawWorkbook("bok.xlsx", [sheet_from_rows("Risiko", rows)]), project="OU2")
     assert upload.ok, upload.errors
     assert only(upload.notices).column.startswith("Tittel")
-    assert upload.tables["risiko"]["risiko"].tolist() == ["Forsinkelse"]
+    assert upload.tables["risiko"]["risiko"].to_pylist() == ["Forsinkelse"]
 
 
 def test_missing_required_columns_are_errors(tmp_path):
