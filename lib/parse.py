@@ -135,16 +135,25 @@ def _parse_date_text(text: str) -> dt.date:
     raise ParseError(DATE_EXPECTED)
 
 
+#: Excel's first date. What reads as earlier is a time of day (Excel counts it from
+#: 1899-12-31 00:00) or not a date at all.
+FIRST_DATE = dt.date(1900, 1, 1)
+
+
 def parse_date(value: object) -> dt.date | None:
     if is_empty(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return _parse_date_text(value)
-    raise ParseError(DATE_EXPECTED)
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        day = _parse_date_text(value)
+    else:
+        raise ParseError(DATE_EXPECTED)
+    if day < FIRST_DATE:
+        raise ParseError(f"{DATE_EXPECTED} (et klokkeslett alene er ikke en dato)")
+    return day
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from lib.contract import (
     normalize_heading,
     sheet_for_name,
 )
-from lib.parse import ARROW_TYPES, PARSERS, ParseError, is_empty
+from lib.parse import ARROW_TYPES, FIRST_DATE, PARSERS, ParseError, is_empty
 from lib.read import RawSheet, RawWorkbook, content_mask
 
 REQUIRED_VALUE = "en verdi; feltet må fylles ut"
@@ -188,7 +188,10 @@ def _parse_cells(array: pa.Array, kind: Kind) -> tuple[pa.Array, list[tuple[int,
     if pa.types.is_null(array.type):
         return pa.nulls(len(array), target), []
     if kind is Kind.DATE and (pa.types.is_timestamp(array.type) or pa.types.is_date(array.type)):
-        return pc.cast(array, pa.date32(), safe=False), []
+        days = pc.cast(array, pa.date32(), safe=False)
+        earliest = pc.min(days).as_py()
+        if earliest is None or earliest >= FIRST_DATE:
+            return days, []
     if kind in (Kind.TEXT, Kind.ID) and pa.types.is_string(array.type):
         needs_parsing = pc.fill_null(pc.match_substring_regex(array, _TEXT_NEEDS_PARSING), False)
         if not pc.any(needs_parsing).as_py():

@@ -532,3 +532,13 @@ def test_text_keeps_what_a_workbook_can_hold():
 )
 def test_a_trailing_unit_spreads_only_when_the_order_stays(text, months):
     assert parse_months_list(text) == months
+
+
+@pytest.mark.parametrize(
+    "value", [dt.datetime(1899, 12, 31, 13, 30), dt.date(1899, 12, 30), "1899-12-31", "31.12.1899"]
+)
+def test_a_time_of_day_or_a_date_before_excels_first_is_not_a_date(value):
+    """Excel keeps a time of day as a fraction of a day from 1899-12-31; it is no date."""
+    with pytest.raises(ParseError, match="klokkeslett"):
+        parse_date(value)
+    assert parse_date("1.1.1900") == dt.date(1900, 1, 1)

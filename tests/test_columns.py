@@ -1,0 +1,231 @@
+"""Columnar reading: a column parsed at once means exactly what its cells parsed one by one mean.
+
+lib.validate parses each distinct cell of a column once, with the one parser of its kind
+(lib.parse.PARSERS), and skips even that for plain text and for dates Excel already typed.
+These tests hold the shortcuts to the cell-by-cell meaning, and show how a real workbook's
+columns arrive: typed when their cells agree, as calamine's text when they mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from conftest import make_workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.contract import Kind
+from lib.parse import PARSERS, ParseError
+from lib.read import RawSheet, content_mask, read_workbook
+from lib.validate import KnownData, _parse_column, validate
+
+
+def cell_by_cell(cells: list[object], kind: Kind) -> tuple[list[object], list[int]]:
+    """The reference: every cell through its parser; the bad cells' indexes."""
+    values, bad = [], []
+    for index, cell in enumerate(cells):
+        try:
+            values.append(PARSERS[kind](cell))
+        except ParseError:
+            values.append(None)
+            bad.append(index)
+    empty = PARSERS[kind](None)
+    return [empty if value is None else value for value in values], bad
+
+
+def as_column(cells: list[object], kind: Kind) -> tuple[list[object], list[int]]:
+    values, bad = _parse_column(pa.array(cells), kind)
+    got = values.to_pylist()
+    if kind is Kind.MONTHS_LIST:
+        got = [tuple(value) if value is not None else None for value in got]
+    return got, [index for index, _, _ in bad]
+
+
+# Text as people paste it: blanks of every kind at either end, line breaks, control
+# characters, non-breaking and zero-width spaces, letters and digits.
+CHARACTERS = st.sampled_from(
+    list("abcæøå ÆØÅ019-.,:;") + ["\t", "\n", "\r", "\x00", "\x07", "\x1f", "\x7f", "\x85"]
+    + ["\u00a0", "\u2009", "\u202f", "\u200b", "\u2028", "\u3000", "\ufeff", "é"]
+)
+TEXTS = st.lists(st.one_of(st.none(), st.text(CHARACTERS, max_size=12)), max_size=30)
+
+
+@settings(max_examples=300)
+@given(cells=TEXTS, kind=st.sampled_from([Kind.TEXT, Kind.ID]))
+def test_a_text_column_means_what_its_cells_mean(cells, kind):
+    assert as_column(cells, kind) == cell_by_cell(cells, kind)
+
+
+SCALE_TEXTS = st.sampled_from(
+    ["4", "4 - Høy", "høy", "5 – Svært høy", "1,0", "0", "6", "middels", "3 - Lav", "", " ", "x"]
+)
+VOCABULARY = st.sampled_from(
+    ["Støttes", "støttes", "Utredes videre", "Til orientering", "Ikke støttet", "Vedtatt.", "?"]
+)
+NUMBER_TEXTS = st.sampled_from(
+    ["1 234,5", "1.234", "1.234,5", "12 %", "-3", "−3", "1e3", "", "0,125", "abc", "1.234.567"]
+)
+DATE_TEXTS = st.sampled_from(
+    ["17.12.2024", "2024-12-17", "17. desember 2024", "31.02.2024", "i morgen", "", "1.1.24"]
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "texts"),
+    [
+        (Kind.PROBABILITY, SCALE_TEXTS),
+        (Kind.CONSEQUENCE, SCALE_TEXTS),
+        (Kind.DECISION, VOCABULARY),
+        (Kind.NUMBER, NUMBER_TEXTS),
+        (Kind.DATE, DATE_TEXTS),
+        (Kind.MONTHS_LIST, st.sampled_from(["6, 12", "3 og 6", "1 år", "x", "", "6;12"])),
+    ],
+)
+def test_a_column_of_text_means_what_its_cells_mean(kind, texts):
+    @settings(max_examples=60)
+    @given(cells=st.lists(st.one_of(st.none(), texts), max_size=25))
+    def check(cells):
+        assert as_column(cells, kind) == cell_by_cell(cells, kind)
+
+    check()
+
+
+NUMBERS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(-10, 10).map(float),
+)
+
+
+@settings(max_examples=200)
+@given(
+    cells=st.lists(NUMBERS, max_size=25),
+    kind=st.sampled_from([Kind.NUMBER, Kind.PROBABILITY, Kind.ID, Kind.TEXT, Kind.MONTHS]),
+)
+def test_a_column_of_numbers_means_what_its_cells_mean(cells, kind):
+    assert as_column(cells, kind) == cell_by_cell(cells, kind)
+
+
+@settings(max_examples=100)
+@given(
+    cells=st.lists(
+        st.one_of(st.none(), st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2100, 1, 1))),
+        max_size=25,
+    ),
+    kind=st.sampled_from([Kind.DATE, Kind.TEXT]),
+)
+def test_a_column_of_typed_dates_means_what_its_cells_mean(cells, kind):
+    cells = [cell.replace(microsecond=0) if cell else cell for cell in cells]
+    assert as_column(cells, kind) == cell_by_cell(cells, kind)
+
+
+def test_a_bad_cell_is_reported_with_its_row_and_value():
+    values, bad = _parse_column(pa.array(["4", "ni", None, "ni", "2"]), Kind.PROBABILITY)
+    assert values.to_pylist() == [4, None, None, None, 2]
+    assert [(index, cell) for index, _, cell in bad] == [(1, "ni"), (3, "ni")]
+
+
+def test_rows_with_content_are_those_with_a_value_that_is_not_blank():
+    columns = [pa.array(["a", None, " ", "\u00a0", None]), pa.array([None, None, None, None, 1.0])]
+    assert content_mask(columns, 5).to_pylist() == [True, False, False, False, True]
+
+
+# ---------------------------------------------------------------------------------------------
+# Real workbooks
+
+
+def risk_sheet(raw) -> RawSheet:
+    return next(sheet for sheet in raw.sheets if sheet.name == "Risiko")
+
+
+def test_columns_keep_excel_types_when_their_cells_agree(tmp_path: Path):
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Frist"],
+                ["R1", "Forsinkelse", 4, 3, dt.datetime(2025, 3, 31)],
+                ["R2", "Brann", 2, 5, dt.datetime(2025, 6, 30)],
+            ]
+        },
+    )
+    sheet = risk_sheet(read_workbook(path))
+    types = [column.type for column in sheet.columns]
+    assert pa.types.is_string(types[0]) and pa.types.is_floating(types[2])
+    assert pa.types.is_timestamp(types[4])
+
+
+def test_a_column_that_mixes_numbers_and_text_is_read_as_calamines_text(tmp_path: Path):
+    """IDs typed as numbers beside R-numbers, scales as numbers beside drop-down labels, and
+    a date typed as text beside typed dates: each is read as it reads cell by cell."""
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Frist"],
+                [1, "Forsinkelse", 4, "3 - Middels", dt.datetime(2025, 3, 31)],
+                ["R2", "Brann", "2 - Lav", 5.0, "17.12.2025"],
+                [3.0, "Lekkasje", 1, "kritisk", "2025-12-18"],
+            ]
+        },
+    )
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
+    assert upload.ok, upload.errors
+    rows = upload.tables["risiko"].to_pylist()
+    assert [row["risiko_id"] for row in rows] == ["1", "R2", "3"]
+    assert [(row["sannsynlighet"], row["konsekvens"]) for row in rows] == [(4, 3), (2, 5), (1, 5)]
+    assert [row["frist"] for row in rows] == [
+        dt.date(2025, 3, 31),
+        dt.date(2025, 12, 17),
+        dt.date(2025, 12, 18),
+    ]
+
+
+def test_a_column_calamine_cannot_type_is_read_as_text(tmp_path: Path):
+    """A time of day among text is a mix fastexcel refuses to guess; the column is read as
+    text, and the time cell is reported rather than the sheet refused."""
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Frist"],
+                ["R1", "Forsinkelse", 4, 3, "31.03.2025"],
+                ["R2", "Brann", 2, 5, dt.time(13, 30)],
+                ["R3", "Lekkasje", 1, 2, dt.datetime(2025, 4, 1)],
+            ]
+        },
+    )
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
+    [problem] = upload.errors
+    assert (problem.row, problem.column) == (3, "Frist")
+
+
+def test_the_heading_row_is_found_when_the_first_value_is_a_title(tmp_path: Path):
+    """The sheet's XML says where its first value is; when that is a title, not the headings,
+    the heading row is looked for below it and the rows keep Excel's numbers."""
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {"Risiko": [["Risiko-ID", "Risiko", "S", "K"], ["R1", "Forsinkelse", 4, 3]]},
+        above=[["Risikoregister OU2"], [None], ["Oppdatert", dt.datetime(2025, 1, 1)]],
+        start_column=3,
+    )
+    sheet = risk_sheet(read_workbook(path))
+    assert sheet.header_row == 4
+    assert sheet.headings == ["Risiko-ID", "Risiko", "S", "K"]
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
+    assert upload.ok, upload.errors
+    assert upload.tables["risiko"]["_excel_row"].to_pylist() == [5]
+    # Excel types survive the second load: the scale arrives as numbers.
+    assert pa.types.is_floating(sheet.columns[2].type)
+
+
+def test_repeated_and_empty_headings_are_read_as_written(tmp_path: Path):
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {"Risiko": [["Risiko-ID", "Risiko", None, "Risiko", "S"], ["R1", "Brann", "x", "y", 2]]},
+    )
+    sheet = risk_sheet(read_workbook(path))
+    assert sheet.headings == ["Risiko-ID", "Risiko", None, "Risiko", "S"]
