@@ -19,12 +19,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from lib.contract import PROJECT_COLUMN, SHEETS
 from lib.preview import UploadPreview, expected_versions, preview_upload, touched_projects
 from lib.queries import known_data, latest_version, sheet_rows
 from lib.read import SUFFIXES, PendingRead, RawWorkbook, UnreadableFile, start_reading
 from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
 from lib.validate import Problem, ValidatedUpload, validate
+
+# Arrow's default allocator (mimalloc) keeps the scratch memory of validation resident; the
+# system allocator gives it back, which keeps a 50,000-row load some 35 MB smaller.
+pa.set_memory_pool(pa.system_memory_pool())
 
 #: How often the command line checks again when others keep storing the same project.
 STORE_ATTEMPTS = 3
@@ -152,8 +158,10 @@ def load_file(
     """
     pending = _raw(path, file_name, pending)
     for attempt in range(1, STORE_ATTEMPTS + 1):
+        # What is stored, read while the child parses (the first time).
         base = latest_version(db)
-        known = known_data(db)  # the first time, while the child parses
+        known = known_data(db)
+        seen = expected_versions(db, known.projects, base)
         raw = pending if isinstance(pending, RawWorkbook) else pending.result()
         upload = validate(raw, known, project)
         del raw
@@ -168,7 +176,7 @@ def load_file(
                 by=by,
                 file_name=upload.file_name,
                 sha256=file_sha256(path),
-                expected_versions=expected_versions(db, touched_projects(upload), base),
+                expected_versions={p: seen.get(p, 0) for p in touched_projects(upload)},
             )
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:

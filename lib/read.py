@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import html
+import importlib
 import io
 import os
 import pickle
@@ -33,6 +34,7 @@ import stat
 import struct
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -556,18 +558,39 @@ class PendingRead:
                 f"«{self.file_name}» kunne ikke leses fordi lesingen ikke kunne startes "
                 f"({self.start_error}). Prøv igjen om litt."
             )
+        process = self.process
+        # The result is unpickled straight from the pipe (a 50,000-row register is 14 MB: not
+        # held twice); stderr drains in a thread so that the child never blocks on it.
+        errors: list[bytes] = []
+        drain = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+        drain.start()
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            process.kill()
+
         left = max(0.1, PARSE_SECONDS - (time.monotonic() - self.started))
+        timer = threading.Timer(left, stop)
+        timer.daemon = True
+        timer.start()
         try:
-            stdout, stderr = self.process.communicate(timeout=left)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
+            try:
+                received = pickle.load(process.stdout)
+            except Exception:  # no result: the child died, was stopped or was cut off mid-write
+                received = None
+            process.stdout.close()
+            returncode = process.wait()  # the child ends as soon as it has written
+        finally:
+            timer.cancel()
+        drain.join()
+        if timed_out.is_set():
             raise UnreadableFile(
                 f"«{self.file_name}» tok for lang tid å lese (over {PARSE_SECONDS} sekunder) og "
                 "ble avbrutt. Fjern overflødige ark, rader og kolonner, eller del arbeidsboken i "
                 "flere filer, og last opp på nytt."
-            ) from None
-        return _child_result(self.file_name, self.process.returncode, stdout, stderr)
+            )
+        return _child_result(self.file_name, returncode, received, b"".join(errors))
 
 
 def start_reading(path: Path | str, file_name: str | None = None) -> PendingRead | RawWorkbook:
@@ -589,7 +612,7 @@ def _parse_isolated(path: Path, file_name: str) -> RawWorkbook:
     return PendingRead(path, file_name).result()
 
 
-def _child_result(file_name: str, returncode: int, stdout: bytes, stderr: bytes) -> RawWorkbook:
+def _child_result(file_name: str, returncode: int, received: object, stderr: bytes) -> RawWorkbook:
     failed = (
         f"«{file_name}» kunne ikke leses (filen er skadet eller ikke en arbeidsbok Excel har "
         f"lagret). {RESAVE}"
@@ -609,12 +632,9 @@ def _child_result(file_name: str, returncode: int, stdout: bytes, stderr: bytes)
             "arket for å finne den siste cellen, slett tomme rader og kolonner utenfor "
             "tabellen, lagre og last opp på nytt."
         )
-    if returncode != 0 or not stdout:
+    if returncode != 0 or received is None:
         raise UnreadableFile(failed)
-    try:
-        result = pickle.loads(stdout)
-    except Exception:  # a child cut off mid-write
-        raise UnreadableFile(failed) from None
+    result = received
     if isinstance(result, str):  # the child's own Norwegian message
         raise UnreadableFile(result.replace("{file_name}", file_name))
     if not isinstance(result, RawWorkbook):
@@ -693,8 +713,6 @@ class _Verification:
     and checks its CRC: a member that unpacks to more than it declares fails the CRC."""
 
     def __init__(self, path: Path) -> None:
-        import threading
-
         self.problem: str | None = None
         self.thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self.thread.start()
@@ -900,9 +918,15 @@ def _first_rows_with_values(path: Path) -> dict[str, int]:
     return found
 
 
+def _result_bytes(workbook: RawWorkbook) -> int:
+    return sum(column.nbytes for sheet in workbook.sheets for column in sheet.columns)
+
+
 def _child_main(arguments: list[str]) -> None:
     """`python -m lib.read PATH MEMORY SECONDS ROWS CELLS RESULT_BYTES`: parse, pickle it out."""
     path, memory, seconds, max_rows, max_cells, max_result = arguments
+    # pyarrow (for the hand-over) imports while calamine parses: both release the GIL.
+    threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
     memory_bytes = int(memory)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -910,18 +934,20 @@ def _child_main(arguments: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     try:
         parsed = parse_workbook_in_this_process(Path(path), int(max_rows), int(max_cells))
-        data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-        if len(data) > int(max_result):
-            data = pickle.dumps(
+        if isinstance(parsed, RawWorkbook) and _result_bytes(parsed) > int(max_result):
+            parsed = (
                 f"«{{file_name}}» inneholder mer data enn Styringsrom leser trygt (over "
                 f"{_megabytes(int(max_result))} MB tekst og tall). Fjern overflødige ark, "
                 "kolonner og lange tekster, eller del arbeidsboken i flere filer, og last opp "
                 "på nytt."
             )
+        pickle.dump(parsed, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        sys.stdout.buffer.flush()
     except MemoryError:
         os._exit(CHILD_OUT_OF_MEMORY)
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    # The parent waits for this process to end; tearing down pyarrow and numpy would only
+    # keep it waiting.
+    os._exit(0)
 
 
 # ---------------------------------------------------------------------------------------------

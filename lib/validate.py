@@ -62,6 +62,7 @@ PROBLEM_HEADINGS["expected"] = "Forventet"
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     """Problems as a table with Norwegian headings (ark, rad, kolonne, verdi, forventet)."""
+
     rows = [
         {PROBLEM_HEADINGS[name]: getattr(problem, name) for name in PROBLEM_HEADINGS}
         for problem in problems
@@ -533,8 +534,12 @@ def _check_keys_and_references(
                     )
         seen: dict[tuple, int] = {}
         key_columns = [rows.values(column) for column in sheet.id_columns]
-        for index, values in enumerate(zip(rows.values(PROJECT_COLUMN), *key_columns, strict=True)):
-            if any(value is None for value in values[1:]):
+        keys = list(zip(rows.values(PROJECT_COLUMN), *key_columns, strict=True))
+        complete = not any(None in column for column in key_columns)
+        if complete and len(set(keys)) == len(keys):
+            continue  # every key is there and unique: nothing to report (the common case)
+        for index, values in enumerate(keys):
+            if None in values[1:]:
                 continue
             first = seen.setdefault(values, rows.rows[index])
             if first != rows.rows[index]:

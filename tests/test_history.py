@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The last commit whose store wrote schema version 1.
 V1_COMMIT = "bc2a347"
 V1_TABLES = {"meta", "versions", *(sheet.table for sheet in SHEETS)}
+#: The last commit whose store wrote schema version 2 (row keys and hashes: md5 over JSON).
+V2_COMMIT = "3619bae"
 
 
 def load(db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs):
@@ -93,13 +95,13 @@ def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None
     assert changes is not None and changes.table["ID"].tolist() == ["R1"]
 
 
-def _old_store(monkeypatch: pytest.MonkeyPatch):
-    """lib/store.py as it was at schema version 1, from git; None without git history."""
+def _old_store(monkeypatch: pytest.MonkeyPatch, commit: str = V1_COMMIT):
+    """lib/store.py as it was at `commit` (schema version 1), from git; None without git."""
     git = shutil.which("git")
     if git is None:
         return None
     shown = subprocess.run(
-        [git, "show", f"{V1_COMMIT}:lib/store.py"],
+        [git, "show", f"{commit}:lib/store.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -107,10 +109,11 @@ def _old_store(monkeypatch: pytest.MonkeyPatch):
     )
     if shown.returncode != 0:
         return None
-    spec = importlib.util.spec_from_loader("store_v1", loader=None)
+    name = f"store_{commit}"
+    spec = importlib.util.spec_from_loader(name, loader=None)
     module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "store_v1", module)  # dataclasses look their module up
-    exec(compile(shown.stdout, "store_v1.py", "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, name, module)  # dataclasses look their module up
+    exec(compile(shown.stdout, f"{name}.py", "exec"), module.__dict__)
     return module
 
 
@@ -143,6 +146,63 @@ def test_a_file_written_by_the_version_1_store_opens_and_migrates(
     assert changes.table[["Endring", "ID", "Før", "Nå"]].values.tolist() == [
         ["Risiko økt", "R1", "9 (Middels)", "16 (Høy)"]
     ]
+
+
+def _unchanged(stored: store.StoredVersion) -> bool:
+    return all(c.added == c.changed == c.removed == 0 for c in stored.changes.values())
+
+
+def _two_projects() -> tuple[dict, dict]:
+    tables = {
+        "prosjekter": frame("prosjekter", PROJECTS),
+        "risiko": frame(
+            "risiko", [risk("R1", 3, 3, status="Åpen"), risk("R2", 2, 4, "P2", frist=None)]
+        ),
+    }
+    return tables, {"prosjekter": {"P1", "P2"}, "risiko": {"P1", "P2"}}
+
+
+def test_a_file_written_by_the_version_2_store_is_rehashed(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema 3 keys and hashes rows by DuckDB's hash: opening a version-2 file recomputes
+    them, so storing the same rows again finds nothing changed."""
+    old = _old_store(monkeypatch, V2_COMMIT)
+    if old is None:
+        pytest.skip("git history with the version-2 store is not available")
+    assert old.SCHEMA_VERSION == 2
+    tables, scope = _two_projects()
+    old.store_upload(db, tables, scope, by="Kari")
+    with duckdb.connect(str(db)) as connection:
+        md5_hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
+
+    again = store.store_upload(db, tables, scope, by="Per")
+    assert _unchanged(again), again.changes
+    with duckdb.connect(str(db)) as connection:
+        assert connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchall() == [("3",)]
+        hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
+    assert len(hashes) == 2 and hashes != md5_hashes
+    changed = tables["risiko"].assign(sannsynlighet=[4, 2])
+    stored = store.store_upload(db, {"risiko": changed}, {"risiko": {"P1", "P2"}})
+    assert stored.changes["risiko"].changed == 1
+
+
+def test_rows_are_rehashed_when_duckdb_hashes_differently(db: Path) -> None:
+    """DuckDB does not promise its hash across versions: the file keeps a probe value, and a
+    DuckDB that hashes it differently computes every row's key and hash again."""
+    tables, scope = _two_projects()
+    store.store_upload(db, tables, scope)
+    with duckdb.connect(str(db)) as connection:  # as if written by another DuckDB
+        connection.execute("UPDATE risiko SET row_key = 'x' || row_key, row_hash = 'y'")
+        connection.execute("UPDATE meta SET value = 'another hash' WHERE key = 'hash_probe'")
+    again = store.store_upload(db, tables, scope)
+    assert _unchanged(again), again.changes
+    with duckdb.connect(str(db)) as connection:
+        assert connection.execute(
+            "SELECT count(*) FROM risiko WHERE row_hash = 'y'"
+        ).fetchall() == [(0,)]
 
 
 def test_a_failed_migration_leaves_the_file_at_version_1(
