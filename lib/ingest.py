@@ -22,8 +22,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from lib.contract import PROJECT_COLUMN, SHEETS
-from lib.preview import UploadPreview, expected_versions, preview_upload, touched_projects
-from lib.queries import known_data, latest_version, sheet_rows
+from lib.preview import UploadPreview, preview_upload, touched_projects
+from lib.queries import known_data, latest_version, sheet_rows, stored_state
 from lib.read import SUFFIXES, PendingRead, RawWorkbook, UnreadableFile, start_reading
 from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
 from lib.validate import Problem, ValidatedUpload, validate
@@ -158,16 +158,16 @@ def load_file(
     """
     pending = _raw(path, file_name, pending)
     for attempt in range(1, STORE_ATTEMPTS + 1):
-        # What is stored, read while the child parses (the first time).
-        base = latest_version(db)
-        known = known_data(db)
-        seen = expected_versions(db, known.projects, base)
+        # What is stored, and the file's checksum, while the child parses (the first time).
+        stored = stored_state(db)
+        sha256 = file_sha256(path)
         raw = pending if isinstance(pending, RawWorkbook) else pending.result()
-        upload = validate(raw, known, project)
+        upload = validate(raw, stored.known, project)
         del raw
         result = LoadResult(upload, notices=upload.notices)
         if not upload.ok:
             return result
+        seen = stored.project_versions
         try:
             result.stored = store_upload(
                 db,
@@ -175,7 +175,7 @@ def load_file(
                 upload.scope,
                 by=by,
                 file_name=upload.file_name,
-                sha256=file_sha256(path),
+                sha256=sha256,
                 expected_versions={p: seen.get(p, 0) for p in touched_projects(upload)},
             )
         except ConcurrentUpload:

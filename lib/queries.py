@@ -48,7 +48,7 @@ from lib.contract import (
     SHEETS_BY_KEY,
     SUPPORTED_DECISIONS,
 )
-from lib.store import OPEN_VERSION, connect
+from lib.store import OPEN_VERSION, connect, project_versions_in
 from lib.validate import KnownData
 
 Bands = tuple[tuple[int, str, str], ...]
@@ -99,30 +99,54 @@ def versions(path: Path | str | None = None) -> pd.DataFrame:
 def known_data(path: Path | str | None = None) -> KnownData:
     """The IDs an upload may refer to without repeating them."""
     with connect(path) as connection:
-        params = _as_of(connection, None)
-        # Every project any current row names, not only those in Prosjekter: a project first
-        # stored with `load --project X` has rows but no Prosjekter row, and its export must
-        # load back unchanged.
-        every_table = " UNION ".join(
-            f"SELECT prosjekt_id FROM {sheet.table} WHERE {AS_OF}" for sheet in SHEETS
+        return known_data_in(connection)
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What an upload is checked and stored against, read in one snapshot."""
+
+    version: int  # the latest version
+    known: KnownData
+    project_versions: dict[str, int]  # project -> the latest version that touched it
+
+
+def stored_state(path: Path | str | None = None) -> StoredState:
+    with connect(path) as connection:
+        known = known_data_in(connection)
+        return StoredState(
+            latest_version_in(connection),
+            known,
+            project_versions_in(connection, known.projects),
         )
-        projects = {row[0] for row in connection.execute(every_table, params).fetchall()}
-        ids = {}
-        for key in ("gevinster", "anbefalinger"):
-            id_column = SHEETS_BY_KEY[key].id_columns[0]
-            ids[key] = {
-                (row[0], row[1])
-                for row in connection.execute(
-                    f"SELECT prosjekt_id, {id_column} FROM {key} WHERE {AS_OF}", params
-                ).fetchall()
-            }
-        benefit_types = {
-            (row[0], row[1]): row[2]
+
+
+def known_data_in(connection: duckdb.DuckDBPyConnection) -> KnownData:
+    """The IDs an upload may refer to without repeating them, on an open connection."""
+    params = _as_of(connection, None)
+    # Every project any current row names, not only those in Prosjekter: a project first
+    # stored with `load --project X` has rows but no Prosjekter row, and its export must
+    # load back unchanged.
+    every_table = " UNION ".join(
+        f"SELECT prosjekt_id FROM {sheet.table} WHERE {AS_OF}" for sheet in SHEETS
+    )
+    projects = {row[0] for row in connection.execute(every_table, params).fetchall()}
+    ids = {}
+    for key in ("gevinster", "anbefalinger"):
+        id_column = SHEETS_BY_KEY[key].id_columns[0]
+        ids[key] = {
+            (row[0], row[1])
             for row in connection.execute(
-                f"SELECT prosjekt_id, gevinst_id, type FROM {GEVINSTER.table} WHERE {AS_OF}",
-                params,
+                f"SELECT prosjekt_id, {id_column} FROM {key} WHERE {AS_OF}", params
             ).fetchall()
         }
+    benefit_types = {
+        (row[0], row[1]): row[2]
+        for row in connection.execute(
+            f"SELECT prosjekt_id, gevinst_id, type FROM {GEVINSTER.table} WHERE {AS_OF}",
+            params,
+        ).fetchall()
+    }
     return KnownData(projects, ids, benefit_types)
 
 

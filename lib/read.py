@@ -23,9 +23,11 @@ read at call time, so a test or a deployment can change them.
 from __future__ import annotations
 
 import csv
+import decimal
 import html
 import importlib
 import io
+import math
 import os
 import pickle
 import re
@@ -45,8 +47,11 @@ from typing import TYPE_CHECKING
 from lib.contract import (
     HEADER_SEARCH_ROWS,
     INSTRUCTIONS_SHEET,
+    Kind,
     Sheet,
     find_header_row,
+    heading_index,
+    normalize_heading,
     normalize_name,
     sheet_for_name,
 )
@@ -801,7 +806,69 @@ def _read_sheet(
             return loaded
     else:
         budget.take(loaded.num_rows + 1, loaded.num_columns)
+    loaded = _exact_numbers(reader, name, sheet, loaded, header_row)
     return RawSheet(name, _headings(loaded.schema.names), list(loaded.columns), header_row)
+
+
+_TYPED_NUMBER = re.compile(r"got '(?:Float|Int)\(([^)]*)\)'")
+
+
+def _exact_numbers(
+    reader: object, name: str, sheet: Sheet, loaded: pa.RecordBatch, header_row: int
+) -> pa.RecordBatch:
+    """Number columns that mix numbers and text, with each number written exactly.
+
+    calamine hands such a column over as text, numbers rounded to 9 decimals and with a
+    decimal point, so a real 1.234 would read as the ambiguous text «1.234». A second load
+    of just those columns, as a type no cell has, reports every cell's own type and value;
+    the numbers are written back with a decimal comma, which reads exactly. Number columns
+    are in Gevinster and Målinger, small sheets, and only mixed columns pay for this.
+    """
+    import pyarrow as pa
+
+    index = heading_index(sheet)
+    names = loaded.schema.names
+    mixed = [
+        names[position]
+        for position, heading in enumerate(_headings(names))
+        if heading is not None
+        and (column := index.get(normalize_heading(heading))) is not None
+        and column.kind is Kind.NUMBER
+        and pa.types.is_string(loaded.column(position).type)
+    ]
+    if not mixed:
+        return loaded
+    probe = reader.load_sheet(  # type: ignore[attr-defined]
+        name,
+        header_row=header_row - 1,
+        schema_sample_rows=None,
+        use_columns=mixed,
+        dtypes=dict.fromkeys(mixed, "duration"),
+    )
+    _, errors = probe.to_arrow_with_errors()
+    numbers: dict[int, dict[int, str]] = {}
+    for error in errors.errors if errors is not None else []:
+        if match := _TYPED_NUMBER.search(error.detail):
+            row, position = error.offset_position
+            numbers.setdefault(position, {})[row] = _decimal_comma(match[1])
+    columns = list(loaded.columns)
+    for position, by_row in numbers.items():
+        values = columns[position].to_pylist()
+        for row, text in by_row.items():
+            values[row] = text
+        columns[position] = pa.array(values, pa.string())
+    return pa.RecordBatch.from_arrays(columns, names=names)
+
+
+def _decimal_comma(number: str) -> str:
+    """A number as calamine prints it (1.234, 1e-7) -> every digit, with a decimal comma."""
+    try:
+        value = float(number)
+    except ValueError:
+        return number
+    if not math.isfinite(value):
+        return number
+    return format(decimal.Decimal(repr(value)), "f").replace(".", ",")
 
 
 def _load(
@@ -881,7 +948,7 @@ def content_mask(columns: list[pa.Array], length: int) -> pa.BooleanArray:
         if pa.types.is_null(column.type):
             continue
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            filled = pc.not_equal(pc.utf8_trim_whitespace(column), "")
+            filled = pc.and_not(pc.greater(pc.binary_length(column), 0), pc.utf8_is_space(column))
         else:
             filled = pc.is_valid(column)
         mask = pc.or_(mask, pc.fill_null(filled, False))

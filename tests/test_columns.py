@@ -232,3 +232,27 @@ def test_repeated_and_empty_headings_are_read_as_written(tmp_path: Path):
     )
     sheet = risk_sheet(read_workbook(path))
     assert sheet.headings == ["Risiko-ID", "Risiko", None, "Risiko", "S"]
+
+
+def test_numbers_in_a_number_column_that_mixes_in_text_are_read_exactly(tmp_path: Path):
+    """calamine hands a mixed column over as text, numbers rounded and with a decimal point;
+    a real 1.234 must not become the ambiguous text «1.234», and 1/3 keeps every digit."""
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Gevinster": [
+                ["Gevinst-ID", "Gevinst", "Nullpunkt", "Målverdi"],
+                ["G1", "Kortere ventetid", 1.234, "12 %"],
+                ["G2", "Færre avvik", 1 / 3, 1e-7],
+                ["G3", "Mer tid", "1 234,5", -0.0],
+                ["G4", "Bedre flyt", "1.234", 250],
+            ]
+        },
+        above=[["Gevinstoversikt"]],
+    )
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
+    [problem] = upload.errors  # the text «1.234» stays ambiguous
+    assert (problem.row, problem.column, problem.value) == (6, "Nullpunkt", "1.234")
+    rows = upload.tables["gevinster"].to_pylist()
+    assert [row["nullpunkt"] for row in rows] == [1.234, 1 / 3, 1234.5, None]
+    assert [row["malverdi"] for row in rows] == [12.0, 1e-7, -0.0, 250.0]
