@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,9 +222,24 @@ def _start_parse(args: argparse.Namespace) -> object:
     from lib.read import UnreadableFile, start_reading
 
     try:
-        return start_reading(args.file)
+        pending = start_reading(args.file)
     except UnreadableFile as error:
         return error
+    # Import what storing needs while the child parses, at a lower priority: the parse is
+    # the longest step and the imports have time to spare, and on a machine with two cores
+    # the two compete. Linux sets a priority per thread, so only this helper yields; the
+    # main thread waits for it and goes on at its own priority.
+    importer = threading.Thread(target=_import_for_load, daemon=True)
+    importer.start()
+    importer.join()
+    return pending
+
+
+def _import_for_load() -> None:
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    import lib.ingest  # noqa: F401
 
 
 def _load(db: Path, args: argparse.Namespace, early: object) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lib import contract
 from lib.contract import Column, Kind, Sheet
-from lib.parse import MONTHS_NB, add_months
+from lib.parse import FIRST_DATE, MONTHS_NB, add_months
 from lib.validate import HEADER_SEARCH_ROWS, PROBLEM_HEADINGS
 
 GUIDE_PATH = Path(__file__).resolve().parent.parent / "docs" / "arbeidsbok.md"
@@ -244,7 +244,8 @@ def _dates() -> list[str]:
         "En ekte Excel-dato er best (malen er satt opp for det). Som tekst forstår appen "
         f"{_join(_code(DATE_EXAMPLES), 'og')}. Månedene skrives {_join(months)}, eller med de "
         f"tre første bokstavene ({', '.join(short)}); store og små bokstaver spiller ingen "
-        "rolle. Står det et klokkeslett i cellen, brukes bare datoen.",
+        "rolle. Står det et klokkeslett i cellen, brukes bare datoen; et klokkeslett alene "
+        f"er ingen dato (Excels første dato er {_date_nb(FIRST_DATE)}).",
         "",
     ]
 

@@ -9,6 +9,7 @@ columns arrive: typed when their cells agree, as calamine's text when they mix.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -256,3 +257,77 @@ def test_numbers_in_a_number_column_that_mixes_in_text_are_read_exactly(tmp_path
     rows = upload.tables["gevinster"].to_pylist()
     assert [row["nullpunkt"] for row in rows] == [1.234, 1 / 3, 1234.5, None]
     assert [row["malverdi"] for row in rows] == [12.0, 1e-7, -0.0, 250.0]
+
+
+def write_ods(path: Path, sheet: str, rows: list[list[object]], above: int = 0) -> Path:
+    """A minimal OpenDocument spreadsheet, written by hand (nothing here writes .ods)."""
+    from xml.sax.saxutils import escape
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, dt.date):
+            return (
+                f'<table:table-cell office:value-type="date" office:date-value='
+                f'"{value.isoformat()}"><text:p>{value:%d.%m.%Y}</text:p></table:table-cell>'
+            )
+        if isinstance(value, int | float):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+            "</text:p></table:table-cell>"
+        )
+
+    body = "<table:table-row><table:table-cell/></table:table-row>" * above
+    body += "".join(
+        "<table:table-row>" + "".join(cell(value) for value in row) + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_an_ods_workbook_is_read_like_an_xlsx(tmp_path: Path):
+    """No hint in the XML here: a first load finds the heading row below two empty rows, a
+    second reads from it, typed, with Excel's (here: the sheet's) row numbers."""
+    path = write_ods(
+        tmp_path / "risiko.ods",
+        "Risiko",
+        [
+            ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Frist"],
+            ["R1", "Forsinkelse", 4, "3 - Middels", dt.date(2025, 3, 31)],
+            ["R2", "Brann", 2, 5, None],
+        ],
+        above=2,
+    )
+    raw = read_workbook(path)
+    assert risk_sheet(raw).header_row == 3
+    upload = validate(raw, KnownData(projects={"OU2"}), "OU2")
+    assert upload.ok, upload.errors
+    rows = upload.tables["risiko"].to_pylist()
+    assert [row["_excel_row"] for row in rows] == [4, 5]
+    assert [(row["sannsynlighet"], row["konsekvens"]) for row in rows] == [(4, 3), (2, 5)]
+    assert rows[0]["frist"] == dt.date(2025, 3, 31)
