@@ -360,19 +360,20 @@ pending = start_reading(path)
 lap("1. start_reading: checks, start the parse child")
 import lib.ingest
 lap("1. import lib.ingest, child parsing")
-from lib.queries import known_data
+from lib.queries import known_data, stored_state
 from lib.read import read_workbook
 from lib.store import file_sha256, store_upload
 from lib.validate import validate
-known = known_data(db)
-lap("1. known_data (opens the new db), child parsing")
+stored = stored_state(db)
+sha256 = file_sha256(path)
+lap("1. stored_state (opens the new db) and file_sha256, child parsing")
 raw = pending.result()
-lap("1. waiting for the parse child (and unpickling)")
-upload = validate(raw, known)
+lap("1. waiting for the parse child (and unpickling from the pipe)")
+upload = validate(raw, stored.known)
 lap("1. validate")
 assert upload.ok, [problem.as_text() for problem in upload.errors[:5]]
-store_upload(db, upload.tables, upload.scope, file_name=path.name, sha256=file_sha256(path))
-lap("1. store_upload (with file_sha256)")
+store_upload(db, upload.tables, upload.scope, file_name=path.name, sha256=sha256)
+lap("1. store_upload")
 
 raw = read_workbook(path)
 lap("2. read_workbook alone (checks, child start, parse, pickle, unpickle)")
@@ -382,7 +383,7 @@ try:
     check_workbook_file(path, path.name)
     lap("2. read: check_workbook_file")
     parsed = parse_workbook_in_this_process(path)
-    lap("2. read: calamine in this process (no child)")
+    lap("2. read: fastexcel in this process (no child)")
     data = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
     lap("2. read: pickle.dumps")
     pickle.loads(data)
