@@ -48,7 +48,7 @@ from lib.contract import (
     SHEETS_BY_KEY,
     SUPPORTED_DECISIONS,
 )
-from lib.store import OPEN_VERSION, connect, project_versions_in
+from lib.store import OPEN_VERSION, connect
 from lib.validate import KnownData
 
 Bands = tuple[tuple[int, str, str], ...]
@@ -108,16 +108,20 @@ class StoredState:
 
     version: int  # the latest version
     known: KnownData
-    project_versions: dict[str, int]  # project -> the latest version that touched it
+    # project -> the latest version that touched it, for every project any version touched
+    # (also those whose rows a rollback has since removed); a project not here has none
+    project_versions: dict[str, int]
 
 
 def stored_state(path: Path | str | None = None) -> StoredState:
     with connect(path) as connection:
-        known = known_data_in(connection)
+        touched = connection.execute(
+            "SELECT prosjekt_id, max(version) FROM version_projects GROUP BY prosjekt_id"
+        ).fetchall()
         return StoredState(
             latest_version_in(connection),
-            known,
-            project_versions_in(connection, known.projects),
+            known_data_in(connection),
+            {str(project): int(version) for project, version in touched},
         )
 
 

@@ -37,7 +37,6 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 import zipfile
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -89,6 +88,15 @@ ENCRYPTED_STREAM_NAME = "EncryptedPackage".encode("utf-16-le")
 HEAD_BYTES = 512
 
 CHILD_OUT_OF_MEMORY = 3  # the parse child's exit code after a MemoryError
+# What the child's stderr says when its address space ran out: Rust's abort, OpenBLAS at
+# start-up, Python's MemoryError, a thread or a library that could not be mapped.
+OUT_OF_MEMORY_SIGNS = (
+    "memory allocation",
+    "memoryerror",
+    "can't start new thread",
+    "failed to map segment",
+    "cannot allocate memory",
+)
 READING_SHEET = "lib.read: leser arket "  # the child's stderr line before each sheet
 
 
@@ -532,13 +540,18 @@ class PendingRead:
     """A parse running in a child process; `result()` waits for it.
 
     Starting the child before the caller does other slow work (imports, opening the database)
-    lets the two overlap on a second core.
+    lets the two overlap on a second core. The result is collected by a thread from the
+    start, so however long the caller is busy (waiting for a locked database, say), the
+    child is never held up writing to a full pipe, and the time limit is the child's own.
     """
 
     def __init__(self, path: Path, file_name: str) -> None:
         self.file_name = file_name
-        self.started = time.monotonic()
         limits = (PARSE_MEMORY_BYTES, PARSE_SECONDS, MAX_ROWS, MAX_CELLS, MAX_RESULT_BYTES)
+        self.received: object = None
+        self.returncode = 0
+        self.errors: list[bytes] = []
+        self.timed_out = threading.Event()
         try:
             self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 [sys.executable, "-m", "lib.read", str(path.resolve()), *map(str, limits)],
@@ -556,6 +569,36 @@ class PendingRead:
         except OSError as error:
             self.process = None
             self.start_error = error.strerror
+            return
+        self.timer = threading.Timer(PARSE_SECONDS, self._stop)
+        self.timer.daemon = True
+        self.timer.start()
+        self.collector = threading.Thread(target=self._collect, daemon=True)
+        self.collector.start()
+
+    def _stop(self) -> None:
+        self.timed_out.set()
+        if self.process is not None:
+            self.process.kill()
+
+    def _collect(self) -> None:
+        """Unpickle the result straight from the pipe (a 50,000-row register is 14 MB: it is
+        not held twice), with stderr drained alongside so that the child never blocks."""
+        process = self.process
+        assert process is not None and process.stdout is not None and process.stderr is not None
+        stderr = process.stderr
+        drain = threading.Thread(target=lambda: self.errors.append(stderr.read()), daemon=True)
+        drain.start()
+        try:
+            try:
+                self.received = pickle.load(process.stdout)
+            except Exception:  # no result: the child died, was stopped or was cut off mid-write
+                self.received = None
+            process.stdout.close()
+            self.returncode = process.wait()  # the child ends as soon as it has written
+        finally:
+            self.timer.cancel()
+        drain.join()
 
     def result(self) -> RawWorkbook:
         if self.process is None:
@@ -563,39 +606,14 @@ class PendingRead:
                 f"«{self.file_name}» kunne ikke leses fordi lesingen ikke kunne startes "
                 f"({self.start_error}). Prøv igjen om litt."
             )
-        process = self.process
-        # The result is unpickled straight from the pipe (a 50,000-row register is 14 MB: not
-        # held twice); stderr drains in a thread so that the child never blocks on it.
-        errors: list[bytes] = []
-        drain = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
-        drain.start()
-        timed_out = threading.Event()
-
-        def stop() -> None:
-            timed_out.set()
-            process.kill()
-
-        left = max(0.1, PARSE_SECONDS - (time.monotonic() - self.started))
-        timer = threading.Timer(left, stop)
-        timer.daemon = True
-        timer.start()
-        try:
-            try:
-                received = pickle.load(process.stdout)
-            except Exception:  # no result: the child died, was stopped or was cut off mid-write
-                received = None
-            process.stdout.close()
-            returncode = process.wait()  # the child ends as soon as it has written
-        finally:
-            timer.cancel()
-        drain.join()
-        if timed_out.is_set():
+        self.collector.join()
+        if self.timed_out.is_set():
             raise UnreadableFile(
                 f"«{self.file_name}» tok for lang tid å lese (over {PARSE_SECONDS} sekunder) og "
                 "ble avbrutt. Fjern overflødige ark, rader og kolonner, eller del arbeidsboken i "
                 "flere filer, og last opp på nytt."
             )
-        return _child_result(self.file_name, returncode, received, b"".join(errors))
+        return _child_result(self.file_name, self.returncode, self.received, b"".join(self.errors))
 
 
 def start_reading(path: Path | str, file_name: str | None = None) -> PendingRead | RawWorkbook:
@@ -623,10 +641,8 @@ def _child_result(file_name: str, returncode: int, received: object, stderr: byt
         f"lagret). {RESAVE}"
     )
     errors = stderr.decode("utf-8", "replace")  # for us only: never shown to the user
-    out_of_memory = (
-        returncode == CHILD_OUT_OF_MEMORY
-        or "memory allocation" in errors.lower()  # Rust's abort, OpenBLAS at start-up
-        or "MemoryError" in errors
+    out_of_memory = returncode == CHILD_OUT_OF_MEMORY or any(
+        sign in errors.lower() for sign in OUT_OF_MEMORY_SIGNS
     )
     if out_of_memory:
         sheets = re.findall(f"^{re.escape(READING_SHEET)}(.*)$", errors, re.MULTILINE)
@@ -675,24 +691,27 @@ def parse_workbook_in_this_process(
     # calamine unpacks a zip member to its end, whatever size the zip declares, so the sizes
     # checked before parsing could be lies: verify them (and the checksums) while it parses.
     verified = _Verification(path)
-    raw = _read_sheets(reader, names, first_rows, budget)
+    raw = _read_sheets(reader, names, first_rows, budget, verified)
     problem = verified.result()
     return problem if problem is not None else raw
 
 
 def _read_sheets(
-    reader: object, names: list[str], first_rows: dict[str, int], budget: _Budget
+    reader: object,
+    names: list[str],
+    first_rows: dict[str, int],
+    budget: _Budget,
+    verified: _Verification,
 ) -> RawWorkbook | str:
     raw = RawWorkbook(file_name="")
+    loaded: list[tuple[RawSheet, Sheet, list[str]]] = []
     for name in names:
         sheet = sheet_for_name(name)
         if sheet is None:
             if normalize_name(name) != normalize_name(INSTRUCTIONS_SHEET):
                 raw.ignored_sheets.append(name)
             continue  # never parsed, so a hostile unknown sheet cannot hurt
-        # Say which sheet is being read, so that if calamine aborts the parent can name it.
-        sys.stderr.write(f"{READING_SHEET}{name}\n")
-        sys.stderr.flush()
+        _say_reading(name)
         try:
             read = _read_sheet(reader, name, sheet, first_rows.get(name), budget)
         except MemoryError:
@@ -709,16 +728,36 @@ def _read_sheets(
             return _corrupt("{file_name}", f"arket «{name}» kan ikke leses")
         if isinstance(read, str):
             return read
-        raw.sheets.append(read)
+        raw.sheets.append(read[0])
+        loaded.append((read[0], sheet, read[1]))
+    # After every sheet is parsed, when the checksum thread (which also looks for TRUE/FALSE
+    # cells) is done, make the columns whose typing lost what the cells were exact.
+    for read_sheet, sheet, fastexcel_names in loaded:
+        if read_sheet.headings is not None:
+            with_booleans = verified.has_booleans(read_sheet.name)
+            read_sheet.columns = _cell_by_cell(
+                reader, read_sheet, sheet, fastexcel_names, with_booleans
+            )
     return raw
+
+
+def _say_reading(name: str) -> None:
+    """Say which sheet is being read, so that if calamine aborts the parent can name it."""
+    sys.stderr.write(f"{READING_SHEET}{name}\n")
+    sys.stderr.flush()
 
 
 class _Verification:
     """Unpacks, in a thread, every zip member calamine will read, as far as its declared size,
-    and checks its CRC: a member that unpacks to more than it declares fails the CRC."""
+    and checks its CRC: a member that unpacks to more than it declares fails the CRC.
+
+    On the way it notes which sheets hold a TRUE/FALSE cell: calamine turns those into 1 and
+    0 in a column of numbers, so such a sheet's number columns are read cell by cell.
+    """
 
     def __init__(self, path: Path) -> None:
         self.problem: str | None = None
+        self.with_booleans: set[str] = set()  # sheet names; "*" for every sheet (an .ods)
         self.thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self.thread.start()
 
@@ -731,18 +770,48 @@ class _Verification:
                     sheet = parts.get(name)
                     if sheet is not None and (not sheet or sheet_for_name(sheet) is None):
                         continue  # a sheet calamine is never asked to read
-                    if name in parts or name.endswith(XML_SUFFIXES):
-                        with archive.open(member) as stream:
-                            while stream.read(1 << 20):
-                                pass
+                    if not (name in parts or name.endswith(XML_SUFFIXES)):
+                        continue
+                    if sheet:
+                        if self._unpack(archive, member, _XLSX_BOOLEANS):
+                            self.with_booleans.add(sheet)
+                    elif name == "content.xml":  # an .ods: all its sheets in one part
+                        if self._unpack(archive, member, _ODS_BOOLEANS):
+                            self.with_booleans.add("*")
+                    else:
+                        self._unpack(archive, member, ())
         except Exception as error:  # BadZipFile (CRC), zlib.error, EOFError: not a sound zip
             self.problem = _corrupt(
                 "{file_name}", _zip_problem(error) if isinstance(error, zipfile.BadZipFile) else ""
             )
 
+    @staticmethod
+    def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, markers: tuple) -> bool:
+        """Unpack a member to its end (zipfile checks the CRC there); whether a marker is in it."""
+        found = not markers
+        tail = b""
+        with archive.open(member) as stream:
+            while chunk := stream.read(1 << 20):
+                if not found:
+                    window = tail + chunk
+                    found = any(marker in window for marker in markers)
+                    tail = chunk[-32:]
+        return found and bool(markers)
+
     def result(self) -> str | None:
         self.thread.join()
         return self.problem
+
+    def has_booleans(self, sheet: str) -> bool:
+        self.thread.join()
+        return sheet in self.with_booleans or "*" in self.with_booleans
+
+
+# A TRUE/FALSE cell: t="b" on an .xlsx cell, value-type="boolean" in an .ods. A plain
+# search (a regex costs ten times more on a 40 MB sheet); a text that happens to contain it
+# only costs a second look at the sheet.
+_XLSX_BOOLEANS = (b't="b"', b"t='b'")
+_ODS_BOOLEANS = (b'value-type="boolean"', b"value-type='boolean'")
 
 
 @dataclass
@@ -773,12 +842,13 @@ _COLUMN_IN_ERROR = re.compile(r"could not determine dtype for column (.*)$", re.
 
 def _read_sheet(
     reader: object, name: str, sheet: Sheet, first_row: int | None, budget: _Budget
-) -> RawSheet | str:
+) -> tuple[RawSheet, list[str]] | str:
     """Find the heading row, then load the sheet typed by the cells below it.
 
     Every load parses the whole sheet, so the common case takes one: the heading row is the
     first row with a value (as the template writes it), which the sheet's XML tells before
-    parsing. Otherwise a first load finds the heading row and a second loads from it.
+    parsing. Otherwise a first load finds the heading row and a second loads from it. Returns the
+    sheet and fastexcel's names for its columns.
     """
     if first_row is not None:
         loaded = _load(reader, name, budget, count=False, header_row=first_row - 1)
@@ -793,12 +863,12 @@ def _read_sheet(
             return loaded
         base = _first_row_with_content(loaded)
         if base is None:
-            return RawSheet(name, None, empty=True)
+            return RawSheet(name, None, empty=True), []
         top = _head_rows(loaded, HEADER_SEARCH_ROWS, start=base - 1)
     offset = find_header_row(top, sheet)
     if offset is None:
         empty = not _has_content(top[0]) and _first_row_with_content(loaded) is None
-        return RawSheet(name, None, header_row=base, empty=empty)
+        return RawSheet(name, None, header_row=base, empty=empty), []
     header_row = base + offset
     if first_row is None or offset > 0:
         loaded = _load(reader, name, budget, header_row=header_row - 1)
@@ -806,69 +876,104 @@ def _read_sheet(
             return loaded
     else:
         budget.take(loaded.num_rows + 1, loaded.num_columns)
-    loaded = _exact_numbers(reader, name, sheet, loaded, header_row)
-    return RawSheet(name, _headings(loaded.schema.names), list(loaded.columns), header_row)
+    names = loaded.schema.names
+    return RawSheet(name, _headings(names), list(loaded.columns), header_row), names
 
 
-_TYPED_NUMBER = re.compile(r"got '(?:Float|Int)\(([^)]*)\)'")
+#: calamine's text for cells of other types in a column that mixes types: a date-time, a
+#: TRUE/FALSE, a number with a fraction (rounded to 9 decimals).
+_RENDERED_NON_TEXT = r"^(?:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?|true|false|-?\d+\.\d+)$"
+_RENDERED_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?")
+_CELL_TYPE = re.compile(r"got '(Float|Int|Bool)\(([^)]*)\)'")
 
 
-def _exact_numbers(
-    reader: object, name: str, sheet: Sheet, loaded: pa.RecordBatch, header_row: int
-) -> pa.RecordBatch:
-    """Number columns that mix numbers and text, with each number written exactly.
+def _cell_by_cell(
+    reader: object, raw: RawSheet, sheet: Sheet, names: list[str], with_booleans: bool
+) -> list[pa.Array]:
+    """The columns where calamine's typing loses what the cells were, made exact.
 
-    calamine hands such a column over as text, numbers rounded to 9 decimals and with a
-    decimal point, so a real 1.234 would read as the ambiguous text «1.234». A second load
-    of just those columns, as a type no cell has, reports every cell's own type and value;
-    the numbers are written back with a decimal comma, which reads exactly. Number columns
-    are in Gevinster and Målinger, small sheets, and only mixed columns pay for this.
+    A column that mixes types comes as text: numbers rounded to 9 decimals with a decimal
+    point (a real 1.234 would read as the ambiguous text «1.234»), date-times with a time,
+    TRUE as «true». A column of numbers with a TRUE/FALSE in it comes as 1 and 0. For such
+    columns, a second load, as a type no cell has, reports each cell's own type and value,
+    and each cell is written back as text that its parser reads as it reads the cell
+    itself. Only columns whose kind makes the difference are loaded again, and only when a
+    cell shows it, so a register of IDs, scales and dates never pays for this.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     index = heading_index(sheet)
-    names = loaded.schema.names
-    mixed = [
-        names[position]
-        for position, heading in enumerate(_headings(names))
-        if heading is not None
-        and (column := index.get(normalize_heading(heading))) is not None
-        and column.kind is Kind.NUMBER
-        and pa.types.is_string(loaded.column(position).type)
-    ]
-    if not mixed:
-        return loaded
+    kinds: dict[int, Kind] = {}
+    for position, heading in enumerate(raw.headings or []):
+        column = index.get(normalize_heading(heading)) if heading is not None else None
+        if column is None:
+            continue
+        array = raw.columns[position]
+        if pa.types.is_string(array.type):
+            if column.kind is Kind.NUMBER or (
+                column.kind in (Kind.TEXT, Kind.ID)
+                and pc.any(pc.match_substring_regex(array, _RENDERED_NON_TEXT)).as_py()
+            ):
+                kinds[position] = column.kind
+        elif with_booleans and (
+            pa.types.is_floating(array.type) or pa.types.is_integer(array.type)
+        ):
+            kinds[position] = column.kind
+    if not kinds:
+        return raw.columns
+    probed = [names[position] for position in kinds]
+    _say_reading(raw.name)
     probe = reader.load_sheet(  # type: ignore[attr-defined]
-        name,
-        header_row=header_row - 1,
+        raw.name,
+        header_row=raw.header_row - 1,
         schema_sample_rows=None,
-        use_columns=mixed,
-        dtypes=dict.fromkeys(mixed, "duration"),
+        use_columns=probed,
+        dtypes=dict.fromkeys(probed, "duration"),
     )
     _, errors = probe.to_arrow_with_errors()
-    numbers: dict[int, dict[int, str]] = {}
+    typed: dict[int, dict[int, str]] = {position: {} for position in kinds}
+    reported: dict[int, set[int]] = {position: set() for position in kinds}
     for error in errors.errors if errors is not None else []:
-        if match := _TYPED_NUMBER.search(error.detail):
-            row, position = error.offset_position
-            numbers.setdefault(position, {})[row] = _decimal_comma(match[1])
-    columns = list(loaded.columns)
-    for position, by_row in numbers.items():
+        row, position = error.offset_position
+        if position not in kinds:
+            continue
+        reported[position].add(row)
+        if match := _CELL_TYPE.search(error.detail):
+            typed[position][row] = _cell_as_text(match[1], match[2], kinds[position])
+    columns = list(raw.columns)
+    for position in kinds:
         values = columns[position].to_pylist()
-        for row, text in by_row.items():
-            values[row] = text
+        for row, value in enumerate(values):
+            if row in typed[position]:
+                values[row] = typed[position][row]
+            elif value is not None and row not in reported[position] and isinstance(value, str):
+                values[row] = _date_time_as_text(value)  # not text, not a number: a date
         columns[position] = pa.array(values, pa.string())
-    return pa.RecordBatch.from_arrays(columns, names=names)
+    return columns
 
 
-def _decimal_comma(number: str) -> str:
-    """A number as calamine prints it (1.234, 1e-7) -> every digit, with a decimal comma."""
+def _cell_as_text(cell_type: str, value: str, kind: Kind) -> str:
+    """A number or TRUE/FALSE, as calamine prints it, as text its column's parser reads as
+    it reads the cell: every digit (with a decimal comma for a number column), or True."""
+    if cell_type == "Bool":
+        return "True" if value == "true" else "False"
     try:
-        value = float(number)
+        number = float(value)
     except ValueError:
-        return number
-    if not math.isfinite(value):
-        return number
-    return format(decimal.Decimal(repr(value)), "f").replace(".", ",")
+        return value
+    if not math.isfinite(number):
+        return value
+    if kind is Kind.NUMBER:
+        return format(decimal.Decimal(repr(number)), "f").replace(".", ",")
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _date_time_as_text(rendered: str) -> str:
+    """A date-time cell in a text column, as parse_text writes it: the date alone at midnight."""
+    if _RENDERED_DATE_TIME.fullmatch(rendered) and rendered.endswith(" 00:00:00"):
+        return rendered[: -len(" 00:00:00")]
+    return rendered
 
 
 def _load(
@@ -997,7 +1102,9 @@ def _child_main(arguments: list[str]) -> None:
     memory_bytes = int(memory)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cpu = int(float(seconds)) + 2  # a backstop: the parent kills us after `seconds` of wall time
+    # A backstop: the parent kills us after `seconds` of wall time. CPU time counts every
+    # thread (the checksum check and an import run beside the parse), hence the margin.
+    cpu = 2 * int(float(seconds)) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     try:
         parsed = parse_workbook_in_this_process(Path(path), int(max_rows), int(max_cells))

@@ -600,6 +600,10 @@ def store_upload(
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+        finally:
+            # The setting belongs to the database instance, which the app's other
+            # connections to the same file share.
+            connection.execute("RESET threads")
     return StoredVersion(version, changes)
 
 

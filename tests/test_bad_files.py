@@ -30,6 +30,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import make_workbook
 
 from lib import read
 from lib.read import UnreadableFile, check_workbook_file, read_workbook
@@ -902,3 +903,20 @@ def test_checks_read_only_a_prolog_of_a_large_register(tmp_path: Path, monkeypat
     raw = read_workbook(path)
     register = next(s for s in raw.sheets if s.name == "Risiko")
     assert register.header_row == 1 and len(register.columns[0]) == 50_000
+
+
+def test_a_caller_busy_longer_than_the_parse_limit_still_gets_the_result(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The command line waits for a locked database before it takes the parse's result; the
+    child must neither block on its full pipe meanwhile nor be stopped for the wait."""
+    rows = [["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens"]]
+    rows += [[f"R{n}", f"Risiko nummer {n} som kan inntreffe", 3, 4] for n in range(3000)]
+    path = make_workbook(tmp_path / "stor.xlsx", {"Risiko": rows})
+    monkeypatch.setattr(read, "PARSE_SECONDS", 2)
+    pending = read.start_reading(path)
+    time.sleep(2.5)
+    # The result (far more than a pipe holds) was taken as it came: the child is done.
+    assert pending.process.poll() == 0
+    raw = pending.result()
+    assert len(raw.sheets[0].columns[0]) == 3000

@@ -331,3 +331,48 @@ def test_an_ods_workbook_is_read_like_an_xlsx(tmp_path: Path):
     assert [row["_excel_row"] for row in rows] == [4, 5]
     assert [(row["sannsynlighet"], row["konsekvens"]) for row in rows] == [(4, 3), (2, 5)]
     assert rows[0]["frist"] == dt.date(2025, 3, 31)
+
+
+def test_true_and_false_among_numbers_are_not_read_as_one_and_zero(tmp_path: Path):
+    """calamine turns TRUE/FALSE in a column of numbers into 1 and 0; they are refused, as
+    they are cell by cell."""
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens"],
+                ["R1", "Forsinkelse", True, 3],
+                ["R2", "Brann", 2, False],
+            ],
+            "Gevinster": [["Gevinst-ID", "Gevinst", "Nullpunkt"], ["G1", "Tid", True]],
+            "Milepaeler": [["Milepæl-ID", "Milepæl", "Planlagt"], ["M1", "Start", True]],
+        },
+    )
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
+    found = sorted((p.sheet, p.row, p.column, p.value) for p in upload.errors)
+    assert found == [
+        ("Gevinster", 2, "Nullpunkt", "True"),
+        ("Milepaeler", 2, "Planlagt", "True"),
+        ("Risiko", 2, "Sannsynlighet", "True"),
+        ("Risiko", 3, "Konsekvens", "False"),
+    ]
+
+
+def test_a_text_column_that_mixes_in_other_cells_reads_them_as_cell_by_cell(tmp_path: Path):
+    """Dates, fractions and TRUE among text become the text parse_text makes of each cell,
+    not calamine's rendering: adding one text ID to a column never changes the others."""
+    cells = [dt.datetime(2025, 1, 2), 1 / 3, True, 7, dt.datetime(2025, 1, 2, 13, 5), "R9"]
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Tiltak"],
+                *[[f"R{n}", "Risiko", 2, 2, cell] for n, cell in enumerate(cells)],
+            ]
+        },
+    )
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
+    assert upload.ok, upload.errors
+    expected = [PARSERS[Kind.TEXT](cell) for cell in cells]
+    assert [row["tiltak"] for row in upload.tables["risiko"].to_pylist()] == expected
+    assert expected[:4] == ["2025-01-02", "0.3333333333333333", "True", "7"]

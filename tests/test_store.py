@@ -321,3 +321,23 @@ def test_a_reordered_upload_keeps_the_order_of_earlier_versions(db, tmp_path):
     load(db, tmp_path, "2.xlsx", {"risiko": [risk("R2", 2, 2), risk("R1", 1, 1)]})
     assert sheet_rows(db, "risiko", version=1).risiko_id.tolist() == ["R1", "R2"]
     assert sheet_rows(db, "risiko").risiko_id.tolist() == ["R2", "R1"]
+
+
+def test_a_project_a_rollback_removed_loads_again(db, tmp_path):
+    """A rolled-back project has no current rows but a history: loading it again is not a
+    concurrent upload."""
+    assert load(db, tmp_path, "p2.xlsx", {"prosjekter": PROJECTS[1:]}).ok
+    assert load(db, tmp_path, "p1.xlsx", {"prosjekter": PROJECTS[:1]}).ok
+    store.rollback(db, 1)
+    result = load(db, tmp_path, "p1-igjen.xlsx", {"prosjekter": PROJECTS[:1]})
+    assert result.ok and result.stored.version == 4, result.upload.errors
+
+
+def test_storing_leaves_the_app_connections_thread_setting_alone(db, tmp_path):
+    """DuckDB shares one instance per file in a process: the store's single-thread setting
+    must not outlive the store for the app's other connections."""
+    assert load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS}).ok
+    with store.connect(db) as reader:
+        threads = reader.execute("SELECT current_setting('threads')").fetchall()
+        store.store_upload(db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}})
+        assert reader.execute("SELECT current_setting('threads')").fetchall() == threads
