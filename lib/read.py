@@ -563,7 +563,12 @@ class PendingRead:
                     **os.environ,
                     "RUST_BACKTRACE": "0",
                     "PYTHONDONTWRITEBYTECODE": "1",
-                    "OPENBLAS_NUM_THREADS": "1",  # numpy comes with pyarrow; no thread pool
+                    # The child's address space is limited, and thread pools and malloc
+                    # arenas that grow with the machine's cores would use it up on a big
+                    # server: numpy's OpenBLAS, Arrow's compute pool, glibc's arenas.
+                    "OPENBLAS_NUM_THREADS": "1",
+                    "OMP_NUM_THREADS": "1",
+                    "MALLOC_ARENA_MAX": "2",
                 },
             )
         except OSError as error:
@@ -613,7 +618,8 @@ class PendingRead:
                 "ble avbrutt. Fjern overflødige ark, rader og kolonner, eller del arbeidsboken i "
                 "flere filer, og last opp på nytt."
             )
-        return _child_result(self.file_name, self.returncode, self.received, b"".join(self.errors))
+        received, self.received = self.received, None  # the caller's to keep or drop
+        return _child_result(self.file_name, self.returncode, received, b"".join(self.errors))
 
 
 def start_reading(path: Path | str, file_name: str | None = None) -> PendingRead | RawWorkbook:
@@ -1097,8 +1103,9 @@ def _result_bytes(workbook: RawWorkbook) -> int:
 def _child_main(arguments: list[str]) -> None:
     """`python -m lib.read PATH MEMORY SECONDS ROWS CELLS RESULT_BYTES`: parse, pickle it out."""
     path, memory, seconds, max_rows, max_cells, max_result = arguments
-    # pyarrow (for the hand-over) imports while calamine parses: both release the GIL.
-    threading.Thread(target=importlib.import_module, args=("pyarrow",), daemon=True).start()
+    # pyarrow (for the hand-over and the checks after it) imports while calamine parses:
+    # both release the GIL.
+    threading.Thread(target=importlib.import_module, args=("pyarrow.compute",), daemon=True).start()
     memory_bytes = int(memory)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
