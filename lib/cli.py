@@ -222,7 +222,7 @@ def _start_parse(args: argparse.Namespace) -> object:
     from lib.read import UnreadableFile, start_reading
 
     try:
-        pending = start_reading(args.file)
+        pending = start_reading(args.file, fork=True)
     except UnreadableFile as error:
         return error
     # Import what storing needs while the child parses, at a lower priority: the parse is

@@ -9,6 +9,7 @@ columns arrive: typed when their cells agree, as calamine's text when they mix.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import zipfile
 from pathlib import Path
 
@@ -376,3 +377,58 @@ def test_a_text_column_that_mixes_in_other_cells_reads_them_as_cell_by_cell(tmp_
     expected = [PARSERS[Kind.TEXT](cell) for cell in cells]
     assert [row["tiltak"] for row in upload.tables["risiko"].to_pylist()] == expected
     assert expected[:4] == ["2025-01-02", "0.3333333333333333", "True", "7"]
+
+
+def test_the_forked_parse_child_reads_what_the_started_one_reads(tmp_path: Path):
+    """The command line forks its parse child (it has one thread then); the app starts a new
+    interpreter. Both hand back the same sheets, and a forked child's failure is reported."""
+    import subprocess
+    import sys
+
+    path = make_workbook(
+        tmp_path / "bok.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens", "Frist"],
+                ["R1", "Forsinkelse", 4, "3 - Middels", dt.datetime(2025, 3, 31)],
+                [2, "Brann", True, 5, "17.12.2025"],
+            ]
+        },
+        above=[["Tittel"]],
+    )
+    script = (
+        "import pickle, sys, threading\n"
+        "from lib.read import PendingRead, UnreadableFile, start_reading\n"
+        "assert threading.active_count() == 1\n"
+        "pending = start_reading(sys.argv[1], fork=True)\n"
+        "assert type(pending.process).__name__ == '_ForkedChild'\n"
+        "raw = pending.result()\n"
+        "try:\n"
+        "    start_reading(sys.argv[2], fork=True).result()\n"
+        "    failed = None\n"
+        "except UnreadableFile as error:\n"
+        "    failed = str(error)\n"
+        "sys.stdout.buffer.write(pickle.dumps((raw, failed)))\n"
+    )
+    # Past every check (a root element, no DTD), but the sheet breaks off: calamine fails.
+    broken = tmp_path / "skadet.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename.startswith("xl/worksheets/"):
+                data = data[: data.index(b"<sheetData>")] + b'<sheetData><row r="1"><c r="A'
+            target.writestr(member, data)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path), str(broken)],
+        capture_output=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
+    forked, failed = pickle.loads(done.stdout)
+    started = read_workbook(path)
+    assert [(s.name, s.headings, s.header_row) for s in forked.sheets] == [
+        (s.name, s.headings, s.header_row) for s in started.sheets
+    ]
+    for mine, theirs in zip(forked.sheets, started.sheets, strict=True):
+        assert [c.to_pylist() for c in mine.columns] == [c.to_pylist() for c in theirs.columns]
+    assert failed is not None and "skadet" in failed
