@@ -408,6 +408,22 @@ def _replace_sheet(
     multi-column correlated match made a 50,000-row upload quadratic.
     """
     connection.register("incoming_frame", incoming_frame(sheet, table))
+    names = ", ".join(column.db for column in sheet.columns)
+    stored = connection.execute(
+        f"""SELECT count(*) FROM {sheet.table} WHERE valid_to IS NULL
+          AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
+        {"projects": sorted(projects)},
+    ).fetchall()[0][0]
+    if not stored:  # nothing to compare with (a project's first upload): every row is new
+        connection.execute(
+            f"""INSERT INTO {sheet.table}
+              (valid_from, valid_to, row_key, row_hash, row_order, {names})
+            SELECT $version, NULL, row_key, row_hash, row_order, {names}
+            FROM ({incoming_sql(sheet, "incoming_frame")})""",
+            {"version": version},
+        )
+        connection.unregister("incoming_frame")
+        return SheetChange(len(table), 0, 0, len(table))
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE incoming AS {incoming_sql(sheet, 'incoming_frame')}"
     )
@@ -432,7 +448,6 @@ def _replace_sheet(
           AND row_hash NOT IN (SELECT row_hash FROM incoming)""",
         {"version": version, "projects": sorted(projects)},
     )
-    names = ", ".join(column.db for column in sheet.columns)
     # Unchanged rows stay as they are, but their place in the workbook may have moved. A moved
     # row is closed and a copy in its new place opens, so every earlier version (locked for a
     # meeting or not) reads exactly as it did, order included.
