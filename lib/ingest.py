@@ -157,10 +157,9 @@ def load_file(
     kept for that rare case: a 50,000-row register's cells are ~40 MB held during the store.)
     """
     pending = _raw(path, file_name, pending)
+    sha256 = file_sha256(path)  # while the child parses
     for attempt in range(1, STORE_ATTEMPTS + 1):
-        # What is stored, and the file's checksum, while the child parses (the first time).
-        stored = stored_state(db)
-        sha256 = file_sha256(path)
+        stored = stored_state(db)  # what is stored, while the child parses (the first time)
         raw = pending if isinstance(pending, RawWorkbook) else pending.result()
         upload = validate(raw, stored.known, project)
         del raw

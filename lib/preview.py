@@ -4,15 +4,15 @@ The preview compares the upload's rows with the stored rows of the same (project
 pairs, as of one version (`base`), in SQL and without writing: the upload's rows get their key
 and hash from `lib.store.incoming_sql`, the same definition the store uses, so the counts
 shown are exactly what storing changes. The preview also records, per project, the latest
-version that touched it (`expected_versions`); storing with those refuses when someone else
-stored the same project in the meantime (lib.store.ConcurrentUpload).
+version that touched it (`UploadPreview.expected_versions`); storing with those refuses when
+someone else stored the same project in the meantime (lib.store.ConcurrentUpload).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,14 +164,6 @@ class UploadPreview:
 def touched_projects(upload: ValidatedUpload) -> set[str]:
     """The projects whose rows storing this upload replaces (in at least one sheet)."""
     return set().union(*upload.scope.values()) if upload.scope else set()
-
-
-def expected_versions(
-    path: Path | str | None, projects: Iterable[str], as_of: int | None = None
-) -> dict[str, int]:
-    """Project -> the latest version up to `as_of` that touched it (0 = none)."""
-    with connect(path) as connection:
-        return project_versions_in(connection, projects, as_of)
 
 
 def preview_upload(

@@ -956,8 +956,9 @@ def _read_sheet(
 
 #: calamine's text for cells of other types in a column that mixes types: a date-time, a
 #: TRUE/FALSE, a number with a fraction (rounded to 9 decimals).
-_RENDERED_NON_TEXT = r"^(?:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?|true|false|-?\d+\.\d+)$"
-_RENDERED_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?")
+_DATE_TIME = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
+_RENDERED_NON_TEXT = rf"^(?:{_DATE_TIME}|true|false|-?\d+\.\d+)$"
+_RENDERED_DATE_TIME = re.compile(_DATE_TIME)
 _CELL_TYPE = re.compile(r"got '(Float|Int|Bool)\(([^)]*)\)'")
 
 

@@ -196,11 +196,11 @@ def _parse_cells(array: pa.Array, kind: Kind) -> tuple[pa.Array, list[tuple[int,
             return days, []
     if kind in (Kind.TEXT, Kind.ID) and pa.types.is_string(array.type):
         needs_parsing = pc.fill_null(pc.match_substring_regex(array, _TEXT_NEEDS_PARSING), False)
+        plain = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         if not pc.any(needs_parsing).as_py():
-            return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array), []
+            return plain, []
         parsed, bad = _parse_distinct(pc.filter(array, needs_parsing), kind)
         where = pc.indices_nonzero(needs_parsing).to_pylist()
-        plain = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         values = pc.replace_with_mask(plain, needs_parsing, parsed)
         return values, [(where[index], expected, cell) for index, expected, cell in bad]
     return _parse_distinct(array, kind)
