@@ -18,15 +18,18 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from lib.contract import PROJECT_COLUMN, SHEETS
-from lib.preview import UploadPreview, preview_upload, touched_projects
 from lib.queries import known_data, latest_version, sheet_rows, stored_state
 from lib.read import SUFFIXES, PendingRead, RawWorkbook, UnreadableFile, start_reading
 from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
 from lib.validate import Problem, ValidatedUpload, validate
+
+if TYPE_CHECKING:  # the preview is the app's; a load from the command line never imports pandas
+    from lib.preview import UploadPreview
 
 # Arrow's default allocator (mimalloc) keeps the scratch memory of validation resident; the
 # system allocator gives it back, which keeps a 50,000-row load some 35 MB smaller.
@@ -105,6 +108,8 @@ def check_upload(
     upload = check_file(db, path, file_name, project, pending)
     checked = CheckedUpload(upload, file_sha256(path), base)
     if upload.ok:
+        from lib.preview import preview_upload
+
         checked.preview = preview_upload(db, upload, base)
     return checked
 
@@ -175,7 +180,7 @@ def load_file(
                 by=by,
                 file_name=upload.file_name,
                 sha256=sha256,
-                expected_versions={p: seen.get(p, 0) for p in touched_projects(upload)},
+                expected_versions={p: seen.get(p, 0) for p in upload.touched_projects()},
             )
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-import pandas as pd
 import pyarrow as pa
 
 from lib.contract import (
@@ -39,7 +39,8 @@ class ParseError(ValueError):
 
 def is_missing(value: object) -> bool:
     """A stored value that is absent: None, NaN, or pandas' NA/NaT."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    pandas = sys.modules.get("pandas")  # never imported for this: no pandas value without it
+    if value is None or (pandas is not None and (value is pandas.NA or value is pandas.NaT)):
         return True
     return isinstance(value, float) and math.isnan(value)
 

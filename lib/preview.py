@@ -161,11 +161,6 @@ class UploadPreview:
         )
 
 
-def touched_projects(upload: ValidatedUpload) -> set[str]:
-    """The projects whose rows storing this upload replaces (in at least one sheet)."""
-    return set().union(*upload.scope.values()) if upload.scope else set()
-
-
 def preview_upload(
     path: Path | str | None, upload: ValidatedUpload, base: int | None = None
 ) -> UploadPreview:
@@ -189,7 +184,7 @@ def preview_upload(
                 for sheet in SHEETS
                 if sheet.key in upload.tables
             }
-            expected = project_versions_in(connection, touched_projects(upload), base)
+            expected = project_versions_in(connection, upload.touched_projects(), base)
         finally:
             connection.execute("ROLLBACK")
     return UploadPreview(base, expected, sheets)

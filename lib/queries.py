@@ -11,10 +11,11 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from lib.contract import (
@@ -50,6 +51,9 @@ from lib.contract import (
 )
 from lib.store import OPEN_VERSION, connect
 from lib.validate import KnownData
+
+if TYPE_CHECKING:  # imported where a frame is made: a load from the command line makes none
+    import pandas as pd
 
 Bands = tuple[tuple[int, str, str], ...]
 AS_OF = "valid_from <= $version AND coalesce(valid_to, $open) > $version"
@@ -206,13 +210,17 @@ def high_risk_from(bands: Bands = RISK_BANDS) -> int:
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
 
 
-#: Arrow integer types -> pandas' nullable integers (a column with NULLs stays integer).
-_NULLABLE_INTEGERS = {
-    pa.int8(): pd.Int8Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-}
+@cache
+def _nullable_integers() -> dict[pa.DataType, object]:
+    """Arrow integer types -> pandas' nullable integers (a column with NULLs stays integer)."""
+    import pandas as pd
+
+    return {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+    }
 
 
 def _frame(
@@ -226,7 +234,7 @@ def _frame(
     used = set(_PARAMETER.findall(sql))
     table = connection.sql(sql, params={k: v for k, v in params.items() if k in used})
     return table.to_arrow_table().to_pandas(
-        date_as_object=False, types_mapper=_NULLABLE_INTEGERS.get
+        date_as_object=False, types_mapper=_nullable_integers().get
     )
 
 

@@ -219,6 +219,14 @@ def _too_large_sheet(file_name: str, sheet: str, height: int, width: int, limit:
     )
 
 
+def _too_large_upload(file_name: str, rows: int, cells: int, limit: str) -> str:
+    return (
+        f"«{file_name}»: arkene har til sammen {_thousands(rows)} rader og {_thousands(cells)} "
+        f"celler, mer enn Styringsrom leser (høyst {limit}). Slett tomme rader og kolonner "
+        "utenfor tabellene, eller del arbeidsboken i flere filer, og last opp på nytt."
+    )
+
+
 def _upload_limit(max_rows: int, max_cells: int) -> str:
     return f"{_thousands(max_rows)} rader og {_thousands(max_cells)} celler per opplasting"
 
@@ -761,11 +769,14 @@ def parse_workbook_in_this_process(
         if "password" in str(error).lower():
             return _encrypted("{file_name}")
         return _corrupt("{file_name}")
-    first_rows = _first_rows_with_values(path)
+    hints = _sheet_hints(path)
     # calamine unpacks a zip member to its end, whatever size the zip declares, so the sizes
     # checked before parsing could be lies: verify them (and the checksums) while it parses.
     verified = _Verification(path)
-    raw = _read_sheets(reader, names, first_rows, budget, verified)
+    # pyarrow (for the hand-over and the checks after it) imports while calamine parses,
+    # which releases the GIL; started only now, so it never slows the steps above.
+    threading.Thread(target=importlib.import_module, args=("pyarrow.compute",), daemon=True).start()
+    raw = _read_sheets(reader, names, hints, budget, verified)
     problem = verified.result()
     return problem if problem is not None else raw
 
@@ -773,21 +784,27 @@ def parse_workbook_in_this_process(
 def _read_sheets(
     reader: object,
     names: list[str],
-    first_rows: dict[str, int],
+    hints: dict[str, _SheetHint],
     budget: _Budget,
     verified: _Verification,
 ) -> RawWorkbook | str:
     raw = RawWorkbook(file_name="")
-    loaded: list[tuple[RawSheet, Sheet, list[str]]] = []
+    wanted: list[tuple[str, Sheet]] = []
     for name in names:
         sheet = sheet_for_name(name)
         if sheet is None:
             if normalize_name(name) != normalize_name(INSTRUCTIONS_SHEET):
                 raw.ignored_sheets.append(name)
             continue  # never parsed, so a hostile unknown sheet cannot hurt
+        wanted.append((name, sheet))
+    # The largest sheet first: calamine parses it without holding the GIL, while pyarrow,
+    # which handing over the first sheet needs, finishes importing in another thread.
+    largest_first = sorted(wanted, key=lambda item: -hints.get(item[0], _NO_HINT).size)
+    loaded: dict[str, tuple[RawSheet, Sheet, list[str]]] = {}
+    for name, sheet in largest_first:
         _say_reading(name)
         try:
-            read = _read_sheet(reader, name, sheet, first_rows.get(name), budget)
+            read = _read_sheet(reader, name, sheet, hints.get(name, _NO_HINT).first_row, budget)
         except MemoryError:
             raise
         except BaseException as error:
@@ -802,11 +819,11 @@ def _read_sheets(
             return _corrupt("{file_name}", f"arket «{name}» kan ikke leses")
         if isinstance(read, str):
             return read
-        raw.sheets.append(read[0])
-        loaded.append((read[0], sheet, read[1]))
+        loaded[name] = (read[0], sheet, read[1])
+    raw.sheets = [loaded[name][0] for name, _ in wanted]  # in the workbook's order
     # After every sheet is parsed, when the checksum thread (which also looks for TRUE/FALSE
     # cells) is done, make the columns whose typing lost what the cells were exact.
-    for read_sheet, sheet, fastexcel_names in loaded:
+    for read_sheet, sheet, fastexcel_names in loaded.values():
         if read_sheet.headings is not None:
             with_booleans = verified.has_booleans(read_sheet.name)
             read_sheet.columns = _cell_by_cell(
@@ -899,10 +916,13 @@ class _Budget:
 
     def check(self, name: str, height: int, width: int) -> str | None:
         """A Norwegian message when a sheet this size is more than the upload may still hold."""
-        if self.rows_used + height > self.rows or self.cells_used + height * width > self.cells:
-            limit = _upload_limit(self.rows, self.cells)
-            return _too_large_sheet("{file_name}", name, height, width, limit)
-        return None
+        rows, cells = self.rows_used + height, self.cells_used + height * width
+        if rows <= self.rows and cells <= self.cells:
+            return None
+        limit = _upload_limit(self.rows, self.cells)
+        if height <= self.rows and height * width <= self.cells:  # too much only together
+            return _too_large_upload("{file_name}", rows, cells, limit)
+        return _too_large_sheet("{file_name}", name, height, width, limit)
 
     def take(self, height: int, width: int) -> None:
         self.rows_used += height
@@ -1142,10 +1162,24 @@ _ROW_WITH_CELLS = re.compile(
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|t)\b[^>]*>\s*[^<\s]")
 
 
-def _first_rows_with_values(path: Path) -> dict[str, int]:
-    """Sheet name -> Excel row of its first row holding a value, read from the start of each
-    sheet's XML (a hint: the reader checks it)."""
-    found: dict[str, int] = {}
+@dataclass(frozen=True)
+class _SheetHint:
+    """What a sheet's zip member tells before parsing: its declared unpacked size, and the
+    Excel row of its first row holding a value (None: not seen in the prolog)."""
+
+    size: int = 0
+    first_row: int | None = None
+
+
+_NO_HINT = _SheetHint()
+
+
+def _sheet_hints(path: Path) -> dict[str, _SheetHint]:
+    """Sheet name -> its hint, from the zip directory and the start of each sheet's XML.
+
+    Only hints: a wrong one costs time, never a wrong result (the reader checks the row).
+    """
+    found: dict[str, _SheetHint] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             by_name = {member.filename.lower(): member for member in archive.infolist()}
@@ -1156,11 +1190,13 @@ def _first_rows_with_values(path: Path) -> dict[str, int]:
                     continue
                 with archive.open(by_name[part]) as stream:
                     prolog = stream.read(PROLOG_BYTES)
+                first_row = None
                 for row in _ROW_WITH_CELLS.finditer(prolog):
                     if row[2] and _VALUE.search(row[2]):
-                        found[name] = int(row[1])
+                        first_row = int(row[1])
                         break
-    except Exception:  # only a hint: without it the reader finds the heading row itself
+                found[name] = _SheetHint(by_name[part].file_size, first_row)
+    except Exception:  # without hints the reader finds the heading rows itself
         return {}
     return found
 
@@ -1172,9 +1208,6 @@ def _result_bytes(workbook: RawWorkbook) -> int:
 def _child_main(arguments: list[str]) -> None:
     """`python -m lib.read PATH MEMORY SECONDS ROWS CELLS RESULT_BYTES`: parse, pickle it out."""
     path, memory, seconds, max_rows, max_cells, max_result = arguments
-    # pyarrow (for the hand-over and the checks after it) imports while calamine parses:
-    # both release the GIL.
-    threading.Thread(target=importlib.import_module, args=("pyarrow.compute",), daemon=True).start()
     memory_bytes = int(memory)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -32,6 +32,9 @@ from lib.contract import (
 )
 from lib.parse import ARROW_TYPES, FIRST_DATE, PARSERS, ParseError, is_empty
 from lib.read import RawSheet, RawWorkbook, content_mask
+
+if TYPE_CHECKING:  # pandas only for problems_frame: a load from the command line never needs it
+    import pandas as pd
 
 REQUIRED_VALUE = "en verdi; feltet må fylles ut"
 ROW_FIELD = "_excel_row"
@@ -63,6 +66,7 @@ PROBLEM_HEADINGS["expected"] = "Forventet"
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     """Problems as a table with Norwegian headings (ark, rad, kolonne, verdi, forventet)."""
+    import pandas as pd
 
     rows = [
         {PROBLEM_HEADINGS[name]: getattr(problem, name) for name in PROBLEM_HEADINGS}
@@ -97,6 +101,10 @@ class ValidatedUpload:
 
     def row_counts(self) -> dict[str, int]:
         return {key: len(table) for key, table in self.tables.items()}
+
+    def touched_projects(self) -> set[str]:
+        """The projects whose rows storing this upload replaces (in at least one sheet)."""
+        return set().union(*self.scope.values()) if self.scope else set()
 
 
 def _cell_text(value: object) -> str:

@@ -172,3 +172,33 @@ def test_a_version_that_does_not_exist_is_refused(tmp_path: Path, workbook: Path
         done = cli("dump", "risiko", "--version", version, db=db)
         assert done.returncode == 1 and f"Versjon {version} finnes ikke" in done.stderr
     assert cli("export", tmp_path / "x.xlsx", "--version", "99", db=db).returncode == 1
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_load_never_imports_pandas(tmp_path: Path, workbook: Path) -> None:
+    """pandas is a fifth of a load's CPU when imported; storing rows needs none of it."""
+    db = tmp_path / "db.duckdb"
+    done = _python(
+        "import sys\nfrom lib import cli\n"
+        f"code = cli.main(['load', {str(workbook)!r}, '--db', {str(db)!r}])\n"
+        "print(code, 'pandas' in sys.modules)"
+    )
+    assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr
+    assert "Versjon 1 lagret" in done.stdout
+
+
+def test_pyarrow_still_makes_pandas_objects_after_being_kept_from_importing_it() -> None:
+    done = _python(
+        "import sys\nimport pyarrow as pa\nfrom lib import cli\n"
+        "cli._keep_pyarrow_from_importing_pandas()\n"
+        "pa.array(['a', None]); pa.table({'n': [1, 2]})\n"
+        "print('pandas' in sys.modules)\n"
+        "frame = pa.table({'n': [1, 2]}).to_pandas()\n"
+        "print(type(frame).__name__, frame['n'].tolist())"
+    )
+    assert done.stdout.splitlines() == ["False", "DataFrame [1, 2]"], done.stdout + done.stderr

@@ -28,6 +28,8 @@ V1_COMMIT = "bc2a347"
 V1_TABLES = {"meta", "versions", *(sheet.table for sheet in SHEETS)}
 #: The last commit whose store wrote schema version 2 (row keys and hashes: md5 over JSON).
 V2_COMMIT = "3619bae"
+#: The last commit whose store wrote schema version 3 (row keys and hashes as text).
+V3_COMMIT = "d150e24"
 
 
 def load(db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs):
@@ -165,8 +167,8 @@ def _two_projects() -> tuple[dict, dict]:
 def test_a_file_written_by_the_version_2_store_is_rehashed(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Schema 3 keys and hashes rows by DuckDB's hash: opening a version-2 file recomputes
-    them, so storing the same rows again finds nothing changed."""
+    """Since schema 3, rows are keyed and hashed by DuckDB's hash: opening a version-2 file
+    recomputes them, so storing the same rows again finds nothing changed."""
     old = _old_store(monkeypatch, V2_COMMIT)
     if old is None:
         pytest.skip("git history with the version-2 store is not available")
@@ -181,12 +183,49 @@ def test_a_file_written_by_the_version_2_store_is_rehashed(
     with duckdb.connect(str(db)) as connection:
         assert connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall() == [("3",)]
+        ).fetchall() == [("4",)]
         hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
     assert len(hashes) == 2 and hashes != md5_hashes
+    assert all(isinstance(value, int) for (value,) in hashes)
     changed = tables["risiko"].assign(sannsynlighet=[4, 2])
     stored = store.store_upload(db, {"risiko": changed}, {"risiko": {"P1", "P2"}})
     assert stored.changes["risiko"].changed == 1
+
+
+def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema 4 keeps keys and hashes as numbers: the text a version-3 file holds becomes
+    the same numbers, so nothing reads as changed, and every earlier version still reads."""
+    old = _old_store(monkeypatch, V3_COMMIT)
+    if old is None:
+        pytest.skip("git history with the version-3 store is not available")
+    assert old.SCHEMA_VERSION == 3
+    tables, scope = _two_projects()
+    old.store_upload(db, tables, scope, by="Kari")
+    with duckdb.connect(str(db)) as connection:
+        as_text = connection.execute("SELECT row_key, row_hash FROM risiko ORDER BY 1").fetchall()
+        assert connection.execute(
+            "SELECT data_type FROM information_schema.columns "
+            "WHERE table_name = 'risiko' AND column_name = 'row_hash'"
+        ).fetchall() == [("VARCHAR",)]
+
+    again = store.store_upload(db, tables, scope, by="Per")
+    assert _unchanged(again), again.changes
+    with duckdb.connect(str(db)) as connection:
+        assert connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchall() == [("4",)]
+        types = connection.execute(
+            "SELECT DISTINCT data_type FROM information_schema.columns "
+            "WHERE column_name IN ('row_key', 'row_hash')"
+        ).fetchall()
+        as_numbers = connection.execute(
+            "SELECT row_key, row_hash FROM risiko WHERE valid_to IS NULL ORDER BY 1"
+        ).fetchall()
+    assert types == [("UBIGINT",)]
+    assert sorted((int(key), int(value)) for key, value in as_text) == sorted(as_numbers)
+    assert sheet_rows(db, "risiko", 1)["risiko_id"].tolist() == ["R1", "R2"]
 
 
 def test_rows_are_rehashed_when_duckdb_hashes_differently(db: Path) -> None:
@@ -195,14 +234,14 @@ def test_rows_are_rehashed_when_duckdb_hashes_differently(db: Path) -> None:
     tables, scope = _two_projects()
     store.store_upload(db, tables, scope)
     with duckdb.connect(str(db)) as connection:  # as if written by another DuckDB
-        connection.execute("UPDATE risiko SET row_key = 'x' || row_key, row_hash = 'y'")
+        connection.execute("UPDATE risiko SET row_key = row_key // 2, row_hash = 7")
         connection.execute("UPDATE meta SET value = 'another hash' WHERE key = 'hash_probe'")
     again = store.store_upload(db, tables, scope)
     assert _unchanged(again), again.changes
     with duckdb.connect(str(db)) as connection:
-        assert connection.execute(
-            "SELECT count(*) FROM risiko WHERE row_hash = 'y'"
-        ).fetchall() == [(0,)]
+        assert connection.execute("SELECT count(*) FROM risiko WHERE row_hash = 7").fetchall() == [
+            (0,)
+        ]
 
 
 def test_a_failed_migration_leaves_the_file_at_version_1(
