@@ -237,9 +237,9 @@ def _start_parse(args: argparse.Namespace) -> object:
 
 
 def _import_for_load() -> None:
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    from lib.read import lower_thread_priority
+
+    lower_thread_priority(10)
     _keep_pyarrow_from_importing_pandas()
     import lib.ingest  # noqa: F401
 

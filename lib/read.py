@@ -775,10 +775,26 @@ def parse_workbook_in_this_process(
     verified = _Verification(path)
     # pyarrow (for the hand-over and the checks after it) imports while calamine parses,
     # which releases the GIL; started only now, so it never slows the steps above.
-    threading.Thread(target=importlib.import_module, args=("pyarrow.compute",), daemon=True).start()
+    threading.Thread(target=_import_pyarrow, daemon=True).start()
     raw = _read_sheets(reader, names, hints, budget, verified)
     problem = verified.result()
     return problem if problem is not None else raw
+
+
+def _import_pyarrow() -> None:
+    lower_thread_priority(5)
+    importlib.import_module("pyarrow.compute")
+
+
+def lower_thread_priority(steps: int) -> None:
+    """Make the calling thread yield to the others of this process and its parse child.
+
+    On a machine with two cores the parse, its checksum thread and the imports beside it
+    compete; Linux sets a priority (niceness) per thread, so only this thread yields.
+    """
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), steps)
 
 
 def _read_sheets(
@@ -853,6 +869,7 @@ class _Verification:
         self.thread.start()
 
     def _run(self, path: Path) -> None:
+        lower_thread_priority(5)  # it has time while calamine parses; calamine has none
         try:
             with zipfile.ZipFile(path) as archive:
                 by_name = {member.filename.lower(): member for member in archive.infolist()}
