@@ -125,15 +125,23 @@ class _SheetRows:
         sheet: Sheet,
         name: str,
         arrays: dict[str, pa.Array],
-        rows: list[int],
+        row_numbers: pa.Array,
         headings: dict[str, str],
     ) -> None:
         self.sheet = sheet
         self.name = name  # as written
         self.arrays = arrays  # db name -> parsed values
-        self.rows = rows  # Excel row numbers
+        self.row_numbers = row_numbers  # Excel row numbers (int64)
         self.headings = headings  # db name -> heading as written
         self._lists: dict[str, list[object]] = {}
+        self._rows: list[int] | None = None
+
+    @property
+    def rows(self) -> list[int]:
+        """Excel row numbers as a list, for messages."""
+        if self._rows is None:
+            self._rows = self.row_numbers.to_pylist()
+        return self._rows
 
     def values(self, db: str) -> list[object]:
         """The column as a list; changes made to it are kept (see `table`)."""
@@ -141,14 +149,16 @@ class _SheetRows:
             self._lists[db] = self.arrays[db].to_pylist()
         return self._lists[db]
 
+    def array(self, db: str) -> pa.Array:
+        """The column as Arrow, with any changes made through `values`."""
+        column = self.sheet.column(db)
+        if db in self._lists:
+            return pa.array(self._lists[db], ARROW_TYPES[column.kind])
+        return self.arrays[db]
+
     def table(self) -> pa.Table:
-        columns = {
-            column.db: pa.array(self._lists[column.db], ARROW_TYPES[column.kind])
-            if column.db in self._lists
-            else self.arrays[column.db]
-            for column in self.sheet.columns
-        }
-        return pa.table({**columns, ROW_FIELD: pa.array(self.rows, pa.int64())})
+        columns = {column.db: self.array(column.db) for column in self.sheet.columns}
+        return pa.table({**columns, ROW_FIELD: self.row_numbers})
 
 
 def _column_mapping(
@@ -267,8 +277,8 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
 
     height = len(raw.columns[0]) if raw.columns else 0
     has_content = content_mask(raw.columns, height)
-    excel_rows = pc.add(pc.indices_nonzero(has_content), raw.header_row + 1).to_pylist()
-    count = len(excel_rows)
+    row_numbers = pc.add(pc.indices_nonzero(has_content).cast(pa.int64()), raw.header_row + 1)
+    count = len(row_numbers)
     every_row = count == height
 
     def parse(position: int, column: Column) -> tuple[pa.Array, list[tuple[int, str, object]]]:
@@ -287,7 +297,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
         headings[column.db] = heading
         for index, expected, cell in bad:
             upload.errors.append(
-                Problem(raw.name, excel_rows[index], heading, _cell_text(cell), expected)
+                Problem(raw.name, row_numbers[index].as_py(), heading, _cell_text(cell), expected)
             )
         if column.required and column.db != PROJECT_COLUMN:
             missing = pc.is_null(values)
@@ -296,7 +306,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
                 missing = pc.and_(missing, pc.invert(pc.is_in(pa.array(range(count)), failed)))
             for index in pc.indices_nonzero(missing).to_pylist():
                 upload.errors.append(
-                    Problem(raw.name, excel_rows[index], heading, "", REQUIRED_VALUE)
+                    Problem(raw.name, row_numbers[index].as_py(), heading, "", REQUIRED_VALUE)
                 )
         parsed[column.db] = values
     for column in sheet.columns:
@@ -304,7 +314,7 @@ def _parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> _Sheet
             parsed[column.db] = pa.nulls(count, ARROW_TYPES[column.kind])
         if column.default is not None:
             parsed[column.db] = pc.fill_null(parsed[column.db], column.default)
-    return _SheetRows(sheet, raw.name, parsed, excel_rows, headings)
+    return _SheetRows(sheet, raw.name, parsed, row_numbers, headings)
 
 
 def _heading(rows: _SheetRows, db: str) -> str:
@@ -362,7 +372,7 @@ def validate(
             continue
         upload.tables[key] = rows.table()
         # The (project, sheet) pairs this upload replaces: the projects its rows name.
-        upload.scope[key] = {p for p in rows.values(PROJECT_COLUMN) if p is not None}
+        upload.scope[key] = set(pc.unique(rows.array(PROJECT_COLUMN)).drop_null().to_pylist())
     return upload
 
 
@@ -435,9 +445,12 @@ def _assign_projects(
         default = next(iter(upload_projects), None)
     all_projects = known.projects | upload_projects | ({project} if project else set())
 
+    known_projects = pa.array(sorted(all_projects), pa.string())
     for key, rows in found.items():
         if key == PROSJEKTER.key:
             continue
+        if project is None and _all_in(rows.array(PROJECT_COLUMN), known_projects):
+            continue  # every row names a known project: nothing to fill in or report
         values = rows.values(PROJECT_COLUMN)
         heading = _heading(rows, PROJECT_COLUMN)
         for index, value in enumerate(values):
@@ -547,12 +560,11 @@ def _check_keys_and_references(
                             f"({', '.join(sorted(owners))})",
                         )
                     )
+        if _keys_complete_and_unique(rows):
+            continue  # nothing to report (the common case)
         seen: dict[tuple, int] = {}
         key_columns = [rows.values(column) for column in sheet.id_columns]
         keys = list(zip(rows.values(PROJECT_COLUMN), *key_columns, strict=True))
-        complete = not any(None in column for column in key_columns)
-        if complete and len(set(keys)) == len(keys):
-            continue  # every key is there and unique: nothing to report (the common case)
         for index, values in enumerate(keys):
             if None in values[1:]:
                 continue
@@ -568,6 +580,33 @@ def _check_keys_and_references(
                         f"en unik nøkkel i prosjektet; den samme står også i rad {first}",
                     )
                 )
+
+
+def _all_in(values: pa.Array, allowed: pa.Array) -> bool:
+    """Whether every value is set and one of `allowed`."""
+    return not values.null_count and bool(pc.all(pc.is_in(values, value_set=allowed)).as_py())
+
+
+def _keys_complete_and_unique(rows: _SheetRows) -> bool:
+    """Whether every row has its ID columns filled in and no two rows share project and IDs.
+
+    Each key column becomes its dictionary codes, folded into one integer per row; equal
+    integers are equal keys. (A row without a project counts as not unique: it is looked at
+    row by row.)"""
+    id_arrays = [rows.array(column) for column in rows.sheet.id_columns]
+    if any(array.null_count for array in id_arrays):
+        return False
+    combined = pa.repeat(0, len(id_arrays[0])).cast(pa.int64()) if id_arrays else None
+    span = 1  # the combined codes are below this
+    for array in (rows.array(PROJECT_COLUMN), *id_arrays):
+        encoded = array.dictionary_encode()
+        if span * max(len(encoded.dictionary), 1) >= 2**62:  # number them again from 0
+            numbered = combined.dictionary_encode()
+            combined, span = numbered.indices.cast(pa.int64()), len(numbered.dictionary)
+        width = max(len(encoded.dictionary), 1)
+        combined = pc.add(pc.multiply(combined, width), encoded.indices.cast(pa.int64()))
+        span *= width
+    return combined is not None and len(pc.unique(combined)) == len(combined)
 
 
 def _show_key(value: object) -> str:

@@ -972,3 +972,42 @@ def test_a_complete_workbook_validates(tmp_path):
     assert all(set(scope) == {"OU2"} for scope in upload.scope.values())
     assert rows_of(upload, "risiko")[0]["_excel_row"] == 4
     assert rows_of(upload, "evalueringer")[0]["resultat"] == "Oppnådd"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["P1", "P2", None]),
+            st.sampled_from(["G1", "G2", "G3", None]),
+            st.sampled_from([dt.date(2024, 1, 31), dt.date(2024, 2, 29), None]),
+        ),
+        max_size=12,
+    )
+)
+def test_the_vectorised_key_check_agrees_with_comparing_rows(
+    rows: list[tuple[str | None, str | None, dt.date | None]],
+) -> None:
+    """`_keys_complete_and_unique` (dictionary codes folded into integers) says yes exactly
+    when every ID is filled in and no two rows share project and IDs; a missing project
+    only sends the sheet to the row-by-row check."""
+    import pyarrow as pa
+
+    from lib.contract import SHEETS_BY_KEY
+    from lib.validate import _keys_complete_and_unique, _SheetRows
+
+    projects, benefits, dates = ([row[i] for row in rows] for i in range(3))
+    arrays = {
+        "prosjekt_id": pa.array(projects, pa.string()),
+        "gevinst_id": pa.array(benefits, pa.string()),
+        "dato": pa.array(dates, pa.date32()),
+    }
+    sheet_rows = _SheetRows(
+        SHEETS_BY_KEY["malinger"], "Målinger", arrays, pa.array(range(len(rows)), pa.int64()), {}
+    )
+    ids_complete = all(b is not None and d is not None for _, b, d in rows)
+    unique = len(set(rows)) == len(rows)
+    answer = _keys_complete_and_unique(sheet_rows)
+    if None not in projects:
+        assert answer == (ids_complete and unique)
+    else:
+        assert not answer or (ids_complete and unique)
