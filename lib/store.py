@@ -150,7 +150,8 @@ def _schema_version(connection: duckdb.DuckDBPyConnection) -> int:
 
 
 def _create_version_1(connection: duckdb.DuckDBPyConnection) -> None:
-    """The first schema: meta, versions, and one table per contract sheet."""
+    """meta, versions, and one table per contract sheet: the tables of schema 1, as they are
+    declared today (later migrations change them in files made before)."""
     connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     connection.execute(
         """CREATE TABLE IF NOT EXISTS versions (
@@ -193,6 +194,14 @@ def _migrate_to_2(connection: duckdb.DuckDBPyConnection) -> None:
     for a project cannot be told apart from one that did not name it; such a version simply
     lists fewer projects, which only makes the concurrency check more lenient for old history.)
     """
+    _create_version_2_tables(connection)
+    connection.execute(
+        "INSERT OR IGNORE INTO version_projects "
+        + _touched_sql("IN (SELECT version FROM versions)")
+    )
+
+
+def _create_version_2_tables(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         """CREATE TABLE IF NOT EXISTS version_projects (
           version INTEGER NOT NULL REFERENCES versions (version),
@@ -209,10 +218,6 @@ def _migrate_to_2(connection: duckdb.DuckDBPyConnection) -> None:
           created_at TIMESTAMP NOT NULL,
           created_by VARCHAR
         )"""
-    )
-    connection.execute(
-        "INSERT OR IGNORE INTO version_projects "
-        + _touched_sql("IN (SELECT version FROM versions)")
     )
 
 
@@ -269,9 +274,11 @@ def _ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute("BEGIN TRANSACTION")
         try:
             version = _schema_version(connection)  # another thread may have migrated it
-            if version < 1:
+            if version < 1:  # a new file: today's tables, with no rows to migrate
                 _create_version_1(connection)
-                version = 1
+                _create_version_2_tables(connection)
+                connection.execute(f"INSERT INTO meta SELECT 'hash_probe', {HASH_PROBE}")
+                version = SCHEMA_VERSION
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[step](connection)
             if not _hashes_current(connection):

@@ -148,6 +148,25 @@ def test_a_file_written_by_the_version_1_store_opens_and_migrates(
     assert changes.table[["Endring", "ID", "Før", "Nå"]].values.tolist() == [
         ["Risiko økt", "R1", "9 (Middels)", "16 (Høy)"]
     ]
+    assert _layout(db) == _layout_of_a_new_file(tmp_path)
+
+
+def _layout(db: Path) -> list[tuple]:
+    """Every column of every table with its type, nullability and default, and the meta keys."""
+    with duckdb.connect(str(db)) as connection:
+        columns = connection.execute(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default "
+            "FROM information_schema.columns WHERE table_schema = 'main' ORDER BY ALL"
+        ).fetchall()
+        keys = connection.execute("SELECT key FROM meta ORDER BY key").fetchall()
+    return columns + keys
+
+
+def _layout_of_a_new_file(tmp_path: Path) -> list[tuple]:
+    """A new file gets today's schema directly, not by migrating: it must come out the same."""
+    new = tmp_path / "ny.duckdb"
+    latest_version(new)
+    return _layout(new)
 
 
 def _unchanged(stored: store.StoredVersion) -> bool:
@@ -193,7 +212,7 @@ def test_a_file_written_by_the_version_2_store_is_rehashed(
 
 
 def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
-    db: Path, monkeypatch: pytest.MonkeyPatch
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Schema 4 keeps keys and hashes as numbers: the text a version-3 file holds becomes
     the same numbers, so nothing reads as changed, and every earlier version still reads."""
@@ -224,6 +243,7 @@ def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
             "SELECT row_key, row_hash FROM risiko WHERE valid_to IS NULL ORDER BY 1"
         ).fetchall()
     assert types == [("UBIGINT",)]
+    assert _layout(db) == _layout_of_a_new_file(tmp_path)
     assert sorted((int(key), int(value)) for key, value in as_text) == sorted(as_numbers)
     assert sheet_rows(db, "risiko", 1)["risiko_id"].tolist() == ["R1", "R2"]
 
