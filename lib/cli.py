@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
-import importlib.abc
 import os
 import sys
 import threading
@@ -237,32 +236,11 @@ def _start_parse(args: argparse.Namespace) -> object:
 
 
 def _import_for_load() -> None:
-    from lib.read import lower_thread_priority
+    from lib.read import import_pyarrow_lean, lower_thread_priority
 
     lower_thread_priority(10)
-    _keep_pyarrow_from_importing_pandas()
+    import_pyarrow_lean()  # a load needs neither numpy nor pandas
     import lib.ingest  # noqa: F401
-
-
-class _NoPandas(importlib.abc.MetaPathFinder):
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError(f"{name} is not imported by a load", name=name)
-
-
-def _keep_pyarrow_from_importing_pandas() -> None:
-    """pyarrow imports pandas (0.2 s of CPU, a quarter of a load) the first time it converts
-    Python values, only to see whether they are pandas objects, and a load has none. Let
-    that first look find no pandas: pyarrow then never looks again for that purpose, and
-    still imports pandas when it is asked for a pandas object (`to_pandas`)."""
-    import pyarrow as pa
-
-    finder = _NoPandas()
-    sys.meta_path.insert(0, finder)
-    try:
-        pa.array([None])
-    finally:
-        sys.meta_path.remove(finder)
 
 
 def _load(db: Path, args: argparse.Namespace, early: object) -> int:

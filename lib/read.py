@@ -27,6 +27,7 @@ import csv
 import decimal
 import html
 import importlib
+import importlib.abc
 import io
 import math
 import os
@@ -783,7 +784,43 @@ def parse_workbook_in_this_process(
 
 def _import_pyarrow() -> None:
     lower_thread_priority(5)
-    importlib.import_module("pyarrow.compute")
+    import_pyarrow_lean()
+
+
+class _Hidden(importlib.abc.MetaPathFinder):
+    """Makes some top-level packages look not installed, while it is in sys.meta_path."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] in self.names:
+            raise ModuleNotFoundError(f"{name} is left out here", name=name)
+
+
+def import_pyarrow_lean() -> None:
+    """Import pyarrow and pyarrow.compute without numpy and pandas (unless pyarrow is loaded).
+
+    pyarrow imports numpy when it can (0.03 s of CPU), and pandas the first time it converts
+    Python values (0.2 s), only to recognise their objects; reading a workbook, and loading
+    one from the command line, has none. Hidden while pyarrow loads and first looks, they
+    stay out of the process: pyarrow works without them, and only its numpy and pandas
+    conversions (to_numpy, to_pandas) are then unavailable in this process.
+    """
+    if "pyarrow" in sys.modules:
+        return
+    hidden = _Hidden(("numpy", "pandas"))
+    sys.meta_path.insert(0, hidden)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute
+
+        # The look for pandas happens once, on the first conversion: let it happen now.
+        with contextlib.suppress(Exception):
+            pa.lib._pandas_api.have_pandas  # noqa: B018
+        pa.repeat(False, 1)
+    finally:
+        sys.meta_path.remove(hidden)
 
 
 def lower_thread_priority(steps: int) -> None:

@@ -180,25 +180,39 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_load_never_imports_pandas(tmp_path: Path, workbook: Path) -> None:
-    """pandas is a fifth of a load's CPU when imported; storing rows needs none of it."""
+def test_a_load_imports_neither_numpy_nor_pandas(tmp_path: Path, workbook: Path) -> None:
+    """They are a quarter of a load's CPU when imported; reading and storing rows needs
+    neither (lib.read.import_pyarrow_lean)."""
     db = tmp_path / "db.duckdb"
     done = _python(
         "import sys\nfrom lib import cli\n"
         f"code = cli.main(['load', {str(workbook)!r}, '--db', {str(db)!r}])\n"
-        "print(code, 'pandas' in sys.modules)"
+        "print(code, 'numpy' in sys.modules, 'pandas' in sys.modules)"
     )
-    assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "0 False False", done.stdout + done.stderr
     assert "Versjon 1 lagret" in done.stdout
 
 
-def test_pyarrow_still_makes_pandas_objects_after_being_kept_from_importing_it() -> None:
+def test_the_parse_child_imports_neither_numpy_nor_pandas(workbook: Path) -> None:
     done = _python(
-        "import sys\nimport pyarrow as pa\nfrom lib import cli\n"
-        "cli._keep_pyarrow_from_importing_pandas()\n"
-        "pa.array(['a', None]); pa.table({'n': [1, 2]})\n"
-        "print('pandas' in sys.modules)\n"
-        "frame = pa.table({'n': [1, 2]}).to_pandas()\n"
-        "print(type(frame).__name__, frame['n'].tolist())"
+        "import sys\nfrom pathlib import Path\nfrom lib import read\n"
+        "read.import_pyarrow_lean()\n"
+        f"parsed = read.parse_workbook_in_this_process(Path({str(workbook)!r}))\n"
+        "print(len(parsed.sheets), 'numpy' in sys.modules, 'pandas' in sys.modules)"
     )
-    assert done.stdout.splitlines() == ["False", "DataFrame [1, 2]"], done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == f"{len(SHEETS)} False False", done.stdout + done.stderr
+
+
+def test_pyarrow_imported_lean_still_converts_and_numpy_can_still_be_imported() -> None:
+    done = _python(
+        "import sys\nfrom lib.read import import_pyarrow_lean\n"
+        "import_pyarrow_lean()\n"
+        "import pyarrow as pa, pyarrow.compute as pc\n"
+        "values = pa.array(['b', None, 'a'])\n"
+        "print(pc.sort_indices(values).to_pylist(), pa.repeat(True, 2).to_pylist())\n"
+        "print('numpy' in sys.modules, 'pandas' in sys.modules)\n"
+        "import numpy\nprint(numpy.arange(3).sum())"
+    )
+    assert done.stdout.splitlines() == ["[2, 0, 1] [True, True]", "False False", "3"], (
+        done.stdout + done.stderr
+    )
