@@ -25,7 +25,13 @@ import pyarrow as pa
 from lib.contract import PROJECT_COLUMN, SHEETS
 from lib.queries import known_data, latest_version, sheet_rows, stored_state
 from lib.read import SUFFIXES, PendingRead, RawWorkbook, UnreadableFile, start_reading
-from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
+from lib.store import (
+    ConcurrentUpload,
+    OpeningConnection,
+    StoredVersion,
+    file_sha256,
+    store_upload,
+)
 from lib.validate import Problem, ValidatedUpload, validate
 
 if TYPE_CHECKING:  # the preview is the app's; a load from the command line never imports pandas
@@ -166,22 +172,24 @@ def load_file(
     for attempt in range(1, STORE_ATTEMPTS + 1):
         stored = stored_state(db)  # what is stored, while the child parses (the first time)
         raw = pending if isinstance(pending, RawWorkbook) else pending.result()
-        upload = validate(raw, stored.known, project)
-        del raw
-        result = LoadResult(upload, notices=upload.notices)
-        if not upload.ok:
-            return result
-        seen = stored.project_versions
         try:
-            result.stored = store_upload(
-                db,
-                upload.tables,
-                upload.scope,
-                by=by,
-                file_name=upload.file_name,
-                sha256=sha256,
-                expected_versions={p: seen.get(p, 0) for p in upload.touched_projects()},
-            )
+            with OpeningConnection(db) as opened:  # opens while the cells are validated
+                upload = validate(raw, stored.known, project)
+                del raw
+                result = LoadResult(upload, notices=upload.notices)
+                if not upload.ok:
+                    return result
+                seen = stored.project_versions
+                result.stored = store_upload(
+                    db,
+                    upload.tables,
+                    upload.scope,
+                    by=by,
+                    file_name=upload.file_name,
+                    sha256=sha256,
+                    expected_versions={p: seen.get(p, 0) for p in upload.touched_projects()},
+                    opened=opened,
+                )
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:
                 raise

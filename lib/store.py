@@ -27,7 +27,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,6 +123,59 @@ def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
         yield connection
     finally:
         connection.close()
+
+
+class OpeningConnection:
+    """A `connect(path)` opened in a thread while the caller does other work; a context
+    manager that closes it.
+
+    A load opens the store this way as soon as the parsed cells arrive and validates them
+    meanwhile, so opening the file and checking its schema (~15 ms) costs no time, and the
+    file is not held while the workbook is still being parsed. Closing never waits for a
+    connection still being opened (another process may hold the file for a while): the
+    thread closes it when it gets it.
+    """
+
+    def __init__(self, path: Path | str | None) -> None:
+        self._stack = ExitStack()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _open(self, path: Path | str | None) -> None:
+        try:
+            connection = self._stack.enter_context(connect(path))
+        except BaseException as error:  # raised to the caller by `connection()`
+            self._error = error
+            return
+        with self._lock:
+            self._connection = connection
+            if self._closed:
+                self._stack.close()
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open connection; waits for it, and raises what opening it raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._connection is None or self._closed:
+            raise StoreError("Tilkoblingen til databasen er lukket.")
+        return self._connection
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed and self._connection is not None:
+                self._stack.close()
+            self._closed = True
+
+    def __enter__(self) -> OpeningConnection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _table_ddl(sheet: Sheet) -> str:
@@ -603,8 +656,12 @@ def store_upload(
     sha256: str | None = None,
     kind: str = "upload",
     expected_versions: Mapping[str, int] | None = None,
+    opened: OpeningConnection | None = None,
 ) -> StoredVersion:
     """Store validated tables as one new version, all or nothing.
+
+    `opened` is a connection to `path` opened beforehand (its owner closes it); without it,
+    one is opened and closed here.
 
     `expected_versions` ({project: the latest version touching it when the upload was checked},
     see `project_versions_in`) makes the store refuse, with ConcurrentUpload, when another
@@ -614,7 +671,8 @@ def store_upload(
     """
     sheets = [sheet for sheet in SHEETS if sheet.key in tables]
     projects = set().union(*scope.values()) if scope else set()
-    with _write_lock, connect(path) as connection:
+    opening = nullcontext(opened.connection()) if opened is not None else connect(path)
+    with _write_lock, opening as connection:
         # One thread writes a version faster than two here (no parallel plan pays for its
         # buffers at this size) and holds some 25 MB less while doing it.
         connection.execute("SET threads = 1")

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -341,3 +342,54 @@ def test_storing_leaves_the_app_connections_thread_setting_alone(db, tmp_path):
         threads = reader.execute("SELECT current_setting('threads')").fetchall()
         store.store_upload(db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}})
         assert reader.execute("SELECT current_setting('threads')").fetchall() == threads
+
+
+def _hold(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process (standing in for the app) that keeps the database open for a while."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('open', flush=True); "
+            f"time.sleep({seconds}); c.close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "open"
+    return holder
+
+
+def test_a_connection_opened_in_the_background_is_used_and_closed(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    with store.OpeningConnection(db) as opened:
+        rows = frame("risiko", [risk("R1", 2, 2)])
+        stored = store.store_upload(db, {"risiko": rows}, {"risiko": {"P1"}}, opened=opened)
+    assert stored.version == 2
+    with pytest.raises(store.StoreError):
+        opened.connection()  # closed with its block
+    holder = _hold(db, 0.1)  # another process can open the file: it was let go
+    holder.wait(timeout=10)
+    assert holder.returncode == 0
+
+
+def test_closing_a_connection_still_being_opened_does_not_wait_for_it(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    holder = _hold(db, 1.5)
+    started = time.monotonic()
+    opened = store.OpeningConnection(db)  # waits in its thread for the holder
+    opened.close()
+    assert time.monotonic() - started < 0.5
+    holder.wait(timeout=10)
+    opened._thread.join(timeout=10)  # it opened once the holder let go, and closed at once
+    assert not opened._thread.is_alive()
+    assert latest_version(db) == 1  # the file is free again
+
+
+def test_a_busy_database_is_reported_when_the_connection_is_wanted(db, tmp_path, monkeypatch):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
+    holder = _hold(db, 2)
+    with store.OpeningConnection(db) as opened, pytest.raises(store.StoreBusy):
+        opened.connection()
+    holder.wait(timeout=10)
