@@ -1050,7 +1050,6 @@ def _cell_by_cell(
     cell shows it, so a register of IDs, scales and dates never pays for this.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     index = heading_index(sheet)
     kinds: dict[int, Kind] = {}
@@ -1061,8 +1060,7 @@ def _cell_by_cell(
         array = raw.columns[position]
         if pa.types.is_string(array.type):
             if column.kind is Kind.NUMBER or (
-                column.kind in (Kind.TEXT, Kind.ID)
-                and pc.any(pc.match_substring_regex(array, _RENDERED_NON_TEXT)).as_py()
+                column.kind in (Kind.TEXT, Kind.ID) and _has_rendered_non_text(array)
             ):
                 kinds[position] = column.kind
         elif with_booleans and (
@@ -1100,6 +1098,26 @@ def _cell_by_cell(
                 values[row] = _date_time_as_text(value)  # not text, not a number: a date
         columns[position] = pa.array(values, pa.string())
     return columns
+
+
+#: The first bytes `_RENDERED_NON_TEXT` can match: a digit, a minus, t(rue) or f(alse).
+_RENDERED_FIRST_BYTES = tuple(bytes([byte]) for byte in b"0123456789-tf")
+
+
+def _has_rendered_non_text(array: pa.Array) -> bool:
+    """Whether a text column holds cells calamine rendered from other types. Such a cell
+    starts with a digit, a minus, t or f, which few texts do: the regex (costly per cell)
+    runs on those alone."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    as_bytes = array.view(pa.binary())  # the same buffers, sliced by byte
+    first = pc.binary_slice(as_bytes, 0, 1)
+    maybe = pc.fill_null(pc.is_in(first, value_set=pa.array(_RENDERED_FIRST_BYTES)), False)
+    if not pc.any(maybe).as_py():
+        return False
+    candidates = pc.filter(array, maybe)
+    return bool(pc.any(pc.match_substring_regex(candidates, _RENDERED_NON_TEXT)).as_py())
 
 
 def _cell_as_text(cell_type: str, value: str, kind: Kind) -> str:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
 from lib.parse import ARROW_TYPES, is_missing
@@ -442,7 +443,7 @@ def incoming_frame(
             columns[column.db] = table.column(column.db)
         else:
             columns[column.db] = pa.nulls(count, ARROW_TYPES[column.kind])
-    columns["row_order"] = pa.array(range(1, count + 1), pa.int64())
+    columns["row_order"] = pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), count))
     for name, values in (extra or {}).items():
         chunked = isinstance(values, pa.Array | pa.ChunkedArray)
         columns[name] = values if chunked else pa.array(list(values))
