@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,15 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from lib.contract import PROJECT_COLUMN, SHEETS
-from lib.queries import known_data, latest_version, sheet_rows, stored_state
-from lib.read import SUFFIXES, PendingRead, RawWorkbook, UnreadableFile, start_reading
+from lib.queries import StoredState, known_data, latest_version, sheet_rows, stored_state
+from lib.read import (
+    SUFFIXES,
+    PendingRead,
+    RawWorkbook,
+    UnreadableFile,
+    lower_thread_priority,
+    start_reading,
+)
 from lib.store import (
     ConcurrentUpload,
     OpeningConnection,
@@ -168,10 +176,10 @@ def load_file(
     kept for that rare case: a 50,000-row register's cells are ~40 MB held during the store.)
     """
     pending = _raw(path, file_name, pending)
-    sha256 = file_sha256(path)  # while the child parses
     for attempt in range(1, STORE_ATTEMPTS + 1):
-        stored = stored_state(db)  # what is stored, while the child parses (the first time)
+        preparing = _Preparation(db, path)  # while the child parses
         raw = pending if isinstance(pending, RawWorkbook) else pending.result()
+        stored, sha256 = preparing.result()
         try:
             with OpeningConnection(db) as opened:  # opens while the cells are validated
                 upload = validate(raw, stored.known, project)
@@ -197,6 +205,32 @@ def load_file(
             continue
         return result
     raise AssertionError("unreachable")
+
+
+class _Preparation:
+    """What storing needs besides the cells (what is stored, the file's sha256), read in a
+    thread at a lower priority while the child parses: on two cores it never slows the parse,
+    and it is done long before the parse is."""
+
+    def __init__(self, db: Path | str | None, path: Path | str) -> None:
+        self._result: tuple[StoredState, str] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(db, path), daemon=True)
+        self._thread.start()
+
+    def _run(self, db: Path | str | None, path: Path | str) -> None:
+        lower_thread_priority(10)
+        try:
+            self._result = (stored_state(db), file_sha256(path))
+        except BaseException as error:  # raised to the caller by `result()`
+            self._error = error
+
+    def result(self) -> tuple[StoredState, str]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 def error_summary(upload: ValidatedUpload) -> str:
