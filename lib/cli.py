@@ -225,10 +225,9 @@ def _start_parse(args: argparse.Namespace) -> object:
         pending = start_reading(args.file, fork=True)
     except UnreadableFile as error:
         return error
-    # Import what storing needs while the child parses, at a lower priority: the parse is
-    # the longest step and the imports have time to spare, and on a machine with two cores
-    # the two compete. Linux sets a priority per thread, so only this helper yields; the
-    # main thread waits for it and goes on at its own priority.
+    # Import what storing needs while the child parses, in a helper thread that gives way
+    # to the parse (lib.read.yield_to_the_parse): the parse is the longest step and the
+    # imports have time to spare. The main thread waits for it and goes on as it was.
     importer = threading.Thread(target=_import_for_load, daemon=True)
     importer.start()
     importer.join()
@@ -236,9 +235,9 @@ def _start_parse(args: argparse.Namespace) -> object:
 
 
 def _import_for_load() -> None:
-    from lib.read import import_pyarrow_lean, lower_thread_priority
+    from lib.read import import_pyarrow_lean, yield_to_the_parse
 
-    lower_thread_priority(10)
+    yield_to_the_parse(10)
     import_pyarrow_lean()  # a load needs neither numpy nor pandas
     import lib.ingest  # noqa: F401
 

@@ -30,8 +30,8 @@ from lib.read import (
     PendingRead,
     RawWorkbook,
     UnreadableFile,
-    lower_thread_priority,
     start_reading,
+    yield_to_the_parse,
 )
 from lib.store import (
     ConcurrentUpload,
@@ -208,9 +208,9 @@ def load_file(
 
 
 class _Preparation:
-    """What storing needs besides the cells (what is stored, the file's sha256), read in a
-    thread at a lower priority while the child parses: on two cores it never slows the parse,
-    and it is done long before the parse is."""
+    """What storing needs besides the cells (what is stored, the file's sha256), read while
+    the child parses in a thread that gives way to the parse (lib.read.yield_to_the_parse):
+    on two cores it does not slow the parse, and it is done long before the parse is."""
 
     def __init__(self, db: Path | str | None, path: Path | str) -> None:
         self._result: tuple[StoredState, str] | None = None
@@ -219,7 +219,7 @@ class _Preparation:
         self._thread.start()
 
     def _run(self, db: Path | str | None, path: Path | str) -> None:
-        lower_thread_priority(10)
+        yield_to_the_parse(10)
         try:
             self._result = (stored_state(db), file_sha256(path))
         except BaseException as error:  # raised to the caller by `result()`

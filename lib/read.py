@@ -783,7 +783,7 @@ def parse_workbook_in_this_process(
 
 
 def _import_pyarrow() -> None:
-    lower_thread_priority(5)
+    yield_to_the_parse(5)
     import_pyarrow_lean()
 
 
@@ -823,15 +823,24 @@ def import_pyarrow_lean() -> None:
         sys.meta_path.remove(hidden)
 
 
-def lower_thread_priority(steps: int) -> None:
-    """Make the calling thread yield to the others of this process and its parse child.
+def yield_to_the_parse(steps: int) -> None:
+    """Make the calling thread give way to calamine's parse, the longest step of a load.
 
-    On a machine with two cores the parse, its checksum thread and the imports beside it
-    compete; Linux sets a priority (niceness) per thread, so only this thread yields.
+    On a machine with two cores the parse, the checksum thread, the imports and reading the
+    store beside it compete. Linux sets a priority (niceness) and the CPUs a thread may use
+    per thread: this thread's priority drops by `steps` and it keeps off the first CPU, so
+    the parse (which may run anywhere) always finds one free.
     """
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), steps)
+    if sys.platform != "linux":
+        return
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        niceness = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(niceness + steps, 19))
+    with contextlib.suppress(OSError):
+        cpus = os.sched_getaffinity(0)  # 0: this thread
+        if len(cpus) > 1:
+            os.sched_setaffinity(0, cpus - {min(cpus)})
 
 
 def _read_sheets(
@@ -906,7 +915,7 @@ class _Verification:
         self.thread.start()
 
     def _run(self, path: Path) -> None:
-        lower_thread_priority(5)  # it has time while calamine parses; calamine has none
+        yield_to_the_parse(5)  # it has time while calamine parses; calamine has none
         try:
             with zipfile.ZipFile(path) as archive:
                 by_name = {member.filename.lower(): member for member in archive.infolist()}

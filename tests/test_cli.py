@@ -216,3 +216,27 @@ def test_pyarrow_imported_lean_still_converts_and_numpy_can_still_be_imported() 
     assert done.stdout.splitlines() == ["[2, 0, 1] [True, True]", "False False", "3"], (
         done.stdout + done.stderr
     )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priority and CPUs are Linux's")
+def test_a_thread_that_yields_to_the_parse_runs_later_and_off_the_first_cpu() -> None:
+    import os
+    import threading
+
+    from lib.read import yield_to_the_parse
+
+    seen: dict[str, object] = {}
+
+    def helper() -> None:
+        before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        yield_to_the_parse(7)
+        seen["niceness"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - before
+        seen["cpus"] = os.sched_getaffinity(0)
+
+    cpus = os.sched_getaffinity(0)
+    thread = threading.Thread(target=helper)
+    thread.start()
+    thread.join()
+    assert seen["niceness"] == 7
+    assert seen["cpus"] == (cpus - {min(cpus)} if len(cpus) > 1 else cpus)
+    assert os.sched_getaffinity(0) == cpus  # the calling thread is untouched
