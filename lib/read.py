@@ -23,8 +23,6 @@ read at call time, so a test or a deployment can change them.
 from __future__ import annotations
 
 import contextlib
-import csv
-import decimal
 import html
 import importlib
 import importlib.abc
@@ -37,7 +35,6 @@ import resource
 import signal
 import stat
 import struct
-import subprocess
 import sys
 import threading
 import zipfile
@@ -58,7 +55,9 @@ from lib.contract import (
     sheet_for_name,
 )
 
-if TYPE_CHECKING:  # pyarrow is imported where cells are read, not by the checks
+if TYPE_CHECKING:  # imported where they are used: the command line forks sooner without them
+    import subprocess
+
     import pyarrow as pa
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # also Streamlit's server.maxUploadSize (MB) in config.toml
@@ -572,6 +571,8 @@ class PendingRead:
                     arguments
                 )
             else:
+                import subprocess
+
                 self.process = subprocess.Popen(
                     [sys.executable, "-m", "lib.read", *arguments],
                     stdin=subprocess.DEVNULL,
@@ -1141,6 +1142,8 @@ def _cell_as_text(cell_type: str, value: str, kind: Kind) -> str:
     if not math.isfinite(number):
         return value
     if kind is Kind.NUMBER:
+        import decimal
+
         return format(decimal.Decimal(repr(number)), "f").replace(".", ",")
     return str(int(number)) if number.is_integer() else repr(number)
 
@@ -1319,6 +1322,8 @@ def _child_main(arguments: list[str]) -> None:
 
 
 def _read_csv(path: Path, file_name: str) -> RawWorkbook:
+    import csv
+
     data = path.read_bytes()
     if data.startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):
         raise UnreadableFile(
