@@ -280,11 +280,15 @@ def tree_rss(pid):
         try:
             with open(f"/proc/{process}/statm") as statm:
                 total += int(statm.read().split()[1]) * PAGE
-            for task in os.listdir(f"/proc/{process}/task"):
+            tasks = os.listdir(f"/proc/{process}/task")
+        except (OSError, ValueError):  # it ended meanwhile
+            continue
+        for task in tasks:
+            try:
                 with open(f"/proc/{process}/task/{task}/children") as children:
                     waiting += [int(child) for child in children.read().split()]
-        except (OSError, ValueError):
-            pass
+            except (OSError, ValueError):  # the thread ended meanwhile
+                pass
     return total
 
 def sample(pid):

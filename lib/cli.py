@@ -334,7 +334,7 @@ def _changes(db: Path, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     early = _start_parse(args)
-    from lib.store import StoreBusy, StoreError  # heavy (duckdb, pandas): after the parse starts
+    from lib.store import StoreBusy, StoreError  # heavy (duckdb): after the parse starts
 
     try:
         return _run(args, early)

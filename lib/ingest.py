@@ -178,10 +178,16 @@ def load_file(
     pending = _raw(path, file_name, pending)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         preparing = _Preparation(db, path)  # while the child parses
-        raw = pending if isinstance(pending, RawWorkbook) else pending.result()
+        try:
+            raw = pending if isinstance(pending, RawWorkbook) else pending.result()
+        except BaseException:
+            preparing.wait()  # never leave it holding (or migrating) the database
+            raise
         stored, sha256 = preparing.result()
         try:
-            with OpeningConnection(db) as opened:  # opens while the cells are validated
+            # The store's connection opens while the cells are validated (and then holds the
+            # file for the validation's few tens of milliseconds).
+            with OpeningConnection(db) as opened:
                 upload = validate(raw, stored.known, project)
                 del raw
                 result = LoadResult(upload, notices=upload.notices)
@@ -210,12 +216,15 @@ def load_file(
 class _Preparation:
     """What storing needs besides the cells (what is stored, the file's sha256), read while
     the child parses in a thread that gives way to the parse (lib.read.yield_to_the_parse):
-    on two cores it does not slow the parse, and it is done long before the parse is."""
+    on two cores it does not slow the parse, and it is usually done well before the parse
+    (not when it must wait for a busy database, or migrate an older file first)."""
 
     def __init__(self, db: Path | str | None, path: Path | str) -> None:
         self._result: tuple[StoredState, str] | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(db, path), daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(db, path), name="load-preparation", daemon=True
+        )
         self._thread.start()
 
     def _run(self, db: Path | str | None, path: Path | str) -> None:
@@ -224,6 +233,9 @@ class _Preparation:
             self._result = (stored_state(db), file_sha256(path))
         except BaseException as error:  # raised to the caller by `result()`
             self._error = error
+
+    def wait(self) -> None:
+        self._thread.join()
 
     def result(self) -> tuple[StoredState, str]:
         self._thread.join()

@@ -219,11 +219,18 @@ def _too_large_sheet(file_name: str, sheet: str, height: int, width: int, limit:
     )
 
 
-def _too_large_upload(file_name: str, rows: int, cells: int, limit: str) -> str:
+def _too_large_upload(
+    file_name: str, sheet: str, height: int, width: int, rows: int, cells: int, limit: str
+) -> str:
+    """The sheet that tipped the upload over its limits, read after larger ones."""
     return (
-        f"«{file_name}»: arkene har til sammen {_thousands(rows)} rader og {_thousands(cells)} "
-        f"celler, mer enn Styringsrom leser (høyst {limit}). Slett tomme rader og kolonner "
-        "utenfor tabellene, eller del arbeidsboken i flere filer, og last opp på nytt."
+        f"«{file_name}»: med arket «{sheet}» ({_thousands(height)} rader × "
+        f"{_thousands(width)} kolonner) har arkene til sammen minst {_thousands(rows)} rader "
+        f"og {_thousands(cells)} celler, mer enn Styringsrom leser (høyst {limit}) — ofte "
+        "fordi noe står i en celle langt nede eller langt til høyre i et av arkene. Trykk "
+        "Ctrl+End i hvert ark for å finne den siste cellen, slett tomme rader og kolonner "
+        "utenfor tabellene, lagre og last opp på nytt. Er tabellene virkelig så store, del "
+        "arbeidsboken i flere filer."
     )
 
 
@@ -749,9 +756,16 @@ def _child_result(file_name: str, returncode: int, received: object, stderr: byt
 
 
 def parse_workbook_in_this_process(
-    path: Path, max_rows: int | None = None, max_cells: int | None = None
+    path: Path,
+    max_rows: int | None = None,
+    max_cells: int | None = None,
+    *,
+    import_pyarrow_meanwhile: bool = False,
 ) -> RawWorkbook | str:
     """Read the contract's sheets with calamine (fastexcel). Only call this in a disposable process.
+
+    `import_pyarrow_meanwhile` (the parse child) imports pyarrow without numpy and pandas
+    (`import_pyarrow_lean`) beside the parse.
 
     Returns the sheets, or a Norwegian message in which "{file_name}" stands for the file.
     """
@@ -775,9 +789,10 @@ def parse_workbook_in_this_process(
     # calamine unpacks a zip member to its end, whatever size the zip declares, so the sizes
     # checked before parsing could be lies: verify them (and the checksums) while it parses.
     verified = _Verification(path)
-    # pyarrow (for the hand-over and the checks after it) imports while calamine parses,
-    # which releases the GIL; started only now, so it never slows the steps above.
-    threading.Thread(target=_import_pyarrow, daemon=True).start()
+    if import_pyarrow_meanwhile:
+        # pyarrow (for the hand-over and the checks after it) imports while calamine
+        # parses, which releases the GIL; started only now, so it never slows the steps above.
+        threading.Thread(target=_import_pyarrow, daemon=True).start()
     raw = _read_sheets(reader, names, hints, budget, verified)
     problem = verified.result()
     return problem if problem is not None else raw
@@ -800,28 +815,28 @@ class _Hidden(importlib.abc.MetaPathFinder):
 
 
 def import_pyarrow_lean() -> None:
-    """Import pyarrow and pyarrow.compute without numpy and pandas (unless pyarrow is loaded).
+    """Import pyarrow and pyarrow.compute, and keep numpy and pandas out of this process.
 
-    pyarrow imports numpy when it can (0.03 s of CPU), and pandas the first time it converts
-    Python values (0.2 s), only to recognise their objects; reading a workbook, and loading
-    one from the command line, has none. Hidden while pyarrow loads and first looks, they
-    stay out of the process: pyarrow works without them, and only its numpy and pandas
-    conversions (to_numpy, to_pandas) are then unavailable in this process.
+    For the parse child and a load from the command line only. pyarrow imports numpy when
+    it can (0.03 s of CPU), and pandas the first time it converts Python values (0.2 s),
+    only to recognise their objects, and neither process has any. With numpy hidden while
+    pyarrow starts, pyarrow must never meet pandas later either: converting to pandas then
+    crashes the process (a segmentation fault, tried). So both stay hidden for the rest of
+    the process, and anything that asks for them gets an ImportError instead. Where any of
+    the three is loaded already, pyarrow is imported as usual.
     """
-    if "pyarrow" in sys.modules:
-        return
-    hidden = _Hidden(("numpy", "pandas"))
-    sys.meta_path.insert(0, hidden)
-    try:
-        import pyarrow as pa
+    if any(name in sys.modules for name in ("pyarrow", "numpy", "pandas")):
         import pyarrow.compute
 
-        # The look for pandas happens once, on the first conversion: let it happen now.
-        with contextlib.suppress(Exception):
-            pa.lib._pandas_api.have_pandas  # noqa: B018
-        pa.repeat(False, 1)
-    finally:
-        sys.meta_path.remove(hidden)
+        return
+    sys.meta_path.insert(0, _Hidden(("numpy", "pandas")))
+    import pyarrow as pa
+    import pyarrow.compute
+
+    # pyarrow looks for pandas once, on its first conversion: let it look now.
+    with contextlib.suppress(Exception):
+        pa.lib._pandas_api.have_pandas  # noqa: B018
+    pa.repeat(False, 1)
 
 
 def yield_to_the_parse(steps: int) -> None:
@@ -985,7 +1000,7 @@ class _Budget:
             return None
         limit = _upload_limit(self.rows, self.cells)
         if height <= self.rows and height * width <= self.cells:  # too much only together
-            return _too_large_upload("{file_name}", rows, cells, limit)
+            return _too_large_upload("{file_name}", name, height, width, rows, cells, limit)
         return _too_large_sheet("{file_name}", name, height, width, limit)
 
     def take(self, height: int, width: int) -> None:
@@ -1300,7 +1315,9 @@ def _child_main(arguments: list[str]) -> None:
     cpu = 2 * int(float(seconds)) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     try:
-        parsed = parse_workbook_in_this_process(Path(path), int(max_rows), int(max_cells))
+        parsed = parse_workbook_in_this_process(
+            Path(path), int(max_rows), int(max_cells), import_pyarrow_meanwhile=True
+        )
         if isinstance(parsed, RawWorkbook) and _result_bytes(parsed) > int(max_result):
             parsed = (
                 f"«{{file_name}}» inneholder mer data enn Styringsrom leser trygt (over "
@@ -1312,8 +1329,8 @@ def _child_main(arguments: list[str]) -> None:
         sys.stdout.buffer.flush()
     except MemoryError:
         os._exit(CHILD_OUT_OF_MEMORY)
-    # The parent waits for this process to end; tearing down pyarrow and numpy would only
-    # keep it waiting.
+    # The parent waits for this process to end; tearing down pyarrow would only keep it
+    # waiting.
     os._exit(0)
 
 

@@ -131,8 +131,9 @@ class OpeningConnection:
     manager that closes it.
 
     A load opens the store this way as soon as the parsed cells arrive and validates them
-    meanwhile, so opening the file and checking its schema (~15 ms) costs no time, and the
-    file is not held while the workbook is still being parsed. Closing never waits for a
+    meanwhile, so opening the file and checking its schema (~15 ms) costs no time. The file
+    is held from then on (during the validation, ~40 ms for a 50,000-row register, even when
+    it finds errors), not while the workbook is still being parsed. Closing never waits for a
     connection still being opened (another process may hold the file for a while): the
     thread closes it when it gets it.
     """
@@ -661,8 +662,8 @@ def store_upload(
 ) -> StoredVersion:
     """Store validated tables as one new version, all or nothing.
 
-    `opened` is a connection to `path` opened beforehand (its owner closes it); without it,
-    one is opened and closed here.
+    `opened` is a connection to `path` opened beforehand (its owner closes it, and `path`
+    is then not used); without it, one is opened and closed here.
 
     `expected_versions` ({project: the latest version touching it when the upload was checked},
     see `project_versions_in`) makes the store refuse, with ConcurrentUpload, when another

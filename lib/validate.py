@@ -357,7 +357,7 @@ def validate(
     _check_benefits(found, known, upload)
 
     for key, rows in found.items():
-        if not rows.rows:
+        if not len(rows.row_numbers):
             # A sheet left empty (as in the template) means "not touched", never "remove all":
             # losing a project's rows because a leader skipped a sheet would be far worse.
             upload.notices.append(
@@ -445,7 +445,7 @@ def _assign_projects(
         default = next(iter(upload_projects), None)
     all_projects = known.projects | upload_projects | ({project} if project else set())
 
-    known_projects = pa.array(sorted(all_projects), pa.string())
+    known_projects = pa.array([p for p in all_projects if p is not None], pa.string())
     for key, rows in found.items():
         if key == PROSJEKTER.key:
             continue
@@ -591,12 +591,12 @@ def _keys_complete_and_unique(rows: _SheetRows) -> bool:
     """Whether every row has its ID columns filled in and no two rows share project and IDs.
 
     Each key column becomes its dictionary codes, folded into one integer per row; equal
-    integers are equal keys. (A row without a project counts as not unique: it is looked at
-    row by row.)"""
+    integers are equal keys. (Rows without a project all fold to NULL, so two of them send
+    the sheet to the row-by-row check, which decides.)"""
     id_arrays = [rows.array(column) for column in rows.sheet.id_columns]
-    if any(array.null_count for array in id_arrays):
+    if not id_arrays or any(array.null_count for array in id_arrays):
         return False
-    combined = pa.repeat(0, len(id_arrays[0])).cast(pa.int64()) if id_arrays else None
+    combined = pa.repeat(pa.scalar(0, pa.int64()), len(id_arrays[0]))
     span = 1  # the combined codes are below this
     for array in (rows.array(PROJECT_COLUMN), *id_arrays):
         encoded = array.dictionary_encode()
@@ -606,7 +606,7 @@ def _keys_complete_and_unique(rows: _SheetRows) -> bool:
         width = max(len(encoded.dictionary), 1)
         combined = pc.add(pc.multiply(combined, width), encoded.indices.cast(pa.int64()))
         span *= width
-    return combined is not None and len(pc.unique(combined)) == len(combined)
+    return len(pc.unique(combined)) == len(combined)
 
 
 def _show_key(value: object) -> str:

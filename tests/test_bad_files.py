@@ -743,7 +743,13 @@ def test_more_rows_than_an_upload_takes(tmp_path: Path, monkeypatch) -> None:
     """The parse hands back at most MAX_ROWS rows: validating more would take the caller long."""
     path = valid_workbook(tmp_path / "lang.xlsx")
     monkeypatch.setattr(read, "MAX_ROWS", 3)  # Prosjekter has 2 rows, Risiko 2 (with headings)
-    refuse(path, "arkene har til sammen 4 rader", "høyst 3 rader")
+    refuse(
+        path,
+        "arket «Prosjekter» (2 rader × 2 kolonner)",
+        "til sammen minst 4 rader",
+        "høyst 3 rader",
+        "Ctrl+End",
+    )
     monkeypatch.setattr(read, "MAX_ROWS", 1)  # Risiko (the larger, read first) alone is too large
     refuse(path, "arket «Risiko»", "2 rader × 5 kolonner", "høyst 1 rader")
 

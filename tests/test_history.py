@@ -679,3 +679,33 @@ def test_cli_changes_without_a_meeting_explains_what_to_do(db: Path, tmp_path: P
         "Endringer fra versjon 1 til versjon 1 (alle prosjekter):",
         "Ingen endringer.",
     ]
+
+
+@pytest.mark.parametrize("start", [2, 3])
+def test_an_older_file_made_here_migrates_to_numbers_in_one_go(
+    db: Path, tmp_path: Path, start: int
+) -> None:
+    """Without git history: today's file turned back into schema 3 (keys and hashes as
+    text) or 2 (text that is not DuckDB's hash, no probe), with rows, opens as schema 4.
+    From 2 that is a rehash (UPDATE) and a change of type (ALTER) in one transaction."""
+    tables, scope = _two_projects()
+    store.store_upload(db, tables, scope, by="Kari")
+    with duckdb.connect(str(db)) as connection:
+        for sheet in SHEETS:
+            for column in ("row_key", "row_hash"):
+                connection.execute(f"ALTER TABLE {sheet.table} ALTER {column} TYPE VARCHAR")
+        if start == 2:
+            for sheet in SHEETS:
+                connection.execute(
+                    f"UPDATE {sheet.table} SET row_key = md5(row_key), row_hash = md5(row_hash)"
+                )
+            connection.execute("DELETE FROM meta WHERE key = 'hash_probe'")
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(start)])
+    again = store.store_upload(db, tables, scope, by="Per")
+    assert _unchanged(again), again.changes
+    with duckdb.connect(str(db)) as connection:
+        assert connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchall() == [("4",)]
+    assert _layout(db) == _layout_of_a_new_file(tmp_path)
+    assert sheet_rows(db, "risiko", 1)["risiko_id"].tolist() == ["R1", "R2"]

@@ -393,3 +393,28 @@ def test_a_busy_database_is_reported_when_the_connection_is_wanted(db, tmp_path,
     with store.OpeningConnection(db) as opened, pytest.raises(store.StoreBusy):
         opened.connection()
     holder.wait(timeout=10)
+
+
+def test_a_load_that_cannot_be_read_leaves_no_thread_holding_the_database(db, tmp_path):
+    """The stored state is read while the child parses; when the parse fails, the load waits
+    for that reading to end rather than leave it holding (or migrating) the file."""
+    from lib.read import UnreadableFile
+    from tests.test_bad_files import raw_copy, sheet_member, write_raw_zip
+
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    source = tmp_path / "hel.xlsx"
+    rows = [risk(f"R{n}", 3, 4) for n in range(3000)]  # more than the checks look at
+    write_export(source, {"risiko": frame("risiko", rows)})
+    parts = raw_copy(source, {})
+    damaged = sheet_member(source, "Risiko")
+    for part in parts:
+        if part.name == damaged:  # bytes flipped near the end of the deflate stream
+            late = len(part.data) * 9 // 10
+            part.data = part.data[:late] + bytes(b ^ 0x5A for b in part.data[late:])
+    path = write_raw_zip(tmp_path / "odelagt.xlsx", parts)
+    holder = _hold(db, 1.0)  # reading the stored state waits for it; the parse fails first
+    with pytest.raises(UnreadableFile):
+        load_file(db, path, project="P1")
+    assert not [t for t in threading.enumerate() if t.name == "load-preparation"]
+    holder.wait(timeout=10)
+    assert latest_version(db) == 1
