@@ -1011,3 +1011,17 @@ def test_the_vectorised_key_check_agrees_with_comparing_rows(
         assert answer == (ids_complete and unique)
     else:
         assert not answer or (ids_complete and unique)
+
+
+def test_a_stored_row_without_a_project_does_not_stop_validation(tmp_path):
+    """Rows stored directly (tests, an old file) may lack a project: the set of known
+    projects then holds None, which the check of project IDs must pass over."""
+    rows = [["Prosjekt-ID", *RISIKO_HEADER], ["OU2", "R1", "Forsinkelse", 4, 3]]
+    upload = check(tmp_path, {"Risiko": rows}, known=KnownData(projects={None, "OU2"}))
+    assert upload.ok, upload.errors
+    unknown = check(
+        tmp_path,
+        {"Risiko": [rows[0], ["XX", "R1", "Forsinkelse", 4, 3]]},
+        known=KnownData(projects={None, "OU2"}),
+    )
+    assert only(unknown.errors).value == "XX"
