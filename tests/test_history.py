@@ -183,26 +183,38 @@ def _two_projects() -> tuple[dict, dict]:
     return tables, {"prosjekter": {"P1", "P2"}, "risiko": {"P1", "P2"}}
 
 
+def _stored_by_the_old_store(
+    db: Path, monkeypatch: pytest.MonkeyPatch, commit: str, version: int
+) -> tuple[dict, dict]:
+    """The two projects stored by lib/store.py as it was at `commit` (schema `version`)."""
+    old = _old_store(monkeypatch, commit)
+    if old is None:
+        pytest.skip(f"git history with the version-{version} store is not available")
+    assert version == old.SCHEMA_VERSION
+    tables, scope = _two_projects()
+    old.store_upload(db, tables, scope, by="Kari")
+    return tables, scope
+
+
+def _schema_version_in(db: Path) -> str:
+    with duckdb.connect(str(db)) as connection:
+        query = "SELECT value FROM meta WHERE key = 'schema_version'"
+        return connection.execute(query).fetchall()[0][0]
+
+
 def test_a_file_written_by_the_version_2_store_is_rehashed(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Since schema 3, rows are keyed and hashed by DuckDB's hash: opening a version-2 file
     recomputes them, so storing the same rows again finds nothing changed."""
-    old = _old_store(monkeypatch, V2_COMMIT)
-    if old is None:
-        pytest.skip("git history with the version-2 store is not available")
-    assert old.SCHEMA_VERSION == 2
-    tables, scope = _two_projects()
-    old.store_upload(db, tables, scope, by="Kari")
+    tables, scope = _stored_by_the_old_store(db, monkeypatch, V2_COMMIT, 2)
     with duckdb.connect(str(db)) as connection:
         md5_hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
 
     again = store.store_upload(db, tables, scope, by="Per")
     assert _unchanged(again), again.changes
+    assert _schema_version_in(db) == "4"
     with duckdb.connect(str(db)) as connection:
-        assert connection.execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall() == [("4",)]
         hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
     assert len(hashes) == 2 and hashes != md5_hashes
     assert all(isinstance(value, int) for (value,) in hashes)
@@ -216,12 +228,7 @@ def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
 ) -> None:
     """Schema 4 keeps keys and hashes as numbers: the text a version-3 file holds becomes
     the same numbers, so nothing reads as changed, and every earlier version still reads."""
-    old = _old_store(monkeypatch, V3_COMMIT)
-    if old is None:
-        pytest.skip("git history with the version-3 store is not available")
-    assert old.SCHEMA_VERSION == 3
-    tables, scope = _two_projects()
-    old.store_upload(db, tables, scope, by="Kari")
+    tables, scope = _stored_by_the_old_store(db, monkeypatch, V3_COMMIT, 3)
     with duckdb.connect(str(db)) as connection:
         as_text = connection.execute("SELECT row_key, row_hash FROM risiko ORDER BY 1").fetchall()
         assert connection.execute(
@@ -231,10 +238,8 @@ def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
 
     again = store.store_upload(db, tables, scope, by="Per")
     assert _unchanged(again), again.changes
+    assert _schema_version_in(db) == "4"
     with duckdb.connect(str(db)) as connection:
-        assert connection.execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall() == [("4",)]
         types = connection.execute(
             "SELECT DISTINCT data_type FROM information_schema.columns "
             "WHERE column_name IN ('row_key', 'row_hash')"
@@ -703,9 +708,6 @@ def test_an_older_file_made_here_migrates_to_numbers_in_one_go(
         connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(start)])
     again = store.store_upload(db, tables, scope, by="Per")
     assert _unchanged(again), again.changes
-    with duckdb.connect(str(db)) as connection:
-        assert connection.execute(
-            "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall() == [("4",)]
+    assert _schema_version_in(db) == "4"
     assert _layout(db) == _layout_of_a_new_file(tmp_path)
     assert sheet_rows(db, "risiko", 1)["risiko_id"].tolist() == ["R1", "R2"]

@@ -196,18 +196,7 @@ def test_cli_loads_while_another_process_holds_the_database(db, tmp_path):
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
     path = tmp_path / "2.xlsx"
     write_export(path, {"risiko": frame("risiko", [risk("R1", 3, 4)])})
-    # Another process (standing in for the app) keeps a connection open for 1.5 s.
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('open', flush=True); "
-            "time.sleep(1.5); c.close()",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "open"
+    holder = _hold(db, 1.5)
     done = subprocess.run(
         [sys.executable, "-m", "lib.cli", "load", str(path), "--project", "P1", "--db", str(db)],
         cwd=ROOT,
