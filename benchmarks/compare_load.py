@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import READ_FASTEXCEL, generate_workbook
+from ingest import READ_FASTEXCEL, _load_command, generate_workbook
 
 FLOOR = "floor (a2)"
 
@@ -52,8 +52,7 @@ def main() -> int:
         generate_workbook(workbook, args.rows, args.seed)
         cases: dict[str, tuple[list[str], Path]] = {}
         for number, checkout in enumerate(args.checkouts):
-            db = work / f"load{number}.duckdb"
-            load = [sys.executable, "-m", "lib.cli", "load", str(workbook), "--db", str(db)]
+            load = _load_command(workbook, work / f"load{number}.duckdb")
             cases[str(checkout)] = (load, checkout.resolve())
         if args.floor:
             cases[FLOOR] = ([sys.executable, "-c", READ_FASTEXCEL, str(workbook)], work)

@@ -341,9 +341,9 @@ print(sum(len(frame) for frame in sheets.values()))
 IMPORTS = "import lib.read; lib.read.import_pyarrow_lean(); import lib.cli, lib.ingest"
 
 #: The load, stage by stage, in one fresh process: prints JSON of seconds and memory per stage.
-#: First in the order `python -m lib.cli load` runs them (the CLI imports lib.cli, starts the
-#: parse child, then imports lib.ingest and opens the database while the child parses), then
-#: each read step alone, then an unchanged re-upload.
+#: First the steps of `python -m lib.cli load`, one after the other (the command line runs the
+#: imports and the reading of the stored state beside the parse, and opens the store while it
+#: validates), then each read step alone, then an unchanged re-upload.
 STAGES = """
 import time
 first_line = time.time()
@@ -544,7 +544,8 @@ def _stage_lines(stages: list[dict], load_median: float) -> list[str]:
     names = list(stages[0]["times"])
     lines = [
         "Stages of (c), in one fresh process per repetition with its own new database "
-        "(diagnosis, not a target): 1 = in the order `python -m lib.cli load` runs them, "
+        "(diagnosis, not a target): 1 = the steps of `python -m lib.cli load`, one after the "
+        "other (the command line overlaps them), "
         "2 = the read alone, 3 = the unchanged re-upload into the database of 1. Memory is "
         "that process's own (the parse child's is not in it): RSS after the stage, and its "
         "high-water mark so far.",
@@ -569,7 +570,7 @@ def _stage_lines(stages: list[dict], load_median: float) -> list[str]:
     first = sum(statistics.median(s["times"][n] for s in stages) for n in names if n[:2] == "1.")
     lines += [
         "",
-        f"Start-up plus stages 1 (as the load runs them): {start:.2f} + {first:.2f} = "
+        f"Start-up plus stages 1 (one after the other): {start:.2f} + {first:.2f} = "
         f"{start + first:.2f} s; (c) took {load_median:.2f} s (medians). Not in the stages: "
         "argument parsing, the summary line and interpreter exit (row 4 is the exit of this "
         "process, which also holds stages 2 and 3). The stages run in their own processes at "

@@ -110,7 +110,6 @@ def known_data(path: Path | str | None = None) -> KnownData:
 class StoredState:
     """What an upload is checked and stored against, read in one snapshot."""
 
-    version: int  # the latest version
     known: KnownData
     # project -> the latest version that touched it, for every project any version touched
     # (also those whose rows a rollback has since removed); a project not here has none
@@ -123,9 +122,7 @@ def stored_state(path: Path | str | None = None) -> StoredState:
             "SELECT prosjekt_id, max(version) FROM version_projects GROUP BY prosjekt_id"
         ).fetchall()
         return StoredState(
-            latest_version_in(connection),
-            known_data_in(connection),
-            {str(project): int(version) for project, version in touched},
+            known_data_in(connection), {str(project): int(version) for project, version in touched}
         )
 
 

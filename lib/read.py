@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import importlib
 import importlib.abc
 import io
 import math

@@ -194,14 +194,12 @@ def _table_ddl(sheet: Sheet) -> str:
 
 
 def _schema_version(connection: duckdb.DuckDBPyConnection) -> int:
-    """The schema version a file holds; 0 for a new, empty file."""
+    """The schema version a file holds; 0 for a new, empty file. Safe inside a transaction
+    (it asks the catalog first, where a failed query would end the transaction)."""
     found = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ).fetchall()[0]
-    if not found or not found[0]:
-        return 0
-    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    return int(row[0][0]) if row else 0
+    return _schema_version_quickly(connection) if found and found[0] else 0
 
 
 def _create_version_1(connection: duckdb.DuckDBPyConnection) -> None:

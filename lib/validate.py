@@ -372,7 +372,8 @@ def validate(
             continue
         upload.tables[key] = rows.table()
         # The (project, sheet) pairs this upload replaces: the projects its rows name.
-        upload.scope[key] = set(pc.unique(rows.array(PROJECT_COLUMN)).drop_null().to_pylist())
+        projects = upload.tables[key].column(PROJECT_COLUMN)
+        upload.scope[key] = set(pc.unique(projects).drop_null().to_pylist())
     return upload
 
 
