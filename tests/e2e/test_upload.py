@@ -31,22 +31,33 @@ def settled(page: object) -> None:
     )
 
 
-def go_to(page: object, name: str, url_path: str) -> None:
-    """Open a page by its link in the sidebar, as a person does.
+def go_to(page: object, name: str, url_path: str, heading: str) -> None:
+    """Open a page by its link in the sidebar, as a person does, and wait for its `heading`.
 
-    A click while the app is still drawing its first screen can be lost, so wait for the
-    address to change and click again if it did not.
+    A click while the app is still drawing its first screen can be lost: the address may stay
+    (click again, and in the end type the address, as a person would), or change while the new
+    page's run never comes (load the address again).
     """
+    shown = page.get_by_role("heading", name=heading, exact=True).first  # type: ignore[attr-defined]
     for _attempt in range(3):
         page.get_by_role("link", name=name, exact=True).first.click()  # type: ignore[attr-defined]
         try:
             page.wait_for_url(f"**/{url_path}*", timeout=10_000)  # type: ignore[attr-defined]
+        except PlaywrightTimeout:
+            continue  # the click was lost: the link is still there
+        try:
+            shown.wait_for(timeout=15_000)
             break
         except PlaywrightTimeout:
-            continue
-    else:  # the clicks were lost on a cold server: type the address, as a person would
+            # The address changed but the page never ran; the link may be gone (a link
+            # in the page itself), so load the address instead.
+            page.goto(page.url)  # type: ignore[attr-defined]
+            shown.wait_for(timeout=30_000)
+            break
+    else:
         base = page.url.split("?")[0].rsplit("/", 1)[0]  # type: ignore[attr-defined]
         page.goto(f"{base}/{url_path}")  # type: ignore[attr-defined]
+        shown.wait_for(timeout=30_000)
     settled(page)
 
 
@@ -77,7 +88,7 @@ def test_upload_preview_confirm_and_see_it_on_the_risk_page(
     try:
         page.goto(server.url)
         settled(page)
-        go_to(page, "Last opp", "last_opp")
+        go_to(page, "Last opp", "last_opp", "2. Last opp")
         page.get_by_text("2. Last opp").wait_for()
 
         page.locator("input[type='file']").set_input_files(str(path))
@@ -107,7 +118,7 @@ def test_upload_preview_confirm_and_see_it_on_the_risk_page(
         assert int(risk.sannsynlighet) == 5
 
         # The Risiko page lists the risk with its new score, compared with the version before.
-        go_to(page, "Se Risiko", "risiko")
+        go_to(page, "Se Risiko", "risiko", "Risikoer")
         page.get_by_text("Risikomatrise").first.wait_for()
         screenshot(page, "risiko-etter-opplasting")
         with page.expect_download() as download:
@@ -141,7 +152,7 @@ def test_errors_are_listed_and_nothing_is_stored(demo_db: Path, tmp_path: Path, 
     try:
         page.goto(server.url)
         settled(page)
-        go_to(page, "Last opp", "last_opp")
+        go_to(page, "Last opp", "last_opp", "2. Last opp")
         page.locator("input[type='file']").set_input_files(str(path))
         page.get_by_text("Ingenting er lagret").wait_for(timeout=60_000)
         settled(page)
@@ -175,7 +186,7 @@ def test_history_locks_a_version_and_the_overview_compares(
         page.get_by_text("Endringer siden sist møte").first.scroll_into_view_if_needed()
         screenshot(page, "oversikt-endringer-siden-sist-mote")
 
-        go_to(page, "Historikk", "historikk")
+        go_to(page, "Historikk", "historikk", "Velg en versjon")
         page.get_by_role("textbox", name="Ditt navn").fill("Sekretæren")
         page.keyboard.press("Tab")
         page.get_by_role("textbox", name="Møtets navn").fill("Styringsgruppemøte desember")
