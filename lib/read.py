@@ -920,12 +920,15 @@ class _Verification:
     and checks its CRC: a member that unpacks to more than it declares fails the CRC.
 
     On the way it notes which sheets hold a TRUE/FALSE cell: calamine turns those into 1 and
-    0 in a column of numbers, so such a sheet's number columns are read cell by cell.
+    0 in a column of numbers, so such a sheet's number columns are read cell by cell. A sheet
+    part the workbook's index does not name (an index over MAX_INDEX_BYTES) is checked too,
+    and counts for every sheet.
     """
 
     def __init__(self, path: Path) -> None:
         self.problem: str | None = None
-        self.with_booleans: set[str] = set()  # sheet names; "*" for every sheet (an .ods)
+        # Sheet names; "*" for every sheet (an .ods, or a sheet part without its name).
+        self.with_booleans: set[str] = set()
         self.thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self.thread.start()
 
@@ -937,13 +940,16 @@ class _Verification:
                 parts = _sheet_parts(archive, by_name) if "xl/workbook.xml" in by_name else {}
                 for name, member in by_name.items():
                     sheet = parts.get(name)
-                    if sheet is not None and (not sheet or sheet_for_name(sheet) is None):
+                    if sheet and sheet_for_name(sheet) is None:
                         continue  # a sheet calamine is never asked to read
                     if not (name in parts or name.endswith(XML_SUFFIXES)):
                         continue
                     if sheet:
                         if self._unpack(archive, member, _XLSX_BOOLEANS):
                             self.with_booleans.add(sheet)
+                    elif sheet == "":  # a sheet whose name the index did not give: any sheet
+                        if self._unpack(archive, member, _XLSX_BOOLEANS):
+                            self.with_booleans.add("*")
                     elif name == "content.xml":  # an .ods: all its sheets in one part
                         if self._unpack(archive, member, _ODS_BOOLEANS):
                             self.with_booleans.add("*")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import make_workbook
+from conftest import make_workbook, with_unnamed_sheet_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -334,9 +334,10 @@ def test_an_ods_workbook_is_read_like_an_xlsx(tmp_path: Path):
     assert rows[0]["frist"] == dt.date(2025, 3, 31)
 
 
-def test_true_and_false_among_numbers_are_not_read_as_one_and_zero(tmp_path: Path):
+@pytest.mark.parametrize("named", [True, False], ids=["named", "index-too-large"])
+def test_true_and_false_among_numbers_are_not_read_as_one_and_zero(tmp_path: Path, named: bool):
     """calamine turns TRUE/FALSE in a column of numbers into 1 and 0; they are refused, as
-    they are cell by cell."""
+    they are cell by cell. Also when the checks cannot tell which sheet part is which."""
     path = make_workbook(
         tmp_path / "bok.xlsx",
         {
@@ -349,6 +350,8 @@ def test_true_and_false_among_numbers_are_not_read_as_one_and_zero(tmp_path: Pat
             "Milepaeler": [["Milepæl-ID", "Milepæl", "Planlagt"], ["M1", "Start", True]],
         },
     )
+    if not named:
+        with_unnamed_sheet_parts(path)
     upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "OU2")
     found = sorted((p.sheet, p.row, p.column, p.value) for p in upload.errors)
     assert found == [
