@@ -2035,16 +2035,18 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
     try:
         built = scratch / target.name
         version = 0
-        for file_name, by, tables in demo_workbooks():
+        for file_name, by, day, project_ids in UPLOADS:
             workbook = scratch / file_name
-            write_export(workbook, tables)
-            result = load_file(built, workbook, by=by)
+            write_export(workbook, _tables_on(day, project_ids))
+            # Stored on the day it was filled in, so the history reads as the year it tells.
+            result = load_file(built, workbook, by=by, created_at=_during_office_hours(day))
             if result.stored is None:
                 problems = "\n".join(problem.as_text() for problem in result.upload.errors)
                 raise RuntimeError(f"Demodata i «{file_name}» ble avvist:\n{problems}")
             version = result.stored.version
             if file_name == MEETING_UPLOAD:
-                lock_for_meeting(built, version, *MEETING, by=by)
+                locked_at = _during_office_hours(MEETING[1], hour=15)
+                lock_for_meeting(built, version, *MEETING, by=by, created_at=locked_at)
         _refuse_to_overwrite(target, replace)  # again: someone may have loaded meanwhile
         for stale in (target, _wal(target)):
             stale.unlink(missing_ok=True)
@@ -2054,6 +2056,13 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return version
+
+
+def _during_office_hours(day: dt.date, hour: int | None = None) -> dt.datetime:
+    """A plausible time on `day` for an upload or a lock (the same for every build)."""
+    if hour is None:
+        hour = 9 + day.toordinal() % 6
+    return dt.datetime.combine(day, dt.time(hour, day.toordinal() * 7 % 60))
 
 
 def _refuse_to_overwrite(target: Path, replace: bool) -> None:

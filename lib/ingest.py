@@ -43,6 +43,8 @@ from lib.store import (
 from lib.validate import Problem, ValidatedUpload, validate
 
 if TYPE_CHECKING:  # the preview is the app's; a load from the command line never imports pandas
+    import datetime as dt
+
     from lib.preview import UploadPreview
 
 # Arrow's default allocator (mimalloc) keeps the scratch memory of validation resident; the
@@ -168,8 +170,10 @@ def load_file(
     project: str | None = None,
     file_name: str | None = None,
     pending: PendingRead | RawWorkbook | None = None,
+    created_at: dt.datetime | None = None,
 ) -> LoadResult:
-    """Validate a file and, when it has no errors, store it as a new version.
+    """Validate a file and, when it has no errors, store it as a new version (stored at
+    `created_at`, default now: see `store_upload`).
 
     If another process stores the same project between the check and the store, the file is
     read and validated again against the new data, and stored then. (The parsed cells are not
@@ -203,6 +207,7 @@ def load_file(
                     sha256=sha256,
                     expected_versions={p: seen.get(p, 0) for p in upload.touched_projects()},
                     opened=opened,
+                    created_at=created_at,
                 )
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:

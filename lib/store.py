@@ -577,12 +577,17 @@ def _insert_version(
     row_counts: dict[str, int],
     changes: dict[str, SheetChange],
     restored_from: int | None = None,
+    created_at: dt.datetime | None = None,
 ) -> None:
+    if created_at is None:
+        created_at = dt.datetime.now().replace(microsecond=0)
+    else:
+        _refuse_going_back_in_time(connection, created_at)
     connection.execute(
         "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             version,
-            dt.datetime.now().replace(microsecond=0),
+            created_at,
             by,
             file_name,
             sha256,
@@ -592,6 +597,16 @@ def _insert_version(
             json.dumps({k: vars(v) for k, v in changes.items()}, ensure_ascii=False),
         ],
     )
+
+
+def _refuse_going_back_in_time(
+    connection: duckdb.DuckDBPyConnection, created_at: dt.datetime
+) -> None:
+    """A version given its own time (the demo's story) may not come before the versions
+    already stored: the history reads in order of time as well as of number."""
+    row = connection.execute("SELECT max(created_at) FROM versions").fetchall()[0]
+    if row[0] is not None and created_at < row[0]:
+        raise ValueError(f"{created_at} is before the latest version ({row[0]})")
 
 
 def _record_projects(
@@ -657,8 +672,12 @@ def store_upload(
     kind: str = "upload",
     expected_versions: Mapping[str, int] | None = None,
     opened: OpeningConnection | None = None,
+    created_at: dt.datetime | None = None,
 ) -> StoredVersion:
     """Store validated tables as one new version, all or nothing.
+
+    `created_at` (default: now) is for the demo, whose versions tell a year's story; it may
+    not come before the latest version's time.
 
     `opened` is a connection to `path` opened beforehand (its owner closes it, and `path`
     is then not used); without it, one is opened and closed here.
@@ -696,6 +715,7 @@ def store_upload(
                 sha256,
                 {key: len(table) for key, table in tables.items()},
                 changes,
+                created_at=created_at,
             )
             _record_projects(connection, version, projects)
             connection.execute("COMMIT")
@@ -817,8 +837,11 @@ def lock_for_meeting(
     meeting_date: dt.date,
     *,
     by: str | None = None,
+    created_at: dt.datetime | None = None,
 ) -> Snapshot:
     """Lock a version (default: the latest) for a meeting; raises StoreError in Norwegian.
+
+    `created_at` (default: now) is for the demo, as in `store_upload`.
 
     A locked version cannot be changed or removed: there is no way to unlock or rename it,
     the database refuses to delete a version a snapshot refers to, and uploads after it never
@@ -850,7 +873,8 @@ def lock_for_meeting(
                     f"Versjon {version} er allerede låst for møtet «{found[0][0]}» "
                     f"({found[0][1]:%d.%m.%Y}). En låst versjon kan ikke endres."
                 )
-            created_at = dt.datetime.now().replace(microsecond=0)
+            if created_at is None:
+                created_at = dt.datetime.now().replace(microsecond=0)
             connection.execute(
                 "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
                 [version, name, meeting_date, created_at, by],

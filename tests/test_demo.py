@@ -20,7 +20,8 @@ from lib.contract import (
     SHEETS_BY_KEY,
     Kind,
 )
-from lib.demo import TODAY, build_demo_database, demo_workbooks
+from lib.demo import MEETING, TODAY, UPLOADS, build_demo_database, demo_workbooks
+from lib.history import snapshots
 from lib.queries import evaluation_plan, sheet_rows, versions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +118,16 @@ def test_demo_has_several_versions(demo_db: Path) -> None:
     assert len(history) == len(demo_workbooks())
     assert sorted(history["version"]) == list(range(1, len(history) + 1))
     assert history["created_by"].notna().all() and history["file_name"].notna().all()
+
+
+def test_the_history_is_dated_by_the_demos_story(demo_db: Path) -> None:
+    """Each version is stored on the day its workbook was filled in (not the day the demo
+    was built), in order, before TODAY; the meeting's lock on the meeting's day."""
+    history = versions(demo_db).sort_values("version")
+    days = [stamp.date() for stamp in history["created_at"]]
+    assert days == [day for _, _, day, _ in UPLOADS]
+    assert days == sorted(days) and days[-1] < TODAY
+    assert [locked.created_at.date() for locked in snapshots(demo_db)] == [MEETING[1]]
 
 
 def test_every_sheet_has_rows(demo_db: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from lib import store
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import write_export
+from lib.history import snapshots
 from lib.ingest import load_file
 from lib.queries import evaluation_plan, latest_version, sheet_rows, versions
 
@@ -102,6 +103,21 @@ def test_upload_replaces_per_project_and_sheet_and_keeps_history(db, tmp_path):
     assert sorted(before.risiko_id[before.prosjekt_id == "P1"]) == ["R1", "R2"]
     with duckdb.connect(str(db)) as connection:  # nothing is ever deleted
         assert connection.execute("SELECT count(*) FROM risiko").fetchall()[0][0] == 5
+
+
+def test_a_version_given_its_own_time_keeps_the_history_in_order(db, tmp_path):
+    """The demo stores its versions on the days of its story; no version may then come
+    before the versions already stored, and a failed attempt stores nothing."""
+    june, may = dt.datetime(2026, 6, 19, 10, 30), dt.datetime(2026, 5, 2, 9, 0)
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS}, created_at=june)
+    assert versions(db).iloc[0].created_at == june
+    with pytest.raises(ValueError, match="before the latest version"):
+        load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 2, 5)]}, created_at=may)
+    assert latest_version(db) == 1 and sheet_rows(db, "risiko").empty
+    store.lock_for_meeting(db, 1, "Juni", dt.date(2026, 6, 20), created_at=june)
+    assert snapshots(db)[0].created_at == june
+    load(db, tmp_path, "3.xlsx", {"risiko": [risk("R1", 2, 5)]})  # now: after June
+    assert versions(db).iloc[0].created_at > june
 
 
 def test_unchanged_upload_changes_no_rows(db, tmp_path):

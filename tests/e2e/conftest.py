@@ -160,9 +160,18 @@ def screenshot(page: object, name: str, folder: Path | None = None) -> Path:
     return path
 
 
+#: The app is connected and its script has run to the end. Streamlit's frontend sets the
+#: script state the moment a widget or link asks for a run (not after a delay, as the status
+#: widget shows), so this also holds after a click whose run has not started yet.
+APP_IDLE = (
+    "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+    "[data-test-script-state='notRunning']"
+)
+
+
 def wait_for_app(page: object) -> None:
     """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(APP_IDLE, timeout=60_000)  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
