@@ -354,8 +354,8 @@ def describe_decisions(counts: pd.DataFrame) -> str:
 # --- Timelines --------------------------------------------------------------------------------
 
 
-def _today_rule(today: dt.date) -> alt.LayerChart:
-    frame = pd.DataFrame({"dato": [pd.Timestamp(today)], "tekst": ["I dag"]})
+def _today_rule(today: dt.date, label: str) -> alt.LayerChart:
+    frame = pd.DataFrame({"dato": [pd.Timestamp(today)], "tekst": [label]})
     rule = (
         alt.Chart(frame)
         .mark_rule(color="#111111", strokeWidth=3, strokeDash=[8, 4])
@@ -397,7 +397,9 @@ def evaluation_timeline_data(plan: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def evaluation_timeline(data: pd.DataFrame, today: dt.date) -> alt.LayerChart:
+def evaluation_timeline(
+    data: pd.DataFrame, today: dt.date, today_label: str = "I dag"
+) -> alt.LayerChart:
     """Due dates on a time axis, one row per recommendation, status as colour and shape."""
     statuses = [status for status in EVALUATION_STYLE if status in set(data["status"])] or list(
         EVALUATION_STYLE
@@ -428,7 +430,9 @@ def evaluation_timeline(data: pd.DataFrame, today: dt.date) -> alt.LayerChart:
             ],
         )
     )
-    chart = (points + _today_rule(today)).properties(title="Evalueringsplan", height=height)
+    chart = (points + _today_rule(today, today_label)).properties(
+        title="Evalueringsplan", height=height
+    )
     return _shared_screen(chart)
 
 
@@ -469,7 +473,9 @@ def milestone_timeline_data(milestones: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def milestone_timeline(data: pd.DataFrame, today: dt.date) -> alt.LayerChart:
+def milestone_timeline(
+    data: pd.DataFrame, today: dt.date, today_label: str = "I dag"
+) -> alt.LayerChart:
     """Planned, forecast and done dates per milestone, joined by a line; status as colour."""
     statuses = [s for s in MILESTONE_STYLE if s in set(data["status"])] or list(MILESTONE_STYLE)
     kinds = list(MILESTONE_DATES)
@@ -505,7 +511,9 @@ def milestone_timeline(data: pd.DataFrame, today: dt.date) -> alt.LayerChart:
             ],
         )
     )
-    chart = (spans + points + _today_rule(today)).properties(title="Milepæler", height=height)
+    chart = (spans + points + _today_rule(today, today_label)).properties(
+        title="Milepæler", height=height
+    )
     return _shared_screen(chart)
 
 

@@ -33,7 +33,7 @@ from lib.contract import (
     risk_band,
 )
 from lib.parse import is_missing
-from lib.queries import evaluation_plan
+from lib.queries import evaluation_plan, status_day
 from lib.store import OPEN_VERSION, SheetChange, Snapshot, connect
 
 RISK_CLOSED = RISK_STATUSES[-1]  # "Lukket": the contract's last risk status
@@ -545,7 +545,7 @@ def changes_since_last_meeting(
             return None
         base = found
     if today is None:
-        today = dt.date.today() if version == latest else created[version].date()
+        today = status_day(path, version, dt.date.today())
     table = compare_versions(
         path,
         base.version,

@@ -100,6 +100,20 @@ def versions(path: Path | str | None = None) -> pd.DataFrame:
     return frame
 
 
+def status_day(path: Path | str | None, version: int | None, today: dt.date) -> dt.date:
+    """The day statuses (overdue, due soon, late) are judged on: `today` for the latest data;
+    for an older version, the day it was stored, so the app shows it as it was then."""
+    if version is None:
+        return today
+    with connect(path) as connection:
+        row = connection.execute(
+            """SELECT created_at FROM versions
+               WHERE version = ? AND version < (SELECT max(version) FROM versions)""",
+            [int(version)],
+        ).fetchall()
+    return min(row[0][0].date(), today) if row else today
+
+
 def known_data(path: Path | str | None = None) -> KnownData:
     """The IDs an upload may refer to without repeating them."""
     with connect(path) as connection:

@@ -119,7 +119,8 @@ def show_changes_since_last_meeting(filters: object) -> None:
     decisions made, evaluations done or newly overdue, and milestones that slipped.
     """
     version, projects = _chosen(filters)
-    found = _meeting_changes(str(_ui.db_path()), _ui.data_stamp(), version, projects, _ui.today())
+    day = _ui.status_day(filters)  # type: ignore[arg-type]
+    found = _meeting_changes(str(_ui.db_path()), _ui.data_stamp(), version, projects, day)
     if found is None:
         locked = snapshots()
         if not locked:

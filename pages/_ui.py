@@ -108,8 +108,21 @@ def versions() -> pd.DataFrame:
     return _cached("versions")
 
 
-def evaluation_plan(version: int | None = None) -> pd.DataFrame:
-    return _cached("evaluation_plan", today(), version)
+def status_day(filters: Filters) -> dt.date:
+    """The day statuses are judged on: today, or the day an older version shown was stored."""
+    return _cached("status_day", filters.version, today())
+
+
+def day_label(day: dt.date) -> str:
+    """What a timeline's day line says: «I dag», or the day an older version shows."""
+    return "I dag" if day == today() else f"Per {day:%d.%m.%Y}"
+
+
+def day_note(day: dt.date) -> str:
+    """The sentence under a timeline that says which day its statuses are judged on."""
+    if day == today():
+        return f"I dag: {day:%d.%m.%Y}."
+    return f"Statusene er slik de var {day:%d.%m.%Y}, da versjonen ble lagret."
 
 
 def filter_options() -> queries.FilterOptions:
@@ -117,7 +130,7 @@ def filter_options() -> queries.FilterOptions:
 
 
 def overview(filters: Filters) -> pd.DataFrame:
-    return _cached("overview", filters, today())
+    return _cached("overview", filters, status_day(filters))
 
 
 def risk_view(
@@ -127,7 +140,7 @@ def risk_view(
 
 
 def benefits(filters: Filters) -> pd.DataFrame:
-    return _cached("benefits", filters, today())
+    return _cached("benefits", filters, status_day(filters))
 
 
 def measurements(project: str, benefit: str, version: int | None) -> pd.DataFrame:
@@ -139,11 +152,11 @@ def recommendations(filters: Filters) -> queries.RecommendationView:
 
 
 def evaluations(filters: Filters) -> pd.DataFrame:
-    return _cached("evaluations", filters, today())
+    return _cached("evaluations", filters, status_day(filters))
 
 
 def milestones(filters: Filters) -> pd.DataFrame:
-    return _cached("milestones", filters, today())
+    return _cached("milestones", filters, status_day(filters))
 
 
 # --- Filters ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ if _ui.versions().empty:
     st.stop()
 
 plan = _ui.evaluations(chosen)
-today = _ui.today()
+today = _ui.status_day(chosen)
 counts = plan["status"].value_counts()
 explained = {
     EVALUATION_SOON: f"Frist innen {EVALUATION_SOON_DAYS} dager",
@@ -67,12 +67,14 @@ if not dated.empty:
             "hele planen står i listene."
         )
     _ui.chart(
-        _ui.chart_spec("evaluation_timeline", timeline, today=today),
+        _ui.chart_spec(
+            "evaluation_timeline", timeline, today=today, today_label=_ui.day_label(today)
+        ),
         _ui.shown_columns(
             timeline,
             {"rad": "Anbefaling", "evaluering": "Evaluering", "frist": "Frist", "status": "Status"},
         ),
-        description=description + f" I dag: {today:%d.%m.%Y}.",
+        description=f"{description} {_ui.day_note(today)}",
         name="Evalueringsplan",
         key="evalueringsplan",
     )

@@ -24,14 +24,14 @@ if rows.empty:
     _ui.empty("Ingen milepæler passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
     st.stop()
 
-today = _ui.today()
+today = _ui.status_day(chosen)
 timeline = charts.milestone_timeline_data(rows)
 description = charts.describe_statuses(rows, "milepæler", MILESTONE_STATUSES)
 drawn = timeline["rad"].nunique()
 if drawn < len(rows):
     description += f" Figuren viser {drawn} av {len(rows)}: de forsinkede først."
 _ui.chart(
-    _ui.chart_spec("milestone_timeline", timeline, today=today),
+    _ui.chart_spec("milestone_timeline", timeline, today=today, today_label=_ui.day_label(today)),
     _ui.shown_columns(
         timeline,
         {
@@ -42,7 +42,7 @@ _ui.chart(
             "avvik_dager": "Avvik (dager)",
         },
     ),
-    description=description + f" I dag: {today:%d.%m.%Y}.",
+    description=f"{description} {_ui.day_note(today)}",
     name="Milepæler tidslinje",
     key="milepaeltidslinje",
 )

@@ -350,6 +350,37 @@ def test_evaluation_page_equals_the_derived_plan(demo: Path) -> None:
     assert any("ics" in b.proto.label for b in app.get("download_button"))
 
 
+def test_an_older_version_shows_its_statuses_as_they_were_on_its_day(demo: Path) -> None:
+    """«Vis versjon»: evaluations and milestones judged on the day the version was stored,
+    said under the chart and on its day line; the latest version is judged today."""
+    stored = queries.versions(demo).set_index("version")["created_at"]
+    old = 4
+    day = stored[old].date()
+    assert day < TODAY
+    app = run("pages/evaluering.py", versjon=str(old))
+    plan = queries.evaluations(demo, queries.Filters(version=old), day)
+    counts = plan["status"].value_counts()
+    assert metrics(app) == {status: int(counts.get(status, 0)) for status in EVALUATION_STATUSES}
+    assert metrics(app) != {
+        status: int(n)
+        for status, n in queries.evaluations(demo, queries.Filters(version=old), TODAY)["status"]
+        .value_counts()
+        .reindex(EVALUATION_STATUSES, fill_value=0)
+        .items()
+    }
+    (_spec, data), *_ = charts(app)
+    assert f"Per {day:%d.%m.%Y}" in set(pd.concat(data.values())["tekst"].dropna())
+    assert f"slik de var {day:%d.%m.%Y}" in texts(app).replace("\\", "")  # unescaped
+
+    app = run("pages/milepaeler.py", versjon=str(old))
+    assert metrics(app)["Forsinket"] == int(
+        (queries.milestones(demo, queries.Filters(version=old), day)["status"] == "Forsinket").sum()
+    )
+    latest = run("pages/evaluering.py", versjon=str(int(stored.index.max())))
+    (_spec, data), *_ = charts(latest)
+    assert "I dag" in set(pd.concat(data.values())["tekst"].dropna())
+
+
 # --- Milepæler --------------------------------------------------------------------------------
 
 

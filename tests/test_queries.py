@@ -237,6 +237,21 @@ def test_version_filter_reads_as_of_that_version(db):
 # --- Risiko -----------------------------------------------------------------------------------
 
 
+def test_status_day_is_today_for_the_latest_data_and_the_stored_day_for_an_older_version(
+    tmp_path,
+):
+    path = tmp_path / "days.duckdb"
+    june, today = dt.datetime(2026, 6, 19, 10, 30), dt.date(2026, 11, 26)
+    load(path, tmp_path, "1.xlsx", {"prosjekter": PROJECTS}, created_at=june)
+    assert queries.status_day(path, 1, today) == today  # the only version is the latest
+    load(path, tmp_path, "2.xlsx", {"risiko": RISKS_V1}, created_at=dt.datetime(2026, 9, 1))
+    assert queries.status_day(path, None, today) == today
+    assert queries.status_day(path, 2, today) == today
+    assert queries.status_day(path, 1, today) == june.date()
+    assert queries.status_day(path, 1, dt.date(2026, 3, 1)) == dt.date(2026, 3, 1)  # never later
+    assert queries.status_day(path, 99, today) == today
+
+
 def test_closed_risks_show_only_when_the_status_filter_asks(db):
     assert ("P1", "R3") not in ids(queries.risk_view(db, Filters()).rows)
     closed = queries.risk_view(db, Filters(statuses=("Lukket", "Forfalt"))).rows
