@@ -458,6 +458,26 @@ def heading_index(sheet: Sheet) -> dict[str, Column]:
     return index
 
 
+_LINE_BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+_HYPHENATION = re.compile(r"-[ \t]*[\r\n]+[ \t]*")
+
+
+def column_for_heading(index: dict[str, Column], heading: str) -> Column | None:
+    """The column a heading cell names (`index` from `heading_index`), if any.
+
+    A line break inside the cell is read as a space (`Sannsynlighet⏎etter tiltak`); when that
+    names no column, as nothing (`Måle⏎indikator`, `Risiko-⏎ID`), and then as a hyphenation
+    (`Sannsynlig-⏎het`): Excel users break headings to fit narrow columns.
+    """
+    column = index.get(normalize_heading(heading))
+    if column is None and ("\n" in heading or "\r" in heading):
+        for joined in (_LINE_BREAK.sub("", heading), _HYPHENATION.sub("", heading)):
+            column = index.get(normalize_heading(joined))
+            if column is not None:
+                break
+    return column
+
+
 def scale_label(kind: Kind, value: int) -> str:
     return SCALE_LABELS[kind][value][0]
 
@@ -495,7 +515,7 @@ def find_header_row(rows: list[list[object]], sheet: Sheet) -> int | None:
         known = sum(
             1
             for cell in row
-            if isinstance(cell, str) and cell.strip() and normalize_heading(cell) in index
+            if isinstance(cell, str) and cell.strip() and column_for_heading(index, cell)
         )
         if known >= 2:
             return offset

@@ -47,9 +47,9 @@ from lib.contract import (
     INSTRUCTIONS_SHEET,
     Kind,
     Sheet,
+    column_for_heading,
     find_header_row,
     heading_index,
-    normalize_heading,
     normalize_name,
     sheet_for_name,
 )
@@ -1084,7 +1084,7 @@ def _cell_by_cell(
     index = heading_index(sheet)
     kinds: dict[int, Kind] = {}
     for position, heading in enumerate(raw.headings or []):
-        column = index.get(normalize_heading(heading)) if heading is not None else None
+        column = column_for_heading(index, heading) if heading is not None else None
         if column is None:
             continue
         array = raw.columns[position]

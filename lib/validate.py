@@ -26,8 +26,8 @@ from lib.contract import (
     Column,
     Kind,
     Sheet,
+    column_for_heading,
     heading_index,
-    normalize_heading,
     sheet_for_name,
 )
 from lib.parse import ARROW_TYPES, FIRST_DATE, PARSERS, ParseError, is_empty
@@ -173,7 +173,7 @@ def _column_mapping(
         if heading is None or not heading.strip():
             continue
         heading = heading.strip()
-        column = index.get(normalize_heading(heading))
+        column = column_for_heading(index, heading)
         if column is None:
             unknown.append(heading)
         elif column.db in taken:

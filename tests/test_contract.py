@@ -27,6 +27,7 @@ from lib.contract import (
     SUPPORTED_DECISIONS,
     Kind,
     choices,
+    column_for_heading,
     heading_index,
     normalize_heading,
     normalize_name,
@@ -383,6 +384,27 @@ def test_every_name_and_alias_maps_to_its_column(sheet, column, name):
 )
 def test_headings_with_hints_stars_and_line_breaks(sheet, heading, db):
     assert heading_index(sheet)[normalize_heading(heading)] is sheet.column(db)
+    assert column_for_heading(heading_index(sheet), heading) is sheet.column(db)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "heading", "db"),
+    [
+        (SHEETS_BY_KEY["gevinster"], "Måle\nindikator", "maleindikator"),
+        (SHEETS_BY_KEY["risiko"], "Risiko-\nID*", "risiko_id"),
+        (SHEETS_BY_KEY["risiko"], "Sannsynlighet\r\netter tiltak", "sannsynlighet_etter"),
+        (SHEETS_BY_KEY["prosjekter"], "Prosjekt-\n ID", PROJECT_COLUMN),
+        (SHEETS_BY_KEY["milepaeler"], "Milepæl\n-ID", "milepael_id"),
+        (SHEETS_BY_KEY["risiko"], "Sannsynlig-\nhet etter tiltak", "sannsynlighet_etter"),
+    ],
+)
+def test_a_line_break_is_a_space_or_nothing(sheet, heading, db):
+    """Excel users break a heading between words and inside one (Alt+Enter)."""
+    assert column_for_heading(heading_index(sheet), heading) is sheet.column(db)
+
+
+def test_a_line_break_never_joins_words_into_another_column():
+    assert column_for_heading(heading_index(RISIKO), "Risiko\nbeskrivelse") is None
 
 
 def test_canonical_names_win_over_aliases():

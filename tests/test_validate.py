@@ -120,6 +120,17 @@ def test_aliases_and_decorated_headings_are_read(tmp_path):
     assert risk["tiltak"] == "Avtale" and risk["vurdert_dato"] == dt.date(2024, 12, 17)
 
 
+def test_headings_broken_inside_a_word_are_read(tmp_path):
+    header = ["Risiko-\nID", "Risiko", "Sannsynlig-\nhet", "Konse\nkvens", "Vurdert\ndato"]
+    row = ["R1", "Forsinkelse", "Høy", 2, "17.12.2024"]
+    upload = check(tmp_path, {"Risiko": [header, row]}, project="OU2")
+    assert upload.ok, upload.errors
+    assert not upload.notices, upload.notices
+    risk = rows_of(upload, "risiko")[0]
+    assert (risk["risiko_id"], risk["sannsynlighet"], risk["konsekvens"]) == ("R1", 4, 2)
+    assert risk["vurdert_dato"] == dt.date(2024, 12, 17)
+
+
 @given(
     order=st.permutations(range(4)),
     titles=st.lists(st.sampled_from([["Risikoregister"], ["Risiko"], ["", "Dato: 1.1.2025"]])),
