@@ -166,7 +166,19 @@ def known_data_in(connection: duckdb.DuckDBPyConnection) -> KnownData:
             params,
         ).fetchall()
     }
-    return KnownData(projects, ids, benefit_types)
+    children = {}
+    for child in SHEETS:
+        if child.parent is not None:
+            parent_column = child.parent[0]
+            children[child.key] = {
+                (row[0], row[1]): int(row[2])
+                for row in connection.execute(
+                    f"""SELECT prosjekt_id, {parent_column}, count(*) FROM {child.table}
+                        WHERE {AS_OF} GROUP BY ALL""",
+                    params,
+                ).fetchall()
+            }
+    return KnownData(projects, ids, benefit_types, children)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -84,6 +84,9 @@ class KnownData:
     ids: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     # (project, gevinst_id) -> benefit type, to check qualitative measurements
     benefit_types: dict[tuple[str, str], str] = field(default_factory=dict)
+    # child sheet key -> {(project, parent id): stored rows naming it}, e.g. the measurements
+    # of each benefit, so an upload cannot remove a parent its stored children still name
+    children: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -354,6 +357,7 @@ def validate(
     _check_dates_in_order(found, upload)
     _assign_projects(found, known, project, upload)
     _check_keys_and_references(found, known, upload)
+    _check_removed_parents(found, known, upload)
     _check_benefits(found, known, upload)
 
     for key, rows in found.items():
@@ -583,6 +587,43 @@ def _check_keys_and_references(
                 )
 
 
+def _check_removed_parents(
+    found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload
+) -> None:
+    """A benefit (recommendation) this upload removes may not leave stored measurements
+    (evaluations) behind that name it: they would refer to an unknown ID, and the export
+    would no longer load. The upload must keep it, or replace the project's children too."""
+    for child in SHEETS:
+        if child.parent is None:
+            continue
+        parent_column, parent_key = child.parent
+        parents = found.get(parent_key)
+        stored_children = known.children.get(child.key, {})
+        if parents is None or not len(parents.row_numbers) or not stored_children:
+            continue  # a parent sheet left out or empty removes nothing
+        replaced = set(parents.values(PROJECT_COLUMN)) - {None}
+        kept = set(zip(parents.values(PROJECT_COLUMN), parents.values(parent_column), strict=True))
+        children = found.get(child.key)
+        children_replaced = set(children.values(PROJECT_COLUMN)) if children else set()
+        for (project, parent_id), count in sorted(stored_children.items()):
+            if project not in replaced or (project, parent_id) in kept:
+                continue
+            if project in children_replaced:
+                continue  # the upload's own children are checked as references
+            upload.errors.append(
+                Problem(
+                    parents.name,
+                    None,
+                    _heading(parents, parent_column),
+                    "",
+                    f"en rad for {parent_id} (prosjekt {project}): "
+                    + ("1 lagret rad" if count == 1 else f"{count} lagrede rader")
+                    + f" i arket {child.name} gjelder den. Ta med {parent_id} i arket, eller ta "
+                    f"med arket {child.name} for prosjektet uten radene for {parent_id}",
+                )
+            )
+
+
 def _all_in(values: pa.Array, allowed: pa.Array) -> bool:
     """Whether every value is set and one of `allowed`."""
     return not values.null_count and bool(pc.all(pc.is_in(values, value_set=allowed)).as_py())
@@ -621,6 +662,7 @@ def _check_benefits(
 ) -> None:
     """Type defaults to Kvantitativ when Målverdi is a number; qualitative values are 1–5."""
     types = dict(known.benefit_types)
+    defaulted: set[tuple[str, str]] = set()  # this upload's benefits whose Type was left empty
     benefits = found.get(GEVINSTER.key)
     if benefits is not None:
         replaced = set(benefits.values(PROJECT_COLUMN))
@@ -628,22 +670,26 @@ def _check_benefits(
         columns = {db: benefits.values(db) for db in (PROJECT_COLUMN, "gevinst_id", "type")}
         columns.update({db: benefits.values(db) for db in ("nullpunkt", "malverdi")})
         for index, benefit_type in enumerate(columns["type"]):
+            key = (columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])
             if benefit_type is None:
                 benefit_type = _default_benefit_type(
                     columns["nullpunkt"][index], columns["malverdi"][index]
                 )
                 columns["type"][index] = benefit_type
-            types[(columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])] = benefit_type
+                defaulted.add(key)
+            types[key] = benefit_type
             if benefit_type == "Kvalitativ":
                 for db in ("nullpunkt", "malverdi"):
-                    _check_quality_scale(benefits, index, db, columns[db][index], upload)
+                    _check_quality_scale(
+                        benefits, index, db, columns[db][index], upload, key in defaulted
+                    )
     measurements = found.get("malinger")
     if measurements is not None:
         columns = {db: measurements.values(db) for db in (PROJECT_COLUMN, "gevinst_id", "verdi")}
         for index, value in enumerate(columns["verdi"]):
             key = (columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])
             if types.get(key) == "Kvalitativ":
-                _check_quality_scale(measurements, index, "verdi", value, upload)
+                _check_quality_scale(measurements, index, "verdi", value, upload, key in defaulted)
 
 
 def _default_benefit_type(baseline: object, target: object) -> str:
@@ -657,18 +703,29 @@ def _default_benefit_type(baseline: object, target: object) -> str:
 
 
 def _check_quality_scale(
-    rows: _SheetRows, index: int, db: str, value: object, upload: ValidatedUpload
+    rows: _SheetRows,
+    index: int,
+    db: str,
+    value: object,
+    upload: ValidatedUpload,
+    defaulted: bool = False,
 ) -> None:
     if value is not None and not (
         isinstance(value, float) and value.is_integer() and 1 <= value <= 5
     ):
+        why = (
+            "gevinsten regnes som kvalitativ fordi Type og Målverdi er tomme; fyll inn "
+            "Målverdi eller Type «Kvantitativ» i arket Gevinster hvis den måles i tall"
+            if defaulted
+            else "gevinsten er kvalitativ"
+        )
         upload.errors.append(
             Problem(
                 rows.name,
                 rows.rows[index],
                 _heading(rows, db),
                 _cell_text(value),
-                "en verdi på skalaen 1–5 (gevinsten er kvalitativ)",
+                f"en verdi på skalaen 1–5 ({why})",
             )
         )
 

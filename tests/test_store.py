@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from lib import store
+from lib import ingest, store
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import write_export
 from lib.history import snapshots
@@ -118,6 +118,46 @@ def test_a_version_given_its_own_time_keeps_the_history_in_order(db, tmp_path):
     assert snapshots(db)[0].created_at == june
     load(db, tmp_path, "3.xlsx", {"risiko": [risk("R1", 2, 5)]})  # now: after June
     assert versions(db).iloc[0].created_at > june
+
+
+def test_a_benefit_with_stored_measurements_is_not_removed_alone(db, tmp_path):
+    """Removing G1 while its measurements stay stored would leave them naming an unknown
+    benefit, and the export would no longer load back: the upload is refused, nothing is
+    stored, and removing the measurements with it works."""
+    benefits = [
+        {"gevinst_id": "G1", "gevinst": "Tid", "malverdi": 50.0},
+        {"gevinst_id": "G2", "gevinst": "Kø", "malverdi": 5.0},
+    ]
+    measurements = [
+        {"gevinst_id": "G1", "dato": dt.date(2025, 1, 1), "verdi": 40.0},
+        {"gevinst_id": "G1", "dato": dt.date(2025, 6, 1), "verdi": 45.0},
+    ]
+    tables = {"gevinster": benefits, "malinger": measurements}
+    assert load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS[:1]}).ok
+    assert load(db, tmp_path, "2.xlsx", tables, project="P1").ok
+    refused = load(db, tmp_path, "3.xlsx", {"gevinster": benefits[1:]}, project="P1")
+    assert refused.stored is None
+    (problem,) = refused.upload.errors
+    assert (problem.sheet, problem.column) == ("Gevinster", "Gevinst-ID*")  # as written
+    assert "G1 (prosjekt P1): 2 lagrede rader i arket Målinger" in problem.expected
+    assert latest_version(db) == 2
+
+    exported = tmp_path / "eksport.xlsx"
+    exported.write_bytes(ingest.export_bytes(db, None))
+    again = load_file(db, exported)
+    assert again.ok and all(
+        not c.added + c.changed + c.removed for c in again.stored.changes.values()
+    )
+
+    both = load(
+        db,
+        tmp_path,
+        "4.xlsx",
+        {"gevinster": benefits[1:], "malinger": [{**measurements[0], "gevinst_id": "G2"}]},
+        project="P1",
+    )
+    assert both.ok, both.upload.errors
+    assert sheet_rows(db, "malinger").gevinst_id.tolist() == ["G2"]
 
 
 def test_unchanged_upload_changes_no_rows(db, tmp_path):

@@ -509,6 +509,64 @@ def test_an_empty_sheet_of_benefits_leaves_the_stored_ones(tmp_path):
     assert upload.scope["malinger"] == {"OU2"}
 
 
+STORED_CHILDREN = KnownData(
+    projects={"OU2", "DIG"},
+    ids={
+        "gevinster": {("OU2", "G1"), ("OU2", "G7"), ("DIG", "G7")},
+        "anbefalinger": {("OU2", "A1"), ("OU2", "A9")},
+    },
+    benefit_types={("OU2", "G1"): "Kvantitativ", ("OU2", "G7"): "Kvantitativ"},
+    children={
+        "malinger": {("OU2", "G7"): 2, ("DIG", "G7"): 1},
+        "evalueringer": {("OU2", "A9"): 1},
+    },
+)
+
+
+def test_removing_a_parent_its_stored_children_name_is_an_error(tmp_path):
+    """OU2's Gevinster and Anbefalinger no longer hold G7 and A9, whose measurements and
+    evaluation are stored and not replaced: they would name unknown IDs."""
+    upload = check(
+        tmp_path,
+        {
+            "Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]],
+            "Anbefalinger": [["Anbefaling-ID", "Anbefaling", "Vedtak"], ["A1", "Mer", "Støttes"]],
+        },
+        known=STORED_CHILDREN,
+        project="OU2",
+    )
+    found = sorted((p.sheet, p.row, p.column, p.value) for p in upload.errors)
+    assert found == [
+        ("Anbefalinger", None, "Anbefaling-ID", ""),
+        ("Gevinster", None, "Gevinst-ID", ""),
+    ]
+    benefit = only(upload.errors, sheet="Gevinster")
+    assert "G7 (prosjekt OU2): 2 lagrede rader i arket Målinger" in benefit.expected
+    assert "ta med arket Målinger for prosjektet uten radene for G7" in benefit.expected
+    recommendation = only(upload.errors, sheet="Anbefalinger").as_text()
+    assert "A9 (prosjekt OU2): 1 lagret rad i arket Evalueringer gjelder den" in recommendation
+
+
+@pytest.mark.parametrize(
+    "sheets",
+    [
+        # G7 kept
+        {"Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"], ["G7", "Kø"]]},
+        # G7 removed with OU2's measurements replaced by the upload's
+        {
+            "Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]],
+            "Målinger": [["Gevinst-ID", "Dato", "Verdi"], ["G1", "1.1.2025", 3]],
+        },
+        # an empty Gevinster sheet removes nothing
+        {"Gevinster": [["Gevinst-ID", "Gevinst"]]},
+    ],
+    ids=["kept", "children-replaced", "empty-sheet"],
+)
+def test_a_parent_may_go_when_no_stored_child_is_left_naming_it(tmp_path, sheets):
+    upload = check(tmp_path, sheets, known=STORED_CHILDREN, project="OU2")
+    assert upload.ok, upload.errors
+
+
 def test_benefits_of_a_project_without_rows_are_left_alone(tmp_path):
     # Prosjekter lists OU2 and DIG; Gevinster has rows for OU2 only, so DIG's are untouched.
     known = KnownData(projects={"OU2", "DIG"}, ids={"gevinster": {("DIG", "G7")}})
@@ -821,6 +879,31 @@ def test_qualitative_benefits_are_measured_on_the_scale(tmp_path):
         ("Gevinster", 3, "Målverdi", "80"),
         ("Målinger", 3, "Verdi", "7"),
     }
+    assert {p.expected for p in upload.errors} == {
+        "en verdi på skalaen 1–5 (gevinsten er kvalitativ)"
+    }
+
+
+def test_a_benefit_counted_as_qualitative_by_default_says_how_to_count_it(tmp_path):
+    """Without Type and Målverdi a benefit is qualitative (the contract's default); a
+    measurement off the scale is refused with the way to say it is counted."""
+    upload = check(
+        tmp_path,
+        {
+            "Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]],
+            "Målinger": [["Gevinst-ID", "Dato", "Verdi"], ["G1", "1.3.2024", 37]],
+        },
+        project="OU2",
+    )
+    problem = only(upload.errors)
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "Målinger",
+        2,
+        "Verdi",
+        "37",
+    )
+    assert "fordi Type og Målverdi er tomme" in problem.expected
+    assert "Type «Kvantitativ»" in problem.expected
 
 
 def test_end_dates_before_start_dates_are_notices(tmp_path):
