@@ -2015,8 +2015,14 @@ def _tables_on(day: dt.date, project_ids: tuple[str, ...]) -> dict[str, pd.DataF
 
 def demo_workbooks() -> list[tuple[str, str, dict[str, pd.DataFrame]]]:
     """The demo uploads in order: (file name, uploaded by, sheet key -> rows with db names)."""
+    return [(file_name, by, tables) for file_name, by, _, tables in _dated_workbooks()]
+
+
+def _dated_workbooks() -> list[tuple[str, str, dt.date, dict[str, pd.DataFrame]]]:
+    """The demo uploads in order, with the day each was filled in."""
     return [
-        (file_name, by, _tables_on(day, project_ids)) for file_name, by, day, project_ids in UPLOADS
+        (file_name, by, day, _tables_on(day, project_ids))
+        for file_name, by, day, project_ids in UPLOADS
     ]
 
 
@@ -2035,9 +2041,9 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
     try:
         built = scratch / target.name
         version = 0
-        for file_name, by, day, project_ids in UPLOADS:
+        for file_name, by, day, tables in _dated_workbooks():
             workbook = scratch / file_name
-            write_export(workbook, _tables_on(day, project_ids))
+            write_export(workbook, tables)
             # Stored on the day it was filled in, so the history reads as the year it tells.
             result = load_file(built, workbook, by=by, created_at=_during_office_hours(day))
             if result.stored is None:

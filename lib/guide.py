@@ -184,9 +184,10 @@ def _uploading() -> list[str]:
         "- **Last derfor opp hele arket for prosjektet**, ikke bare radene du har endret. Det "
         "enkleste er å ta utgangspunkt i dagens data: `python -m lib.cli export data.xlsx` lager "
         "en arbeidsbok i samme format som malen.",
-        "- **En gevinst med målinger fjernes sammen med målingene.** Tar du bort en gevinst (eller "
-        "en anbefaling) som har lagrede målinger (evalueringer), må arket Målinger (Evalueringer) "
-        "for prosjektet også være med, uten radene for den; ellers får du en feilmelding.",
+        "- **Målinger hører til gevinsten sin, evalueringer til anbefalingen sin.** Tar du bort "
+        "en gevinst fra arket Gevinster, fjernes også de lagrede målingene av den (og tilsvarende "
+        "evalueringene av en anbefaling du tar bort), med mindre arket Målinger (Evalueringer) "
+        "for prosjektet er med i filen. Forhåndsvisningen viser hva som fjernes.",
         "- **Ingenting slettes.** Hver opplasting blir en ny versjon. Historikken tas vare på, og "
         "enhver tidligere versjon kan vises og gjenopprettes.",
         "- **Alt eller ingenting.** Er det en feil i én eneste rad, lagres ingenting. Du får da "

@@ -159,6 +159,7 @@ def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None)
         file_name=checked.upload.file_name,
         sha256=checked.sha256,
         expected_versions=checked.preview.expected_versions,
+        removed_with_parents=checked.upload.removed_with_parents,
     )
 
 
@@ -208,6 +209,7 @@ def load_file(
                     expected_versions={p: seen.get(p, 0) for p in upload.touched_projects()},
                     opened=opened,
                     created_at=created_at,
+                    removed_with_parents=upload.removed_with_parents,
                 )
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:

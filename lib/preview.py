@@ -37,6 +37,8 @@ from lib.store import (
     connect,
     incoming_frame,
     incoming_sql,
+    parent_key_sql,
+    parent_keys,
     project_versions_in,
 )
 from lib.validate import ROW_FIELD, ValidatedUpload
@@ -184,6 +186,8 @@ def preview_upload(
                 for sheet in SHEETS
                 if sheet.key in upload.tables
             }
+            for key, pairs in upload.removed_with_parents.items():
+                _preview_removed_with_parents(connection, sheets, SHEETS_BY_KEY[key], pairs, base)
             expected = project_versions_in(connection, upload.touched_projects(), base)
         finally:
             connection.execute("ROLLBACK")
@@ -253,6 +257,35 @@ def _preview_sheet(
     return preview
 
 
+def _preview_removed_with_parents(
+    connection: duckdb.DuckDBPyConnection,
+    sheets: dict[str, SheetPreview],
+    sheet: Sheet,
+    pairs: set[tuple[str, str]],
+    base: int,
+) -> None:
+    """Add the stored child rows that go with their removed parents to the sheet's preview."""
+    where = f"""valid_from <= $base AND coalesce(valid_to, $open) > $base
+        AND {parent_key_sql(sheet)} IN (SELECT unnest($keys::VARCHAR[]))"""
+    params = {"base": base, "open": OPEN_VERSION, "keys": parent_keys(pairs)}
+    count = connection.execute(f"SELECT count(*) FROM {sheet.table} WHERE {where}", params)
+    removed = int(count.fetchall()[0][0])
+    if not removed:
+        return
+    names = ", ".join(column.db for column in sheet.columns)
+    rows = _rows_table(
+        connection,
+        sheet,
+        f"""SELECT {names} FROM {sheet.table} WHERE {where}
+        ORDER BY {PROJECT_COLUMN}, row_order LIMIT {PREVIEW_ROWS}""",
+        with_row=False,
+        params=params,
+    )
+    preview = sheets.setdefault(sheet.key, SheetPreview(sheet.key))
+    preview.removed += removed
+    preview.removed_rows = pd.concat([preview.removed_rows, rows], ignore_index=True)
+
+
 def _unregister(connection: duckdb.DuckDBPyConnection, *names: str) -> None:
     """Drop registered views; after a failed statement this may fail too, which hides nothing."""
     for name in names:
@@ -261,10 +294,15 @@ def _unregister(connection: duckdb.DuckDBPyConnection, *names: str) -> None:
 
 
 def _rows_table(
-    connection: duckdb.DuckDBPyConnection, sheet: Sheet, query: str, *, with_row: bool
+    connection: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    query: str,
+    *,
+    with_row: bool,
+    params: dict[str, object] | None = None,
 ) -> pd.DataFrame:
     """Whole rows, every value as a person reads it, under the contract's headings."""
-    cursor = connection.execute(query)
+    cursor = connection.execute(query, params)
     names = [description[0] for description in cursor.description]
     records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     headings = ([ROW_HEADING] if with_row else []) + [column.name for column in sheet.columns]

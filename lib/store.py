@@ -36,7 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
+from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY, Kind, Sheet
 from lib.parse import ARROW_TYPES, is_missing
 
 if TYPE_CHECKING:  # a frame comes only from tests and benchmarks; loading never imports pandas
@@ -369,9 +369,16 @@ class StoredVersion:
         parts = [
             f"{key}: {change.rows} rader ({change.added} nye, {change.changed} endret, "
             f"{change.removed} fjernet)"
+            if change.rows or change.added or change.changed
+            else f"{key}: {change.removed} fjernet (hørte til fjernede {_parent_key(key)})"
             for key, change in self.changes.items()
         ]
         return f"Versjon {self.version} lagret. " + ("; ".join(parts) or "Ingen ark.")
+
+
+def _parent_key(key: str) -> str:
+    parent = SHEETS_BY_KEY[key].parent
+    return parent[1] if parent else key
 
 
 def file_sha256(path: Path | str) -> str:
@@ -562,6 +569,32 @@ def _replace_sheet(
     return SheetChange(int(added), int(changed), int(removed), len(table))
 
 
+def parent_keys(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """(project, parent id) pairs as one text each, to match with `parent_key_sql`."""
+    return [f"{project}\x1f{parent_id}" for project, parent_id in pairs]
+
+
+def parent_key_sql(sheet: Sheet) -> str:
+    """A child row's (project, parent id) as the text `parent_keys` makes."""
+    assert sheet.parent is not None
+    return f"{PROJECT_COLUMN} || chr(31) || {sheet.parent[0]}"
+
+
+def _remove_with_parents(
+    connection: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    pairs: Iterable[tuple[str, str]],
+    version: int,
+) -> int:
+    """Close the current rows of a child sheet that name the given (project, parent id)."""
+    row = connection.execute(
+        f"""UPDATE {sheet.table} SET valid_to = $version
+        WHERE valid_to IS NULL AND {parent_key_sql(sheet)} IN (SELECT unnest($keys::VARCHAR[]))""",
+        {"version": version, "keys": parent_keys(pairs)},
+    ).fetchall()
+    return int(row[0][0]) if row else 0
+
+
 def _next_version(connection: duckdb.DuckDBPyConnection) -> int:
     row = connection.execute("SELECT coalesce(max(version), 0) + 1 FROM versions").fetchall()[0]
     return int(row[0]) if row else 1
@@ -606,7 +639,10 @@ def _refuse_going_back_in_time(
     already stored: the history reads in order of time as well as of number."""
     row = connection.execute("SELECT max(created_at) FROM versions").fetchall()[0]
     if row[0] is not None and created_at < row[0]:
-        raise ValueError(f"{created_at} is before the latest version ({row[0]})")
+        raise StoreError(
+            f"Tidspunktet {created_at:%d.%m.%Y %H:%M} er før siste versjon "
+            f"({row[0]:%d.%m.%Y %H:%M}); historikken må gå fremover i tid."
+        )
 
 
 def _record_projects(
@@ -673,8 +709,13 @@ def store_upload(
     expected_versions: Mapping[str, int] | None = None,
     opened: OpeningConnection | None = None,
     created_at: dt.datetime | None = None,
+    removed_with_parents: Mapping[str, Iterable[tuple[str, str]]] | None = None,
 ) -> StoredVersion:
     """Store validated tables as one new version, all or nothing.
+
+    `removed_with_parents` ({child sheet key: {(project, parent id)}}, see
+    `ValidatedUpload.removed_with_parents`) are stored measurements and evaluations that go
+    with the benefits and recommendations this upload removes.
 
     `created_at` (default: now) is for the demo, whose versions tell a year's story; it may
     not come before the latest version's time.
@@ -706,6 +747,12 @@ def store_upload(
                 )
                 for sheet in sheets
             }
+            for key, pairs in (removed_with_parents or {}).items():
+                removed = _remove_with_parents(connection, SHEETS_BY_KEY[key], pairs, version)
+                before = changes.get(key, SheetChange(0, 0, 0, 0))
+                changes[key] = SheetChange(
+                    before.added, before.changed, before.removed + removed, before.rows
+                )
             _insert_version(
                 connection,
                 version,

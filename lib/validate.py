@@ -85,7 +85,7 @@ class KnownData:
     # (project, gevinst_id) -> benefit type, to check qualitative measurements
     benefit_types: dict[tuple[str, str], str] = field(default_factory=dict)
     # child sheet key -> {(project, parent id): stored rows naming it}, e.g. the measurements
-    # of each benefit, so an upload cannot remove a parent its stored children still name
+    # of each benefit, so that they go when an upload removes their benefit
     children: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
@@ -97,6 +97,9 @@ class ValidatedUpload:
     scope: dict[str, set[str]] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    # child sheet key -> {(project, parent id)}: stored measurements (evaluations) that go
+    # with the benefits (recommendations) this upload removes; see `_removed_with_parents`
+    removed_with_parents: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -357,7 +360,7 @@ def validate(
     _check_dates_in_order(found, upload)
     _assign_projects(found, known, project, upload)
     _check_keys_and_references(found, known, upload)
-    _check_removed_parents(found, known, upload)
+    _removed_with_parents(found, known, upload)
     _check_benefits(found, known, upload)
 
     for key, rows in found.items():
@@ -587,12 +590,13 @@ def _check_keys_and_references(
                 )
 
 
-def _check_removed_parents(
+def _removed_with_parents(
     found: dict[str, _SheetRows], known: KnownData, upload: ValidatedUpload
 ) -> None:
-    """A benefit (recommendation) this upload removes may not leave stored measurements
-    (evaluations) behind that name it: they would refer to an unknown ID, and the export
-    would no longer load. The upload must keep it, or replace the project's children too."""
+    """Measurements (evaluations) belong to the benefit (recommendation) they name: when the
+    upload removes it, its stored children go with it, unless the upload replaces the
+    project's children itself. Left behind, they would name an unknown ID and the export
+    would no longer load back. Each such removal is a notice, and shows in the preview."""
     for child in SHEETS:
         if child.parent is None:
             continue
@@ -609,17 +613,17 @@ def _check_removed_parents(
             if project not in replaced or (project, parent_id) in kept:
                 continue
             if project in children_replaced:
-                continue  # the upload's own children are checked as references
-            upload.errors.append(
+                continue  # the upload's own children are the new truth (and checked)
+            upload.removed_with_parents.setdefault(child.key, set()).add((project, parent_id))
+            rows = "1 lagret rad" if count == 1 else f"{count} lagrede rader"
+            upload.notices.append(
                 Problem(
                     parents.name,
                     None,
                     _heading(parents, parent_column),
                     "",
-                    f"en rad for {parent_id} (prosjekt {project}): "
-                    + ("1 lagret rad" if count == 1 else f"{count} lagrede rader")
-                    + f" i arket {child.name} gjelder den. Ta med {parent_id} i arket, eller ta "
-                    f"med arket {child.name} for prosjektet uten radene for {parent_id}",
+                    f"{parent_id} (prosjekt {project}); den er ikke med og fjernes, og med den "
+                    f"{rows} i arket {child.name}",
                 )
             )
 

@@ -110,7 +110,11 @@ def versions() -> pd.DataFrame:
 
 def status_day(filters: Filters) -> dt.date:
     """The day statuses are judged on: today, or the day an older version shown was stored."""
-    return _cached("status_day", filters.version, today())
+    return status_day_of(filters.version)
+
+
+def status_day_of(version: int | None) -> dt.date:
+    return _cached("status_day", version, today())
 
 
 def day_label(day: dt.date) -> str:

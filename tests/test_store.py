@@ -111,7 +111,7 @@ def test_a_version_given_its_own_time_keeps_the_history_in_order(db, tmp_path):
     june, may = dt.datetime(2026, 6, 19, 10, 30), dt.datetime(2026, 5, 2, 9, 0)
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS}, created_at=june)
     assert versions(db).iloc[0].created_at == june
-    with pytest.raises(ValueError, match="before the latest version"):
+    with pytest.raises(store.StoreError, match="er før siste versjon"):
         load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 2, 5)]}, created_at=may)
     assert latest_version(db) == 1 and sheet_rows(db, "risiko").empty
     store.lock_for_meeting(db, 1, "Juni", dt.date(2026, 6, 20), created_at=june)
@@ -120,10 +120,10 @@ def test_a_version_given_its_own_time_keeps_the_history_in_order(db, tmp_path):
     assert versions(db).iloc[0].created_at > june
 
 
-def test_a_benefit_with_stored_measurements_is_not_removed_alone(db, tmp_path):
-    """Removing G1 while its measurements stay stored would leave them naming an unknown
-    benefit, and the export would no longer load back: the upload is refused, nothing is
-    stored, and removing the measurements with it works."""
+def test_a_removed_benefit_takes_its_stored_measurements_with_it(db, tmp_path):
+    """G1 goes from P1's Gevinster while its measurements are not in the upload: they go
+    with it in the same version (history keeps them), the preview shows it, and the export
+    still loads back unchanged. Before, they stayed behind naming an unknown benefit."""
     benefits = [
         {"gevinst_id": "G1", "gevinst": "Tid", "malverdi": 50.0},
         {"gevinst_id": "G2", "gevinst": "Kø", "malverdi": 5.0},
@@ -131,33 +131,37 @@ def test_a_benefit_with_stored_measurements_is_not_removed_alone(db, tmp_path):
     measurements = [
         {"gevinst_id": "G1", "dato": dt.date(2025, 1, 1), "verdi": 40.0},
         {"gevinst_id": "G1", "dato": dt.date(2025, 6, 1), "verdi": 45.0},
+        {"gevinst_id": "G2", "dato": dt.date(2025, 6, 1), "verdi": 4.0},
     ]
+    assert load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS}).ok
     tables = {"gevinster": benefits, "malinger": measurements}
-    assert load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS[:1]}).ok
     assert load(db, tmp_path, "2.xlsx", tables, project="P1").ok
-    refused = load(db, tmp_path, "3.xlsx", {"gevinster": benefits[1:]}, project="P1")
-    assert refused.stored is None
-    (problem,) = refused.upload.errors
-    assert (problem.sheet, problem.column) == ("Gevinster", "Gevinst-ID*")  # as written
-    assert "G1 (prosjekt P1): 2 lagrede rader i arket Målinger" in problem.expected
-    assert latest_version(db) == 2
+    assert load(db, tmp_path, "3.xlsx", tables, project="P2").ok  # P2 keeps its G1
+
+    path = tmp_path / "4.xlsx"
+    write_export(path, {"gevinster": frame("gevinster", benefits[1:])})
+    checked = ingest.check_upload(db, path, "4.xlsx", "P1")
+    assert checked.ok, checked.upload.errors
+    shown = checked.preview.sheets["malinger"]
+    assert (shown.added, shown.changed, shown.removed) == (0, 0, 2)
+    assert len(shown.removed_rows) == 2
+    stored = ingest.store_checked(db, checked, "Kari")
+    assert stored.changes["malinger"].removed == 2 and stored.changes["gevinster"].removed == 1
+
+    rows = sheet_rows(db, "malinger")
+    assert sorted(zip(rows.prosjekt_id, rows.gevinst_id, strict=True)) == [
+        ("P1", "G2"),
+        ("P2", "G1"),
+        ("P2", "G1"),
+        ("P2", "G2"),
+    ]
+    assert len(sheet_rows(db, "malinger", version=3)) == 6  # history keeps them
 
     exported = tmp_path / "eksport.xlsx"
     exported.write_bytes(ingest.export_bytes(db, None))
     again = load_file(db, exported)
-    assert again.ok and all(
-        not c.added + c.changed + c.removed for c in again.stored.changes.values()
-    )
-
-    both = load(
-        db,
-        tmp_path,
-        "4.xlsx",
-        {"gevinster": benefits[1:], "malinger": [{**measurements[0], "gevinst_id": "G2"}]},
-        project="P1",
-    )
-    assert both.ok, both.upload.errors
-    assert sheet_rows(db, "malinger").gevinst_id.tolist() == ["G2"]
+    assert again.ok, again.upload.errors
+    assert all(not c.added + c.changed + c.removed for c in again.stored.changes.values())
 
 
 def test_unchanged_upload_changes_no_rows(db, tmp_path):

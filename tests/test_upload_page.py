@@ -116,6 +116,37 @@ def test_a_valid_workbook_is_previewed_and_stored_only_when_confirmed(
     assert app.text_input(key=NAME).value == "Åse Ødegård"  # remembered
 
 
+def test_measurements_that_go_with_a_removed_benefit_are_previewed(
+    db: Path, tmp_path: Path
+) -> None:
+    benefits = [
+        {"gevinst_id": "G1", "gevinst": "Tid", "malverdi": 50.0},
+        {"gevinst_id": "G2", "gevinst": "Kø", "malverdi": 5.0},
+    ]
+    measured = [{"gevinst_id": "G1", "dato": dt.date(2025, 1, 1), "verdi": 40.0}]
+    first = tmp_path / "gevinster.xlsx"
+    write_export(
+        first, {"gevinster": frame("gevinster", benefits), "malinger": frame("malinger", measured)}
+    )
+    assert ingest.load_file(db, first, project="P1").ok
+    app = open_page("pages/last_opp.py")
+    app.selectbox(key="opplasting_prosjekt").set_value("P1").run()
+    upload(app, "uten-g1.xlsx", workbook_bytes(tmp_path, "uten.xlsx", {"gevinster": benefits[1:]}))
+
+    assert {metric.label: metric.value for metric in app.metric}["Fjernede rader"] == "2"
+    shown = " ".join(texts(app.markdown) + texts(app.caption) + texts(app.subheader))
+    assert "Målinger" in shown.replace("\\", "")
+    # The removed benefit and the measurement that goes with it, as a person reads them.
+    assert changed_lines(app) == [
+        ["G1", "P1", "Tid", "Kvantitativ", "50"],
+        ["G1", "P1", "01.01.2025", "40"],
+    ]
+    app.text_input(key=NAME).input("Kari").run()
+    app.button(key="opplasting_lagre").click().run()
+    assert not app.exception, app.exception
+    assert sheet_rows(db, "malinger").empty
+
+
 def test_a_workbook_with_errors_shows_them_and_stores_nothing(db: Path, tmp_path: Path) -> None:
     before = file_state(db)
     app = open_page("pages/last_opp.py")

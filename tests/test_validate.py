@@ -523,9 +523,9 @@ STORED_CHILDREN = KnownData(
 )
 
 
-def test_removing_a_parent_its_stored_children_name_is_an_error(tmp_path):
-    """OU2's Gevinster and Anbefalinger no longer hold G7 and A9, whose measurements and
-    evaluation are stored and not replaced: they would name unknown IDs."""
+def test_stored_children_go_with_the_parent_the_upload_removes(tmp_path):
+    """OU2's Gevinster and Anbefalinger no longer hold G7 and A9: their stored measurements
+    and evaluation go with them (each a notice); DIG's G7 is another project's, untouched."""
     upload = check(
         tmp_path,
         {
@@ -535,16 +535,37 @@ def test_removing_a_parent_its_stored_children_name_is_an_error(tmp_path):
         known=STORED_CHILDREN,
         project="OU2",
     )
-    found = sorted((p.sheet, p.row, p.column, p.value) for p in upload.errors)
-    assert found == [
-        ("Anbefalinger", None, "Anbefaling-ID", ""),
-        ("Gevinster", None, "Gevinst-ID", ""),
-    ]
-    benefit = only(upload.errors, sheet="Gevinster")
-    assert "G7 (prosjekt OU2): 2 lagrede rader i arket Målinger" in benefit.expected
-    assert "ta med arket Målinger for prosjektet uten radene for G7" in benefit.expected
-    recommendation = only(upload.errors, sheet="Anbefalinger").as_text()
-    assert "A9 (prosjekt OU2): 1 lagret rad i arket Evalueringer gjelder den" in recommendation
+    assert upload.ok, upload.errors
+    assert upload.removed_with_parents == {
+        "malinger": {("OU2", "G7")},
+        "evalueringer": {("OU2", "A9")},
+    }
+    benefit = only(upload.notices, sheet="Gevinster")
+    assert (benefit.row, benefit.column, benefit.value) == (None, "Gevinst-ID", "")
+    assert benefit.as_text() == (
+        "ark «Gevinster», kolonne «Gevinst-ID» – forventet G7 (prosjekt OU2); den er ikke med "
+        "og fjernes, og med den 2 lagrede rader i arket Målinger"
+    )
+    recommendation = only(upload.notices, sheet="Anbefalinger").as_text()
+    assert "og med den 1 lagret rad i arket Evalueringer" in recommendation
+
+
+def test_measurements_left_behind_by_an_earlier_removal_go_with_the_next_upload(tmp_path):
+    """Before measurements went with their benefit, a removal could leave them naming an
+    unknown benefit (G5 here); the project's next Gevinster upload takes them away."""
+    known = KnownData(
+        projects={"OU2"},
+        ids={"gevinster": {("OU2", "G1")}},
+        children={"malinger": {("OU2", "G5"): 3}},
+    )
+    upload = check(
+        tmp_path,
+        {"Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]]},
+        known=known,
+        project="OU2",
+    )
+    assert upload.ok, upload.errors
+    assert upload.removed_with_parents == {"malinger": {("OU2", "G5")}}
 
 
 @pytest.mark.parametrize(
@@ -562,9 +583,11 @@ def test_removing_a_parent_its_stored_children_name_is_an_error(tmp_path):
     ],
     ids=["kept", "children-replaced", "empty-sheet"],
 )
-def test_a_parent_may_go_when_no_stored_child_is_left_naming_it(tmp_path, sheets):
+def test_no_stored_child_goes_when_its_parent_stays_or_the_upload_replaces_it(tmp_path, sheets):
     upload = check(tmp_path, sheets, known=STORED_CHILDREN, project="OU2")
     assert upload.ok, upload.errors
+    assert upload.removed_with_parents == {}
+    assert not [n for n in upload.notices if "fjernes" in n.expected]
 
 
 def test_benefits_of_a_project_without_rows_are_left_alone(tmp_path):

@@ -160,9 +160,8 @@ def screenshot(page: object, name: str, folder: Path | None = None) -> Path:
     return path
 
 
-#: The app is connected and its script has run to the end. Streamlit's frontend sets the
-#: script state the moment a widget or link asks for a run (not after a delay, as the status
-#: widget shows), so this also holds after a click whose run has not started yet.
+#: The app is connected and its script has run to the end. (Right after a click that asks
+#: for a run, the run may not have started yet: wait for what the click produces as well.)
 APP_IDLE = (
     "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
     "[data-test-script-state='notRunning']"
