@@ -28,6 +28,7 @@ from lib.contract import (
     PROBABILITY_LABELS,
     RISK_BANDS,
 )
+from lib.wording import count
 
 Bands = tuple[tuple[int, str, str], ...]
 
@@ -113,10 +114,6 @@ def _shared_screen(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         .configure_title(fontSize=FONT_SIZE + 4, anchor="start", color="#111111")
         .configure_view(strokeWidth=0)
     )
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 # --- Risk matrix ------------------------------------------------------------------------------
@@ -226,7 +223,7 @@ def describe_matrix(
     parts = [f"{int(per_band.get(name, 0))} {name.lower()}" for name in reversed(names)]
     fullest = matrix.sort_values(["antall", "score"], ascending=False).iloc[0]
     return (
-        f"{name} med {_count(total, 'risiko', 'risikoer')}: {', '.join(parts)}. "
+        f"{name} med {count(total, 'risiko', 'risikoer')}: {', '.join(parts)}. "
         f"Flest i cellen sannsynlighet {int(fullest.sannsynlighet)}, "
         f"konsekvens {int(fullest.konsekvens)} ({int(fullest.antall)})."
     )
@@ -348,7 +345,7 @@ def describe_decisions(counts: pd.DataFrame) -> str:
     if total == 0:
         return "Ingen anbefalinger med de valgte filtrene."
     parts = [f"{row.vedtak}: {int(row.antall)}" for row in counts.itertuples(index=False)]
-    return f"{_count(total, 'anbefaling', 'anbefalinger')}. " + "; ".join(parts) + "."
+    return f"{count(total, 'anbefaling', 'anbefalinger')}. " + "; ".join(parts) + "."
 
 
 # --- Timelines --------------------------------------------------------------------------------

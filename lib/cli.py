@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lib import wording
 from lib.contract import SHEETS, SHEETS_BY_KEY
 
 if TYPE_CHECKING:
@@ -174,7 +175,8 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
 
         tables = {sheet.key: sheet_rows(db, sheet.key, args.version) for sheet in SHEETS}
         write_export(args.file, tables)
-        print(f"Eksporten er skrevet til {args.file} ({sum(map(len, tables.values()))} rader).")
+        written = wording.rows(sum(map(len, tables.values())))
+        print(f"Eksporten er skrevet til {args.file} ({written}).")
         return EXIT_OK
     if args.command == "dump":
         from lib.queries import sheet_rows

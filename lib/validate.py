@@ -381,6 +381,10 @@ def validate(
         # The (project, sheet) pairs this upload replaces: the projects its rows name.
         projects = upload.tables[key].column(PROJECT_COLUMN)
         upload.scope[key] = set(pc.unique(projects).drop_null().to_pylist())
+    # Read as a person reads the workbook: sheet by sheet, row by row (stable: within a row,
+    # the columns stay in the order they were checked).
+    sheet_order = {raw.name: position for position, raw in enumerate(workbook.sheets)}
+    upload.errors.sort(key=lambda p: (sheet_order.get(p.sheet, len(sheet_order)), p.row or 0))
     return upload
 
 
@@ -534,14 +538,19 @@ def _check_keys_and_references(
                 project = projects[index]
                 heading = _heading(rows, parent_column)
                 if project is not None and project not in owners:
+                    removed_here = (project, parent_id) in known.ids.get(parent_key, set())
                     upload.errors.append(
                         Problem(
                             rows.name,
                             rows.rows[index],
                             heading,
                             parent_id,
-                            f"en ID som finnes i arket {parent_name} for prosjekt {project}, "
-                            "i opplastingen eller lagret fra før",
+                            f"en ID som finnes i arket {parent_name} for prosjekt {project}; "
+                            f"{parent_id} er lagret, men er ikke med i arket {parent_name} i "
+                            "denne opplastingen. Ta den med der, eller fjern denne raden"
+                            if removed_here
+                            else f"en ID som finnes i arket {parent_name} for prosjekt "
+                            f"{project}, i opplastingen eller lagret fra før",
                         )
                     )
                 elif project is None and len(owners) == 1:

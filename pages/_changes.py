@@ -142,7 +142,9 @@ def show_changes_since_last_meeting(filters: object) -> None:
     st.caption(_ui.escape(f"Endringer {found.describe()}{locked_by} · {scope}"))
     counts = found.counts()
     groups = history.HEADLINE_GROUPS
-    boxes = st.columns([len(keys) for _title, keys in groups], border=True)
+    # Room for each box's figures, and at least for two, so that a one-figure box keeps
+    # its title whole on a narrow projector screen.
+    boxes = st.columns([max(len(keys), 2) for _title, keys in groups], border=True)
     for box, (title, keys) in zip(boxes, groups, strict=True):
         with box:
             st.markdown(f"**{title}**")

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries
+from lib import charts, queries, wording
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import XLSX_MIME, frame_to_xlsx
 from lib.queries import Filters
@@ -307,6 +307,31 @@ def escape(text: object) -> str:
 def header(title: str, chosen: Filters) -> None:
     st.title(title, anchor=False)
     st.caption(escape(filter_summary(chosen)))
+    older_version_banner(chosen)
+
+
+def _show_latest() -> None:
+    st.session_state[FILTER_KEYS["version"]] = None
+
+
+def older_version_banner(chosen: Filters) -> None:
+    """On a shared screen an older version must not pass for today's data: say so plainly."""
+    if chosen.version is None:
+        return
+    known = versions()
+    if known.empty or chosen.version >= int(known["version"].max()):
+        return
+    latest = int(known["version"].max())
+    day = status_day(chosen)
+    text, button = st.columns([5, 1], vertical_alignment="center")
+    text.warning(
+        f"Du ser versjon {chosen.version} fra {day:%d.%m.%Y}, ikke siste versjon "
+        f"({latest}). Tallene og statusene er slik de var da.",
+        icon=":material/history:",
+    )
+    button.button(
+        "Vis siste versjon", on_click=_show_latest, icon=":material/update:", key="vis_siste"
+    )
 
 
 def empty(message: str) -> None:
@@ -374,7 +399,7 @@ def table(
 
 def download(frame: pd.DataFrame, name: str, *, key: str) -> None:
     st.download_button(
-        f"Last ned som Excel ({len(frame)} rader)",
+        f"Last ned som Excel ({wording.rows(len(frame))})",
         data=_xlsx_builder(frame, name),
         file_name=f"{_slug(name)}-{today():%Y-%m-%d}.xlsx",
         mime=XLSX_MIME,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import ingest
+from lib import ingest, wording
 from lib.contract import SHEETS
 from lib.exports import XLSX_MIME
 from lib.preview import PREVIEW_ROWS
@@ -251,7 +251,9 @@ for column, (label, value) in zip(st.columns(4, border=True), figures.items(), s
 same = [p for p in preview.sheets.values() if not p.has_changes]
 if same:
     st.caption(
-        "Uten endringer: " + ", ".join(f"{p.sheet.name} ({p.unchanged} rader)" for p in same) + "."
+        "Uten endringer: "
+        + ", ".join(f"{p.sheet.name} ({wording.rows(p.unchanged)})" for p in same)
+        + "."
     )
 for sheet_preview in preview.sheets.values():
     if not sheet_preview.has_changes:

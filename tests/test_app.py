@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import queries, store
+from lib import queries, store, wording
 from lib.contract import DECISIONS, EVALUATION_STATUSES
 from lib.demo import TODAY, build_demo_database
 
@@ -127,7 +127,7 @@ def test_every_list_can_be_downloaded_and_every_chart_has_its_numbers(demo: Path
     tables = app.dataframe
     assert tables and len(downloads) == len(tables)
     for table, button in zip(tables, downloads, strict=True):
-        assert f"({len(table.value)} rader)" in button.proto.label
+        assert f"({wording.rows(len(table.value))})" in button.proto.label
     expanders = [e for e in app.expander if e.label == "Tallene bak figuren"]
     assert len(expanders) == len(app.get("vega_lite_chart"))
     for element in app.get("vega_lite_chart"):
@@ -379,6 +379,18 @@ def test_an_older_version_shows_its_statuses_as_they_were_on_its_day(demo: Path)
     latest = run("pages/evaluering.py", versjon=str(int(stored.index.max())))
     (_spec, data), *_ = charts(latest)
     assert "I dag" in set(pd.concat(data.values())["tekst"].dropna())
+    assert not latest.warning  # the latest version chosen by number is today's data
+
+
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_an_older_version_says_so_on_every_view(demo: Path, page: str) -> None:
+    app = run(page, versjon="4")
+    day = queries.versions(demo).set_index("version")["created_at"][4]
+    (banner,) = [w.value for w in app.warning if "Du ser versjon" in w.value]
+    assert banner.replace("\\", "").startswith(f"Du ser versjon 4 fra {day:%d.%m.%Y}, ikke siste")
+    app.button(key="vis_siste").click().run()
+    assert app.selectbox(key="versjon").value is None
+    assert not [w for w in app.warning if "Du ser versjon" in w.value]
 
 
 # --- Milepæler --------------------------------------------------------------------------------

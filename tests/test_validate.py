@@ -550,6 +550,46 @@ def test_stored_children_go_with_the_parent_the_upload_removes(tmp_path):
     assert "og med den 1 lagret rad i arket Evalueringer" in recommendation
 
 
+def test_errors_are_listed_sheet_by_sheet_and_row_by_row(tmp_path):
+    upload = check(
+        tmp_path,
+        {
+            "Målinger": [["Gevinst-ID", "Dato", "Verdi"], ["G9", "1.1.2025", 3]],
+            "Risiko": [
+                [*RISIKO_HEADER, "Frist"],
+                ["R1", "Forsinkelse", 4, 3, "31.02.2026"],
+                ["R2", "Brann", 2, 7, None],
+                ["R3", "Lekkasje", "Veldig høy", 2, None],
+            ],
+        },
+        project="OU2",
+        known=KnownData(projects={"OU2"}),
+    )
+    assert [(p.sheet, p.row, p.column) for p in upload.errors] == [
+        ("Målinger", 2, "Gevinst-ID"),
+        ("Risiko", 2, "Frist"),
+        ("Risiko", 3, "Konsekvens"),
+        ("Risiko", 4, "Sannsynlighet"),
+    ]
+
+
+def test_a_child_naming_a_parent_this_upload_removes_is_told_so(tmp_path):
+    upload = check(
+        tmp_path,
+        {
+            "Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]],
+            "Målinger": [["Gevinst-ID", "Dato", "Verdi"], ["G7", "1.1.2025", 3]],
+        },
+        known=STORED_CHILDREN,
+        project="OU2",
+    )
+    problem = only(upload.errors)
+    assert (problem.sheet, problem.row, problem.value) == ("Målinger", 2, "G7")
+    assert "G7 er lagret, men er ikke med i arket Gevinster i denne opplastingen" in (
+        problem.expected
+    )
+
+
 def test_measurements_left_behind_by_an_earlier_removal_go_with_the_next_upload(tmp_path):
     """Before measurements went with their benefit, a removal could leave them naming an
     unknown benefit (G5 here); the project's next Gevinster upload takes them away."""
