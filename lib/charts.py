@@ -177,7 +177,15 @@ def risk_matrix(
         "konsekvens_tekst:O",
         sort=x_order,
         title="Konsekvens",
-        axis=alt.Axis(labelAngle=0, orient="bottom", labelFontWeight="bold"),
+        # The number over its label, and never a label dropped: on a narrow projector screen
+        # Vega-Lite would otherwise hide every other consequence.
+        axis=alt.Axis(
+            labelAngle=0,
+            orient="bottom",
+            labelFontWeight="bold",
+            labelOverlap=False,
+            labelExpr="[slice(datum.label, 0, 1), slice(datum.label, 2)]",
+        ),
     )
     y = alt.Y(
         "sannsynlighet_tekst:O",

@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -323,15 +323,35 @@ def older_version_banner(chosen: Filters) -> None:
         return
     latest = int(known["version"].max())
     day = status_day(chosen)
-    text, button = st.columns([5, 1], vertical_alignment="center")
+    text, button = st.columns([3, 1], vertical_alignment="center")
     text.warning(
         f"Du ser versjon {chosen.version} fra {day:%d.%m.%Y}, ikke siste versjon "
         f"({latest}). Tallene og statusene er slik de var da.",
         icon=":material/history:",
     )
     button.button(
-        "Vis siste versjon", on_click=_show_latest, icon=":material/update:", key="vis_siste"
+        "Siste versjon",
+        on_click=_show_latest,
+        icon=":material/update:",
+        key="vis_siste",
+        help="Vis dataene slik de er nå.",
+        width="stretch",
     )
+
+
+def metric_row(
+    figures: Sequence[tuple[str, int] | tuple[str, int, str | None]],
+    widths: Sequence[float] | None = None,
+) -> None:
+    """Counts side by side in one bordered box: (label, value[, help]) each.
+
+    One box around them all, not one per figure, leaves each label the room to be read whole
+    on a narrow projector screen.
+    """
+    with st.container(border=True):
+        columns = st.columns(list(widths) if widths else len(figures))
+        for column, (label, value, *more) in zip(columns, figures, strict=True):
+            column.metric(label, value, help=more[0] if more else None)
 
 
 def empty(message: str) -> None:

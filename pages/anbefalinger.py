@@ -16,10 +16,7 @@ if _ui.versions().empty:
     st.stop()
 
 view = _ui.recommendations(chosen)
-for column, row in zip(
-    st.columns(len(view.counts)), view.counts.itertuples(index=False), strict=True
-):
-    column.metric(row.vedtak, int(row.antall), border=True)
+_ui.metric_row([(row.vedtak, int(row.antall)) for row in view.counts.itertuples(index=False)])
 st.caption(_ui.escape(charts.describe_decisions(view.counts)))
 
 st.subheader("Anbefalinger og vedtak", anchor=False)

@@ -32,9 +32,10 @@ explained = {
     EVALUATION_OVERDUE: "Frist passert, ikke gjennomført",
     EVALUATION_NO_DATE: "Støttet, men uten iverksettingsdato: ingen frist kan beregnes",
 }
-widths = [1] * (len(EVALUATION_STATUSES) - 1) + [2]
-for column, status in zip(st.columns(widths), EVALUATION_STATUSES, strict=True):
-    column.metric(status, int(counts.get(status, 0)), border=True, help=explained.get(status))
+_ui.metric_row(
+    [(status, int(counts.get(status, 0)), explained.get(status)) for status in EVALUATION_STATUSES],
+    widths=[1] * (len(EVALUATION_STATUSES) - 1) + [2],
+)
 
 if plan.empty:
     _ui.empty(

@@ -22,8 +22,7 @@ if rows.empty:
     st.stop()
 
 counts = rows["status"].value_counts()
-for column, status in zip(st.columns(len(BENEFIT_STATUSES)), BENEFIT_STATUSES, strict=True):
-    column.metric(status, int(counts.get(status, 0)), border=True)
+_ui.metric_row([(status, int(counts.get(status, 0))) for status in BENEFIT_STATUSES])
 st.caption(
     "Fremdrift = (siste måling − nullpunkt) / (målverdi − nullpunkt). På sporet: fremdriften "
     "er minst like stor som den rette linjen fra nullpunkt (nullpunktdato) til mål (måldato) "

@@ -17,8 +17,7 @@ if _ui.versions().empty:
 
 rows = _ui.milestones(chosen)
 counts = rows["status"].value_counts()
-for column, status in zip(st.columns(len(MILESTONE_STATUSES)), MILESTONE_STATUSES, strict=True):
-    column.metric(status, int(counts.get(status, 0)), border=True)
+_ui.metric_row([(status, int(counts.get(status, 0))) for status in MILESTONE_STATUSES])
 
 if rows.empty:
     _ui.empty("Ingen milepæler passer med filtrene. Prøv å fjerne et filter i sidepanelet.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.contract import DECISIONS, RISK_BANDS
+from lib.contract import DECISIONS, EVALUATION_SOON, EVALUATION_SOON_DAYS, RISK_BANDS
 from lib.queries import OVERVIEW_FIGURES, decision_column, high_risk_from
 from pages import _changes, _ui
 
@@ -49,7 +49,7 @@ with risk:
         f"(nivå {high_name}), før tiltak.",
     )
     st.caption(f"av {int(total.aktive_risikoer)} risikoer i utvalget")
-    _ui.page_link("pages/risiko.py", "Til risikomatrisen", ":material/warning:")
+    _ui.page_link("pages/risiko.py", "Til matrisen", ":material/warning:")
 with benefit:
     st.markdown("**Gevinster**")
     left, right = st.columns(2)
@@ -62,9 +62,13 @@ with evaluation:
     st.markdown("**Evalueringer**")
     left, right = st.columns(2)
     left.metric("Forfalt", int(total.evalueringer_forfalt))
-    right.metric("Innen 30 dager", int(total.evalueringer_snart))
+    right.metric(
+        EVALUATION_SOON,
+        int(total.evalueringer_snart),
+        help=f"Frist innen {EVALUATION_SOON_DAYS} dager, ikke gjennomført.",
+    )
     st.caption("av de støttede anbefalingene")
-    _ui.page_link("pages/evaluering.py", "Til evalueringsplanen", ":material/event_available:")
+    _ui.page_link("pages/evaluering.py", "Til planen", ":material/event_available:")
 with milestone:
     st.markdown("**Milepæler**")
     st.metric(

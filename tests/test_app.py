@@ -169,7 +169,7 @@ def test_overview_figures_equal_sql_counts(demo: Path) -> None:
         assert shown[decision] == decided.get(decision, 0)
     plan = queries.evaluation_plan(demo, TODAY)
     assert shown["Forfalt"] == int((plan["status"] == "Forfalt").sum())
-    assert shown["Innen 30 dager"] == int((plan["status"] == "Snart").sum())
+    assert shown["Snart"] == int((plan["status"] == "Snart").sum())
     benefits = sql(demo, f"SELECT count(*) FROM gevinster WHERE {CURRENT}")[0][0]
     table = app.dataframe[0].value
     assert list(table.columns[:3]) == ["Prosjekt-ID", "Prosjektnavn", "Høye risikoer"]

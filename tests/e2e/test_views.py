@@ -87,7 +87,7 @@ def test_a_filter_lives_in_the_url_and_survives_a_page_change(server, page) -> N
     assert "prosjekt ASK-TM" in filter_summary(page)
 
     # The link under a figure opens the page that explains it, with the same filter.
-    page.get_by_role("link", name="Til risikomatrisen").click()
+    page.get_by_role("link", name="Til matrisen").click()
     wait_for_app(page)
     wait_for_charts(page)
     assert urlparse(page.url).path.endswith("/risiko")
