@@ -200,6 +200,7 @@ def confirm_restore(version: int, seen: int) -> None:
         state[MESSAGE] = ("warn", _ui.escape(str(error)))
     else:
         state.pop(RESTORE, None)
+        state["historikk_valgt"] = stored.version  # the new version is the one to look at
         state[MESSAGE] = (
             "ok",
             _ui.escape(

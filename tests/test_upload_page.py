@@ -273,6 +273,7 @@ def test_history_restores_a_version_after_confirmation(db: Path, tmp_path: Path)
     restored = versions(db).iloc[0]
     assert (restored.kind, restored.restored_from, restored.created_by) == ("rollback", 1, "Ola")
     assert sorted(sheet_rows(db, "risiko").risiko_id) == ["R1", "R2"]
+    assert app.selectbox(key="historikk_valgt").value == 3  # the new version is shown
 
 
 def test_history_cancelling_a_restore_changes_nothing(db: Path, tmp_path: Path) -> None:
