@@ -213,6 +213,8 @@ def sidebar_filters() -> None:
     known_versions = versions()
     numbers = [int(number) for number in known_versions["version"]]
     bind = "query-params"
+    # What the address asks for, read before the widgets drop what they do not offer.
+    asked = {key: st.query_params.get_all(name) for key, name in FILTER_KEYS.items()}
     with st.sidebar:
         st.header("Filtre", anchor=False)
         st.multiselect(
@@ -273,6 +275,37 @@ def sidebar_filters() -> None:
             on_click=_clear_filters,
             icon=":material/filter_alt_off:",
             disabled=not (chosen.narrowed or chosen.version is not None),
+        )
+    _say_what_the_link_lost(asked, chosen)
+
+
+_FILTER_NAMES = {"projects": "prosjekt", "units": "enhet", "owners": "ansvarlig"}
+_FILTER_NAMES |= {"statuses": "status", "version": "versjon"}
+
+
+def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> None:
+    """A copied link whose project, version … no longer exists must not pass for that view."""
+    kept = {
+        "projects": set(chosen.projects),
+        "units": set(chosen.units),
+        "owners": set(chosen.owners),
+        "statuses": set(chosen.statuses),
+        "version": {str(chosen.version)} if chosen.version is not None else set(),
+    }
+    lost = [
+        f"{_FILTER_NAMES[key]} «{value}»"
+        for key, values in asked.items()
+        if key in kept
+        for value in values
+        if value and value not in kept[key]
+    ]
+    if lost:
+        st.warning(
+            escape(
+                "Lenken ba om " + ", ".join(lost) + ", som ikke finnes her. Det filteret er "
+                "tatt bort; visningen under gjelder uten det."
+            ),
+            icon=":material/link_off:",
         )
 
 

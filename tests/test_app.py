@@ -214,6 +214,17 @@ def test_filters_come_from_the_url_and_survive_a_page_change(demo: Path) -> None
     assert set(app.dataframe[-1].value["Prosjekt-ID"]) <= {"ASK-TM", "OTK-OU2"}
 
 
+def test_a_link_to_what_does_not_exist_says_so(demo: Path) -> None:
+    app = run(prosjekt=["ASK-TM", "FINNES-IKKE"], versjon="99", status="Åpen")
+    (warning,) = [w.value for w in app.warning if "Lenken ba om" in w.value]
+    assert "prosjekt «FINNES\\-IKKE», versjon «99», som ikke finnes her" in warning
+    assert app.multiselect(key="prosjekt").value == ["ASK-TM"]
+    app.run()  # the address no longer asks for them: said once
+    assert not [w for w in app.warning if "Lenken ba om" in w.value]
+    fine = run(prosjekt=["ASK-TM"], versjon="3", status="Åpen", enhet=[], tekst="")
+    assert not [w for w in fine.warning if "Lenken ba om" in w.value]
+
+
 def test_clearing_the_filters(demo: Path) -> None:
     app = run(prosjekt="ASK-TM", status="Lukket")
     app.button[0].click().run()
