@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lib import wording
+from lib import clock, wording
 from lib.contract import SHEETS, SHEETS_BY_KEY
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         from lib.store import lock_for_meeting
 
         locked = lock_for_meeting(
-            db, args.version, args.name, args.date or dt.date.today(), by=args.by
+            db, args.version, args.name, args.date or clock.today(), by=args.by
         )
         print(f"Versjon {locked.version} er låst for møtet {locked.label()}.")
         return EXIT_OK

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from lib import clock
 from lib.contract import (
     ANBEFALINGER,
     DECISION_EMPTY,
@@ -332,7 +333,7 @@ def compare_versions(
     both today). Dates read 17.12.2024, or 2024-12-17 with `iso_dates`.
     Returns CHANGE_COLUMNS, in the order of CATEGORIES, then project and workbook order.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     base_day = base_day or today
     chosen = sorted(set(projects))
     params = {"base": base, "version": version, "open": OPEN_VERSION, "projects": chosen}
@@ -545,7 +546,7 @@ def changes_since_last_meeting(
             return None
         base = found
     if today is None:
-        today = status_day(path, version, dt.date.today())
+        today = status_day(path, version, clock.today())
     table = compare_versions(
         path,
         base.version,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
+from lib import clock
 from lib.contract import (
     BENEFIT_BEHIND,
     BENEFIT_NO_TARGET,
@@ -309,7 +310,7 @@ def _params(
         "units": list(filters.units),
         "owners": list(filters.owners),
         "text": filters.text.strip(),
-        "today": today or dt.date.today(),
+        "today": today or clock.today(),
         "after": False,
         "risk_statuses": risk_statuses,
         "benefit_statuses": filters.statuses_in(BENEFIT_STATUSES),

@@ -36,6 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import clock
 from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY, Kind, Sheet
 from lib.parse import ARROW_TYPES, is_missing
 
@@ -613,7 +614,7 @@ def _insert_version(
     created_at: dt.datetime | None = None,
 ) -> None:
     if created_at is None:
-        created_at = dt.datetime.now().replace(microsecond=0)
+        created_at = clock.now()
     else:
         _refuse_going_back_in_time(connection, created_at)
     connection.execute(
@@ -921,7 +922,7 @@ def lock_for_meeting(
                     f"({found[0][1]:%d.%m.%Y}). En låst versjon kan ikke endres."
                 )
             if created_at is None:
-                created_at = dt.datetime.now().replace(microsecond=0)
+                created_at = clock.now()
             connection.execute(
                 "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
                 [version, name, meeting_date, created_at, by],

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, wording
+from lib import charts, clock, queries, wording
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import XLSX_MIME, frame_to_xlsx
 from lib.queries import Filters
@@ -64,7 +64,7 @@ def today() -> dt.date:
             return dt.date.fromisoformat(override)
         except ValueError:
             pass
-    return dt.date.today()
+    return clock.today()
 
 
 _demo_lock = threading.Lock()
