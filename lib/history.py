@@ -26,6 +26,7 @@ from lib.contract import (
     DECISION_EMPTY,
     EVALUATION_OVERDUE,
     EVALUERINGER,
+    GEVINSTER,
     MILEPAELER,
     PROJECT_COLUMN,
     RISIKO,
@@ -34,6 +35,7 @@ from lib.contract import (
     risk_band,
 )
 from lib.parse import is_missing
+from lib.preview import format_value
 from lib.queries import evaluation_plan, status_day
 from lib.store import OPEN_VERSION, SheetChange, Snapshot, connect
 
@@ -59,6 +61,10 @@ CATEGORIES: tuple[Category, ...] = (
     Category("risk_closed", "Risiko lukket", "Lukkede risikoer", "Lukket"),
     Category("risk_reopened", "Risiko gjenåpnet", "Gjenåpnede risikoer", "Gjenåpnet"),
     Category("risk_removed", "Risiko fjernet", "Risikoer fjernet fra registeret", "Fjernet"),
+    Category("benefit_measured", "Gevinst målt", "Gevinster med ny måling", "Ny måling"),
+    Category("benefit_target", "Gevinstmål endret", "Gevinster med endret mål", "Nytt mål"),
+    Category("benefit_new", "Ny gevinst", "Nye gevinster", "Nye"),
+    Category("benefit_removed", "Gevinst fjernet", "Gevinster fjernet", "Fjernet"),
     Category("decision", "Vedtak fattet", "Vedtak fattet", "Fattet"),
     Category(
         "evaluation_done", "Evaluering gjennomført", "Evalueringer gjennomført", "Gjennomført"
@@ -74,9 +80,11 @@ CATEGORIES: tuple[Category, ...] = (
     ),
 )
 #: The figures the overview always shows, grouped under the contract's names (the rarer
-#: kinds, reopened and removed risks, appear in the table when they occur).
+#: kinds, reopened and removed risks, new and removed benefits, appear in the table when they
+#: occur).
 HEADLINE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (RISIKO.name, ("risk_new", "risk_up", "risk_down", "risk_closed")),
+    (GEVINSTER.name, ("benefit_measured", "benefit_target")),
     (ANBEFALINGER.column("vedtak").name, ("decision",)),
     (EVALUERINGER.name, ("evaluation_done", "evaluation_overdue")),
     (MILEPAELER.name, ("milestone_slipped",)),
@@ -376,6 +384,8 @@ def compare_versions(
             order = row["row_order"] or 0
             lines.append((kind, row["project"], row["id"], row["title"], before, after, order))
 
+        lines += _benefit_changes(connection, params, iso_dates)
+
         for row in _records(
             connection,
             f"""WITH {_both("anbefalinger")}
@@ -466,6 +476,79 @@ def compare_versions(
         columns=CHANGE_COLUMNS,
     )
     return frame
+
+
+def _benefit_changes(
+    connection: duckdb.DuckDBPyConnection, params: dict, iso_dates: bool
+) -> list[tuple[str, str, str, str, str, str, int]]:
+    """New and removed benefits, changed targets (Målverdi, Måldato), and new measurements."""
+    lines = []
+    for row in _records(
+        connection,
+        f"""WITH {_both("gevinster")}
+        SELECT coalesce(n.prosjekt_id, o.prosjekt_id) AS project,
+               coalesce(n.gevinst_id, o.gevinst_id) AS id,
+               coalesce(n.gevinst, o.gevinst) AS title,
+               coalesce(n.row_order, o.row_order) AS row_order,
+               o.malverdi AS old_target, o.maldato AS old_date,
+               n.malverdi AS new_target, n.maldato AS new_date,
+               CASE
+                 WHEN o.row_key IS NULL THEN 'benefit_new'
+                 WHEN n.row_key IS NULL THEN 'benefit_removed'
+                 WHEN o.malverdi IS DISTINCT FROM n.malverdi
+                   OR o.maldato IS DISTINCT FROM n.maldato THEN 'benefit_target'
+               END AS kind
+        FROM old o FULL JOIN new n USING (row_key)
+        WHERE kind IS NOT NULL""",
+        params,
+    ):
+        old_target = _target_text(row["old_target"], row["old_date"], iso_dates)
+        new_target = _target_text(row["new_target"], row["new_date"], iso_dates)
+        before, after = {
+            "benefit_new": ("", new_target),
+            "benefit_removed": (old_target, "Fjernet"),
+            "benefit_target": (old_target, new_target),
+        }[row["kind"]]
+        order = row["row_order"] or 0
+        lines.append((row["kind"], row["project"], row["id"], row["title"], before, after, order))
+    for row in _records(
+        connection,
+        f"""WITH {_both("malinger")},
+        latest_old AS (SELECT prosjekt_id, gevinst_id, max(dato) AS dato,
+                              arg_max(verdi, dato) AS verdi FROM old GROUP BY ALL),
+        latest_new AS (SELECT prosjekt_id, gevinst_id, max(dato) AS dato,
+                              arg_max(verdi, dato) AS verdi FROM new GROUP BY ALL),
+        benefits AS (SELECT prosjekt_id, gevinst_id, gevinst, row_order FROM gevinster
+                     WHERE {_as_of("$version")})
+        SELECT n.prosjekt_id AS project, n.gevinst_id AS id, b.gevinst AS title,
+               b.row_order, o.verdi AS old_value, o.dato AS old_date,
+               n.verdi AS new_value, n.dato AS new_date
+        FROM latest_new n
+        LEFT JOIN latest_old o USING (prosjekt_id, gevinst_id)
+        LEFT JOIN benefits b USING (prosjekt_id, gevinst_id)
+        WHERE o.dato IS NULL OR n.dato > o.dato""",
+        params,
+    ):
+        before = _measured_text(row["old_value"], row["old_date"], iso_dates)
+        after = _measured_text(row["new_value"], row["new_date"], iso_dates)
+        order = row["row_order"] or 0
+        lines.append(
+            ("benefit_measured", row["project"], row["id"], row["title"], before, after, order)
+        )
+    return lines
+
+
+def _target_text(target: object, day: object, iso: bool) -> str:
+    """`50 innen 31.12.2026`; `ingen målverdi` without one."""
+    text = format_value(None, target) or "ingen målverdi"
+    return f"{text} innen {_date(day, iso)}" if not is_missing(day) else text
+
+
+def _measured_text(value: object, day: object, iso: bool) -> str:
+    """`45 (01.06.2025)`."""
+    if is_missing(day):
+        return ""
+    return f"{format_value(None, value)} ({_date(day, iso)})"
 
 
 def _newly_overdue(

@@ -111,12 +111,35 @@ def _chosen(filters: object) -> tuple[int | None, tuple[str, ...]]:
     return version, chosen
 
 
+#: At most this many figures side by side: more would cut labels, and even numbers
+#: (15 shown as «1»), on a 1280-pixel projector screen.
+FIGURES_PER_ROW = 6
+
+
+def _rows_of_boxes(
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[list[tuple[str, tuple[str, ...]]]]:
+    """The headline boxes in rows of at most FIGURES_PER_ROW figures (a box counts two at
+    least), in order."""
+    rows: list[list[tuple[str, tuple[str, ...]]]] = [[]]
+    used = 0
+    for title, keys in groups:
+        width = max(len(keys), 2)
+        if rows[-1] and used + width > FIGURES_PER_ROW:
+            rows.append([])
+            used = 0
+        rows[-1].append((title, keys))
+        used += width
+    return rows
+
+
 def show_changes_since_last_meeting(filters: object) -> None:
     """What changed since the version last locked for a meeting, for the chosen projects.
 
     Compares the version shown (`filters.version`, None = latest) with the last version locked
     for a meeting before it: new, closed and removed risks, risks whose score rose or fell,
-    decisions made, evaluations done or newly overdue, and milestones that slipped.
+    benefits measured, new, removed or given a new target, decisions made, evaluations done or
+    newly overdue, and milestones that slipped.
     """
     version, projects = _chosen(filters)
     day = _ui.status_day_of(version)
@@ -142,18 +165,22 @@ def show_changes_since_last_meeting(filters: object) -> None:
     st.caption(_ui.escape(f"Endringer {found.describe()}{locked_by} · {scope}"))
     counts = found.counts()
     groups = history.HEADLINE_GROUPS
-    # Room for each box's figures, and at least for two, so that a one-figure box keeps
-    # its title whole on a narrow projector screen.
-    boxes = st.columns([max(len(keys), 2) for _title, keys in groups], border=True)
-    for box, (title, keys) in zip(boxes, groups, strict=True):
-        with box:
-            st.markdown(f"**{title}**")
-            for column, key in zip(st.columns(len(keys)), keys, strict=True):
-                column.metric(history.CATEGORIES_BY_KEY[key].short, counts[key])
+    for row in _rows_of_boxes(groups):
+        # Room for each box's figures, and at least for two, so that a one-figure box keeps
+        # its title whole on a narrow projector screen.
+        boxes = st.columns([max(len(keys), 2) for _title, keys in row], border=True)
+        for box, (title, keys) in zip(boxes, row, strict=True):
+            with box:
+                st.markdown(f"**{title}**")
+                for column, key in zip(st.columns(len(keys)), keys, strict=True):
+                    column.metric(history.CATEGORIES_BY_KEY[key].short, counts[key])
     if found.empty:
         st.success("Ingen endringer siden møtet.", icon=":material/check_circle:")
         return
     shown = found.table.drop(columns=["kind"])
+    # Before and now are the point: they come before the title, which may be cut on a
+    # narrow screen (the command line's CSV keeps its documented order).
+    shown = shown[["Endring", "Prosjekt-ID", "ID", "Før", "Nå", "Tittel"]]
     _ui.table(
         shown,
         "Endringer siden sist møte",

@@ -180,6 +180,20 @@ def test_overview_figures_equal_sql_counts(demo: Path) -> None:
     assert int(table["Høye risikoer"].sum()) == shown["Høye risikoer"]
 
 
+def test_the_meeting_changes_show_every_headline_figure_in_rows_that_fit(demo: Path) -> None:
+    from lib import history
+    from pages._changes import FIGURES_PER_ROW, _rows_of_boxes
+
+    rows = _rows_of_boxes(history.HEADLINE_GROUPS)
+    assert [group for row in rows for group in row] == list(history.HEADLINE_GROUPS)
+    assert all(sum(max(len(keys), 2) for _t, keys in row) <= FIGURES_PER_ROW for row in rows)
+    found = history.changes_since_last_meeting(demo, today=TODAY)
+    shown = metrics(run())
+    for _title, keys in history.HEADLINE_GROUPS:
+        for key in keys:
+            assert shown[history.CATEGORIES_BY_KEY[key].short] == found.counts()[key], key
+
+
 def test_overview_links_every_figure_to_its_page(demo: Path) -> None:
     app = run()
     links = {link.proto.page for link in app.get("page_link")}

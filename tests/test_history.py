@@ -572,6 +572,62 @@ def test_changes_since_the_last_meeting(meeting_db: Path) -> None:
     assert found.rows("decision").columns.tolist() == ["Prosjekt-ID", "ID", "Tittel", "Før", "Nå"]
 
 
+def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> None:
+    """New measurements and moved targets are what a steering group follows; new and removed
+    benefits are listed too."""
+
+    def benefit(benefit_id: str, target: float | None = None) -> dict:
+        return {"gevinst_id": benefit_id, "gevinst": f"Gevinst {benefit_id}", "malverdi": target}
+
+    def measured(benefit_id: str, day: dt.date, value: float) -> dict:
+        return {"gevinst_id": benefit_id, "dato": day, "verdi": value}
+
+    by_end = {"maldato": dt.date(2026, 12, 31)}
+    first = [benefit("G1", 50.0) | by_end, benefit("G2", 5.0), benefit("G3", 4.0)]
+    load(db, tmp_path, "0.xlsx", {"prosjekter": PROJECTS})
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {"gevinster": first, "malinger": [measured("G1", dt.date(2025, 1, 1), 40.0)]},
+        project="P1",
+    )
+    store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 10))
+    later = [benefit("G1", 60.5) | by_end, benefit("G3", 4.0), benefit("G4", 10.0)]
+    load(
+        db,
+        tmp_path,
+        "2.xlsx",
+        {
+            "gevinster": later,
+            "malinger": [
+                measured("G1", dt.date(2025, 1, 1), 40.0),
+                measured("G1", dt.date(2025, 6, 1), 45.5),
+                measured("G3", dt.date(2025, 6, 1), 3.0),
+            ],
+        },
+        project="P1",
+    )
+    found = history.changes_since_last_meeting(db, today=TODAY)
+    assert found is not None
+    assert found.table.drop(columns="kind").values.tolist() == [
+        ["Gevinst målt", "P1", "G1", "Gevinst G1", "40 (01.01.2025)", "45,5 (01.06.2025)"],
+        ["Gevinst målt", "P1", "G3", "Gevinst G3", "", "3 (01.06.2025)"],
+        [
+            "Gevinstmål endret",
+            "P1",
+            "G1",
+            "Gevinst G1",
+            "50 innen 31.12.2026",
+            "60,5 innen 31.12.2026",
+        ],
+        ["Ny gevinst", "P1", "G4", "Gevinst G4", "", "10"],
+        ["Gevinst fjernet", "P1", "G2", "Gevinst G2", "5", "Fjernet"],
+    ]
+    assert (found.counts()["benefit_measured"], found.counts()["benefit_target"]) == (2, 1)
+    assert ("Gevinster", ("benefit_measured", "benefit_target")) in history.HEADLINE_GROUPS
+
+
 def test_changes_for_chosen_projects_and_in_iso_dates(meeting_db: Path) -> None:
     only_p2 = history.changes_since_last_meeting(meeting_db, projects=["P2"], today=TODAY)
     assert only_p2.table["Prosjekt-ID"].tolist() == ["P2"]
