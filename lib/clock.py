@@ -4,12 +4,15 @@ zone: a version stored at 00:30 in Oslo is stored that day, and overdue means ov
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
 
 ZONE = "Europe/Oslo"
 
 
+@cache
 def _zone() -> dt.tzinfo | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # when first asked: a load starts faster
+
     try:
         return ZoneInfo(ZONE)
     except ZoneInfoNotFoundError:  # no time-zone database: the server's own clock
