@@ -179,10 +179,10 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         print(f"Eksporten er skrevet til {args.file} ({written}).")
         return EXIT_OK
     if args.command == "dump":
-        from lib.queries import sheet_rows
+        from lib.queries import dump_rows
 
         sheet = SHEETS_BY_KEY[args.sheet]
-        write_csv(sheet_rows(db, sheet.key, args.version), [c.name for c in sheet.columns])
+        write_csv(dump_rows(db, sheet.key, args.version), [c.name for c in sheet.columns])
         return EXIT_OK
     if args.command == "evalueringsplan":
         from lib.queries import evaluation_plan

@@ -101,6 +101,36 @@ def versions(path: Path | str | None = None) -> pd.DataFrame:
     return frame
 
 
+def _baseline_date_sql(benefit: str, first_measurement: str, project_start: str) -> str:
+    """Nullpunktdato as used (the contract's default when it is empty): the earliest
+    measurement, else the project's Startdato."""
+    return f"coalesce({benefit}.nullpunktdato, {first_measurement}, {project_start})"
+
+
+def dump_rows(path: Path | str | None, sheet_key: str, version: int | None = None) -> pd.DataFrame:
+    """The rows `dump` prints: `sheet_rows`, with Nullpunktdato's default filled in (the
+    other defaults are stored with the row; this one depends on other sheets, so it is
+    worked out as of the same version, as the benefit views do)."""
+    if sheet_key != GEVINSTER.key:
+        return sheet_rows(path, sheet_key, version)
+    used = _baseline_date_sql("g", "m.forste_dato", "p.startdato")
+    names = ", ".join(
+        f"{used} AS nullpunktdato" if column.db == "nullpunktdato" else f"g.{column.db}"
+        for column in GEVINSTER.columns
+    )
+    with connect(path) as connection:
+        return connection.execute(
+            f"""SELECT {names} FROM gevinster g
+            LEFT JOIN (SELECT prosjekt_id, gevinst_id, min(dato) AS forste_dato
+                       FROM malinger WHERE {AS_OF} GROUP BY ALL) m
+              USING (prosjekt_id, gevinst_id)
+            LEFT JOIN prosjekter p ON p.prosjekt_id = g.prosjekt_id AND {_valid("p")}
+            WHERE {_valid("g")}
+            ORDER BY g.prosjekt_id, g.row_order, g.gevinst_id""",
+            _as_of(connection, version),
+        ).df()
+
+
 def status_day(path: Path | str | None, version: int | None, today: dt.date) -> dt.date:
     """The day statuses (overdue, due soon, late) are judged on: `today` for the latest data;
     for an older version, the day it was stored, so the app shows it as it was then."""
@@ -415,7 +445,7 @@ def _benefits_cte() -> str:
     benefit_paths AS (
       SELECT b.*, bm.siste_dato, bm.siste_verdi,
              coalesce(bm.antall_malinger, 0) AS antall_malinger,
-             coalesce(b.nullpunktdato, bm.forste_dato, b.startdato) AS nullpunktdato_brukt
+             {_baseline_date_sql("b", "bm.forste_dato", "b.startdato")} AS nullpunktdato_brukt
       FROM benefit_rows b LEFT JOIN benefit_measures bm USING (prosjekt_id, gevinst_id)
     ),
     benefit_progress AS (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,47 @@ def test_help_lists_every_command() -> None:
         "demo",
     ):
         assert command in done.stdout
+
+
+def test_dump_fills_in_nullpunktdato_as_the_contract_says(tmp_path: Path) -> None:
+    """Empty Nullpunktdato: the earliest measurement, else the project's Startdato; a date
+    given stays. The export keeps what was written, so it still loads back unchanged."""
+    db, path = tmp_path / "d.duckdb", tmp_path / "gevinster.xlsx"
+    projects = [{"prosjekt_id": "P1", "prosjektnavn": "En", "startdato": dt.date(2024, 8, 1)}]
+    benefits = [
+        {"gevinst_id": "G1", "gevinst": "Målt", "malverdi": 10.0},
+        {"gevinst_id": "G2", "gevinst": "Ikke målt", "malverdi": 10.0},
+        {
+            "gevinst_id": "G3",
+            "gevinst": "Gitt",
+            "malverdi": 10.0,
+            "nullpunktdato": dt.date(2024, 1, 2),
+        },
+    ]
+    measured = [
+        {"gevinst_id": "G1", "dato": dt.date(2025, 3, 1), "verdi": 4.0},
+        {"gevinst_id": "G1", "dato": dt.date(2025, 1, 15), "verdi": 3.0},
+    ]
+    write_export(
+        path,
+        {
+            "prosjekter": frame("prosjekter", projects),
+            "gevinster": frame("gevinster", [b | {"prosjekt_id": "P1"} for b in benefits]),
+            "malinger": frame("malinger", [m | {"prosjekt_id": "P1"} for m in measured]),
+        },
+    )
+    assert cli("load", path, db=db).returncode == 0
+    dumped = {
+        row["Gevinst-ID"]: row["Nullpunktdato"]
+        for row in rows(cli("dump", "gevinster", db=db).stdout)
+    }
+    assert dumped == {"G1": "2025-01-15", "G2": "2024-08-01", "G3": "2024-01-02"}
+    exported = tmp_path / "eksport.xlsx"
+    assert cli("export", exported, db=db).returncode == 0
+    again = cli("load", exported, db=db)
+    assert again.returncode == 0
+    counts = re.findall(r"(\d+) (?:nye|endret|fjernet)", again.stdout)
+    assert counts and set(counts) == {"0"}, again.stdout
 
 
 def test_load_dump_export_round_trip(tmp_path: Path, workbook: Path) -> None:
