@@ -187,7 +187,8 @@ def _uploading() -> list[str]:
         "- **Målinger hører til gevinsten sin, evalueringer til anbefalingen sin.** Tar du bort "
         "en gevinst fra arket Gevinster, fjernes også de lagrede målingene av den (og tilsvarende "
         "evalueringene av en anbefaling du tar bort), med mindre arket Målinger (Evalueringer) "
-        "for prosjektet er med i filen. Forhåndsvisningen viser hva som fjernes.",
+        "i filen har rader for prosjektet; da er det arket fasiten. Forhåndsvisningen viser hva "
+        "som fjernes.",
         "- **Ingenting slettes.** Hver opplasting blir en ny versjon. Historikken tas vare på, og "
         "enhver tidligere versjon kan vises og gjenopprettes.",
         "- **Alt eller ingenting.** Er det en feil i én eneste rad, lagres ingenting. Du får da "

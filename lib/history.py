@@ -526,7 +526,8 @@ def _benefit_changes(
         FROM latest_new n
         LEFT JOIN latest_old o USING (prosjekt_id, gevinst_id)
         LEFT JOIN benefits b USING (prosjekt_id, gevinst_id)
-        WHERE o.dato IS NULL OR n.dato > o.dato""",
+        WHERE o.dato IS NULL OR n.dato > o.dato
+           OR (n.dato = o.dato AND n.verdi IS DISTINCT FROM o.verdi)""",
         params,
     ):
         before = _measured_text(row["old_value"], row["old_date"], iso_dates)

@@ -188,6 +188,7 @@ def preview_upload(
             }
             for key, pairs in upload.removed_with_parents.items():
                 _preview_removed_with_parents(connection, sheets, SHEETS_BY_KEY[key], pairs, base)
+            sheets = {sheet.key: sheets[sheet.key] for sheet in SHEETS if sheet.key in sheets}
             expected = project_versions_in(connection, upload.touched_projects(), base)
         finally:
             connection.execute("ROLLBACK")
@@ -283,7 +284,8 @@ def _preview_removed_with_parents(
     )
     preview = sheets.setdefault(sheet.key, SheetPreview(sheet.key))
     preview.removed += removed
-    preview.removed_rows = pd.concat([preview.removed_rows, rows], ignore_index=True)
+    together = pd.concat([preview.removed_rows, rows], ignore_index=True)
+    preview.removed_rows = together.head(PREVIEW_ROWS)
 
 
 def _unregister(connection: duckdb.DuckDBPyConnection, *names: str) -> None:

@@ -367,13 +367,18 @@ def validate(
         if not len(rows.row_numbers):
             # A sheet left empty (as in the template) means "not touched", never "remove all":
             # losing a project's rows because a leader skipped a sheet would be far worse.
+            but = (
+                ", bortsett fra radene som fjernes sammen med det de gjelder (se over)"
+                if key in upload.removed_with_parents
+                else ""
+            )
             upload.notices.append(
                 Problem(
                     rows.name,
                     None,
                     "",
                     "",
-                    "rader; arket er tomt, og lagrede rader i dette arket er ikke endret",
+                    f"rader; arket er tomt, og lagrede rader i dette arket er ikke endret{but}",
                 )
             )
             continue
@@ -631,8 +636,8 @@ def _removed_with_parents(
                     None,
                     _heading(parents, parent_column),
                     "",
-                    f"{parent_id} (prosjekt {project}); den er ikke med og fjernes, og med den "
-                    f"{rows} i arket {child.name}",
+                    f"{parent_id} (prosjekt {project}): den er ikke med i arket, så {rows} i "
+                    f"arket {child.name} som gjelder den, fjernes også",
                 )
             )
 

@@ -584,16 +584,22 @@ def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> Non
 
     by_end = {"maldato": dt.date(2026, 12, 31)}
     first = [benefit("G1", 50.0) | by_end, benefit("G2", 5.0), benefit("G3", 4.0)]
+    first.append(benefit("G5", 4.0))
+    corrected = dt.date(2025, 3, 1)  # G5's measurement that day is corrected in version 3
     load(db, tmp_path, "0.xlsx", {"prosjekter": PROJECTS})
     load(
         db,
         tmp_path,
         "1.xlsx",
-        {"gevinster": first, "malinger": [measured("G1", dt.date(2025, 1, 1), 40.0)]},
+        {
+            "gevinster": first,
+            "malinger": [measured("G1", dt.date(2025, 1, 1), 40.0), measured("G5", corrected, 2.0)],
+        },
         project="P1",
     )
     store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 10))
     later = [benefit("G1", 60.5) | by_end, benefit("G3", 4.0), benefit("G4", 10.0)]
+    later.append(benefit("G5", 4.0))
     load(
         db,
         tmp_path,
@@ -604,6 +610,7 @@ def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> Non
                 measured("G1", dt.date(2025, 1, 1), 40.0),
                 measured("G1", dt.date(2025, 6, 1), 45.5),
                 measured("G3", dt.date(2025, 6, 1), 3.0),
+                measured("G5", corrected, 3.0),
             ],
         },
         project="P1",
@@ -613,6 +620,7 @@ def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> Non
     assert found.table.drop(columns="kind").values.tolist() == [
         ["Gevinst målt", "P1", "G1", "Gevinst G1", "40 (01.01.2025)", "45,5 (01.06.2025)"],
         ["Gevinst målt", "P1", "G3", "Gevinst G3", "", "3 (01.06.2025)"],
+        ["Gevinst målt", "P1", "G5", "Gevinst G5", "2 (01.03.2025)", "3 (01.03.2025)"],
         [
             "Gevinstmål endret",
             "P1",
@@ -624,7 +632,7 @@ def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> Non
         ["Ny gevinst", "P1", "G4", "Gevinst G4", "", "10"],
         ["Gevinst fjernet", "P1", "G2", "Gevinst G2", "5", "Fjernet"],
     ]
-    assert (found.counts()["benefit_measured"], found.counts()["benefit_target"]) == (2, 1)
+    assert (found.counts()["benefit_measured"], found.counts()["benefit_target"]) == (3, 1)
     assert ("Gevinster", ("benefit_measured", "benefit_target")) in history.HEADLINE_GROUPS
 
 

@@ -543,11 +543,11 @@ def test_stored_children_go_with_the_parent_the_upload_removes(tmp_path):
     benefit = only(upload.notices, sheet="Gevinster")
     assert (benefit.row, benefit.column, benefit.value) == (None, "Gevinst-ID", "")
     assert benefit.as_text() == (
-        "ark «Gevinster», kolonne «Gevinst-ID» – forventet G7 (prosjekt OU2); den er ikke med "
-        "og fjernes, og med den 2 lagrede rader i arket Målinger"
+        "ark «Gevinster», kolonne «Gevinst-ID» – forventet G7 (prosjekt OU2): den er ikke med i "
+        "arket, så 2 lagrede rader i arket Målinger som gjelder den, fjernes også"
     )
     recommendation = only(upload.notices, sheet="Anbefalinger").as_text()
-    assert "og med den 1 lagret rad i arket Evalueringer" in recommendation
+    assert "så 1 lagret rad i arket Evalueringer som gjelder den, fjernes også" in recommendation
 
 
 def test_errors_are_listed_sheet_by_sheet_and_row_by_row(tmp_path):
@@ -606,6 +606,23 @@ def test_measurements_left_behind_by_an_earlier_removal_go_with_the_next_upload(
     )
     assert upload.ok, upload.errors
     assert upload.removed_with_parents == {"malinger": {("OU2", "G5")}}
+
+
+def test_an_empty_child_sheet_says_which_of_its_rows_still_go(tmp_path):
+    upload = check(
+        tmp_path,
+        {
+            "Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]],
+            "Målinger": [["Gevinst-ID", "Dato", "Verdi"]],
+        },
+        known=STORED_CHILDREN,
+        project="OU2",
+    )
+    assert upload.ok and upload.removed_with_parents == {"malinger": {("OU2", "G7")}}
+    empty = only(upload.notices, sheet="Målinger")
+    assert "ikke endret, bortsett fra radene som fjernes sammen med det de gjelder" in (
+        empty.expected
+    )
 
 
 @pytest.mark.parametrize(
