@@ -318,6 +318,14 @@ def _both(table: str) -> str:
         new AS (SELECT * FROM {table} WHERE {_as_of("$version")} AND {_project_filter()})"""
 
 
+def _identity(id_column: str, title_column: str) -> str:
+    """A row's project, ID, title and place, from `new` or else `old` (a FULL JOIN of both)."""
+    return f"""coalesce(n.prosjekt_id, o.prosjekt_id) AS project,
+        coalesce(n.{id_column}, o.{id_column}) AS id,
+        coalesce(n.{title_column}, o.{title_column}) AS title,
+        coalesce(n.row_order, o.row_order) AS row_order"""
+
+
 def _records(connection: duckdb.DuckDBPyConnection, query: str, params: dict) -> list[dict]:
     cursor = connection.execute(query, params)
     names = [description[0] for description in cursor.description]
@@ -350,10 +358,7 @@ def compare_versions(
         for row in _records(
             connection,
             f"""WITH {_both("risiko")}
-            SELECT coalesce(n.prosjekt_id, o.prosjekt_id) AS project,
-                   coalesce(n.risiko_id, o.risiko_id) AS id,
-                   coalesce(n.risiko, o.risiko) AS title,
-                   coalesce(n.row_order, o.row_order) AS row_order,
+            SELECT {_identity("risiko_id", "risiko")},
                    o.sannsynlighet * o.konsekvens AS old_score,
                    n.sannsynlighet * n.konsekvens AS new_score,
                    o.status AS old_status, n.status AS new_status,
@@ -486,10 +491,7 @@ def _benefit_changes(
     for row in _records(
         connection,
         f"""WITH {_both("gevinster")}
-        SELECT coalesce(n.prosjekt_id, o.prosjekt_id) AS project,
-               coalesce(n.gevinst_id, o.gevinst_id) AS id,
-               coalesce(n.gevinst, o.gevinst) AS title,
-               coalesce(n.row_order, o.row_order) AS row_order,
+        SELECT {_identity("gevinst_id", "gevinst")},
                o.malverdi AS old_target, o.maldato AS old_date,
                n.malverdi AS new_target, n.maldato AS new_date,
                CASE
