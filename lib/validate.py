@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import wording
 from lib.contract import (
     GEVINSTER,
     HEADER_SEARCH_ROWS,
@@ -629,7 +630,7 @@ def _removed_with_parents(
             if project in children_replaced:
                 continue  # the upload's own children are the new truth (and checked)
             upload.removed_with_parents.setdefault(child.key, set()).add((project, parent_id))
-            rows = "1 lagret rad" if count == 1 else f"{count} lagrede rader"
+            rows = wording.count(count, "lagret rad", "lagrede rader")
             upload.notices.append(
                 Problem(
                     parents.name,

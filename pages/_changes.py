@@ -142,7 +142,7 @@ def show_changes_since_last_meeting(filters: object) -> None:
     newly overdue, and milestones that slipped.
     """
     version, projects = _chosen(filters)
-    day = _ui.status_day_of(version)
+    day = _ui.status_day(version)
     found = _meeting_changes(str(_ui.db_path()), _ui.data_stamp(), version, projects, day)
     if found is None:
         locked = snapshots()

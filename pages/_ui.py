@@ -108,12 +108,8 @@ def versions() -> pd.DataFrame:
     return _cached("versions")
 
 
-def status_day(filters: Filters) -> dt.date:
+def status_day(version: int | None) -> dt.date:
     """The day statuses are judged on: today, or the day an older version shown was stored."""
-    return status_day_of(filters.version)
-
-
-def status_day_of(version: int | None) -> dt.date:
     return _cached("status_day", version, today())
 
 
@@ -134,7 +130,7 @@ def filter_options() -> queries.FilterOptions:
 
 
 def overview(filters: Filters) -> pd.DataFrame:
-    return _cached("overview", filters, status_day(filters))
+    return _cached("overview", filters, status_day(filters.version))
 
 
 def risk_view(
@@ -144,7 +140,7 @@ def risk_view(
 
 
 def benefits(filters: Filters) -> pd.DataFrame:
-    return _cached("benefits", filters, status_day(filters))
+    return _cached("benefits", filters, status_day(filters.version))
 
 
 def measurements(project: str, benefit: str, version: int | None) -> pd.DataFrame:
@@ -156,11 +152,11 @@ def recommendations(filters: Filters) -> queries.RecommendationView:
 
 
 def evaluations(filters: Filters) -> pd.DataFrame:
-    return _cached("evaluations", filters, status_day(filters))
+    return _cached("evaluations", filters, status_day(filters.version))
 
 
 def milestones(filters: Filters) -> pd.DataFrame:
-    return _cached("milestones", filters, status_day(filters))
+    return _cached("milestones", filters, status_day(filters.version))
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -279,10 +275,6 @@ def sidebar_filters() -> None:
     _say_what_the_link_lost(asked, chosen)
 
 
-_FILTER_NAMES = {"projects": "prosjekt", "units": "enhet", "owners": "ansvarlig"}
-_FILTER_NAMES |= {"statuses": "status", "version": "versjon"}
-
-
 def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> None:
     """A copied link whose project, version … no longer exists must not pass for that view."""
     kept = {
@@ -293,7 +285,7 @@ def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> Non
         "version": {str(chosen.version)} if chosen.version is not None else set(),
     }
     lost = [
-        f"{_FILTER_NAMES[key]} «{value}»"
+        f"{FILTER_KEYS[key]} «{value}»"
         for key, values in asked.items()
         if key in kept
         for value in values
@@ -352,10 +344,10 @@ def older_version_banner(chosen: Filters) -> None:
     if chosen.version is None:
         return
     known = versions()
-    if known.empty or chosen.version >= int(known["version"].max()):
+    latest = int(known["version"].max()) if not known.empty else 0
+    if chosen.version >= latest:
         return
-    latest = int(known["version"].max())
-    day = status_day(chosen)
+    day = status_day(chosen.version)
     text, button = st.columns([3, 1], vertical_alignment="center")
     text.warning(
         f"Du ser versjon {chosen.version} fra {day:%d.%m.%Y}, ikke siste versjon "

@@ -25,7 +25,7 @@ if _ui.versions().empty:
     st.stop()
 
 plan = _ui.evaluations(chosen)
-today = _ui.status_day(chosen)
+today = _ui.status_day(chosen.version)
 counts = plan["status"].value_counts()
 explained = {
     EVALUATION_SOON: f"Frist innen {EVALUATION_SOON_DAYS} dager",

@@ -23,7 +23,7 @@ if rows.empty:
     _ui.empty("Ingen milepæler passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
     st.stop()
 
-today = _ui.status_day(chosen)
+today = _ui.status_day(chosen.version)
 timeline = charts.milestone_timeline_data(rows)
 description = charts.describe_statuses(rows, "milepæler", MILESTONE_STATUSES)
 drawn = timeline["rad"].nunique()
