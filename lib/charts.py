@@ -294,7 +294,7 @@ def benefit_trend(
     y = alt.Y("verdi:Q", title=y_title, scale=y_scale)
     tooltip = [
         alt.Tooltip("serie:N", title="Serie"),
-        alt.Tooltip("dato:T", title="Dato", format="%d.%m.%Y"),
+        _date_tooltip("dato", "Dato"),
         alt.Tooltip("verdi:Q", title="Verdi", format=",.1f"),
     ]
     lines = (
@@ -406,39 +406,24 @@ def evaluation_timeline(
     data: pd.DataFrame, today: dt.date, today_label: str = "I dag"
 ) -> alt.LayerChart:
     """Due dates on a time axis, one row per recommendation, status as colour and shape."""
-    statuses = [status for status in EVALUATION_STYLE if status in set(data["status"])] or list(
-        EVALUATION_STYLE
-    )
-    height = max(220, 34 * data["rad"].nunique())
+    statuses = _statuses_shown(data, EVALUATION_STYLE)
     points = (
         alt.Chart(data)
         .mark_point(size=320, filled=True, opacity=1)
         .encode(
             x=alt.X("frist:T", title="Frist", axis=_date_axis()),
-            y=alt.Y("rad:N", title=None, sort=None),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=statuses, range=[EVALUATION_STYLE[s][0] for s in statuses]),
-                title="Status",
-                legend=alt.Legend(orient="top"),
-            ),
-            shape=alt.Shape(
-                "status:N",
-                scale=alt.Scale(domain=statuses, range=[EVALUATION_STYLE[s][1] for s in statuses]),
-                title="Status",
-            ),
+            y=_TIMELINE_ROW,
+            color=_status_colour(statuses, EVALUATION_STYLE),
+            shape=_shapes("status", {s: EVALUATION_STYLE[s][1] for s in statuses}, "Status"),
             tooltip=[
                 alt.Tooltip("rad:N", title="Anbefaling"),
                 alt.Tooltip("evaluering:N", title="Evaluering"),
-                alt.Tooltip("frist:T", title="Frist", format="%d.%m.%Y"),
+                _date_tooltip("frist", "Frist"),
                 alt.Tooltip("status:N", title="Status"),
             ],
         )
     )
-    chart = (points + _today_rule(today, today_label)).properties(
-        title="Evalueringsplan", height=height
-    )
-    return _shared_screen(chart)
+    return _timeline(points, data, today, today_label, "Evalueringsplan")
 
 
 def describe_statuses(frame: pd.DataFrame, what: str, order: Sequence[str]) -> str:
@@ -482,43 +467,74 @@ def milestone_timeline(
     data: pd.DataFrame, today: dt.date, today_label: str = "I dag"
 ) -> alt.LayerChart:
     """Planned, forecast and done dates per milestone, joined by a line; status as colour."""
-    statuses = [s for s in MILESTONE_STYLE if s in set(data["status"])] or list(MILESTONE_STYLE)
+    colour = _status_colour(_statuses_shown(data, MILESTONE_STYLE), MILESTONE_STYLE)
     kinds = list(MILESTONE_DATES)
-    height = max(220, 34 * data["rad"].nunique())
-    colour = alt.Color(
-        "status:N",
-        scale=alt.Scale(domain=statuses, range=[MILESTONE_STYLE[s][0] for s in statuses]),
-        title="Status",
-        legend=alt.Legend(orient="top"),
-    )
     x = alt.X("dato:T", title="Dato", axis=_date_axis())
-    y = alt.Y("rad:N", title=None, sort=None)
-    spans = alt.Chart(data).mark_line(strokeWidth=4).encode(x=x, y=y, color=colour, detail="rad:N")
+    spans = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=4)
+        .encode(x=x, y=_TIMELINE_ROW, color=colour, detail="rad:N")
+    )
     points = (
         alt.Chart(data)
         .transform_filter(alt.FieldOneOfPredicate(field="dato_type", oneOf=kinds))
         .mark_point(size=300, filled=True, opacity=1, stroke="#111111", strokeWidth=1)
         .encode(
             x=x,
-            y=y,
+            y=_TIMELINE_ROW,
             color=colour,
-            shape=alt.Shape(
-                "dato_type:N",
-                scale=alt.Scale(domain=kinds, range=[MILESTONE_DATES[k] for k in kinds]),
-                title="Dato",
-            ),
+            shape=_shapes("dato_type", MILESTONE_DATES, "Dato"),
             tooltip=[
                 alt.Tooltip("rad:N", title="Milepæl"),
                 alt.Tooltip("dato_type:N", title="Dato"),
-                alt.Tooltip("dato:T", title="Dato", format="%d.%m.%Y"),
+                _date_tooltip("dato", "Dato"),
                 alt.Tooltip("status:N", title="Status"),
                 alt.Tooltip("avvik_dager:Q", title="Avvik (dager)"),
             ],
         )
     )
-    chart = (spans + points + _today_rule(today, today_label)).properties(
-        title="Milepæler", height=height
+    return _timeline(spans + points, data, today, today_label, "Milepæler")
+
+
+# --- Timelines ---------------------------------------------------------------------------------
+
+_TIMELINE_ROW = alt.Y("rad:N", title=None, sort=None)
+
+
+def _statuses_shown(data: pd.DataFrame, style: dict[str, tuple[str, str]]) -> list[str]:
+    """The statuses present, in the style's order (all of them for an empty chart's legend)."""
+    present = set(data["status"])
+    return [status for status in style if status in present] or list(style)
+
+
+def _status_colour(statuses: list[str], style: dict[str, tuple[str, str]]) -> alt.Color:
+    return alt.Color(
+        "status:N",
+        scale=alt.Scale(domain=statuses, range=[style[s][0] for s in statuses]),
+        title="Status",
+        legend=alt.Legend(orient="top"),
     )
+
+
+def _shapes(field: str, shape_of: dict[str, str], title: str) -> alt.Shape:
+    """A shape per value of `field`, in the order of `shape_of`."""
+    return alt.Shape(
+        f"{field}:N",
+        scale=alt.Scale(domain=list(shape_of), range=list(shape_of.values())),
+        title=title,
+    )
+
+
+def _date_tooltip(field: str, title: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:T", title=title, format="%d.%m.%Y")
+
+
+def _timeline(
+    marks: alt.TopLevelMixin, data: pd.DataFrame, today: dt.date, today_label: str, title: str
+) -> alt.LayerChart:
+    """A timeline's marks with the today rule, one readable row per entry."""
+    height = max(220, 34 * data["rad"].nunique())
+    chart = (marks + _today_rule(today, today_label)).properties(title=title, height=height)
     return _shared_screen(chart)
 
 
