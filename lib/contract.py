@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 CONTRACT_VERSION = 1
 
@@ -41,6 +42,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     help: str = ""
     default: object = None  # stored when the cell is empty
+    identity: bool = False  # part of the row's key (with the project)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,6 @@ class Sheet:
     name: str  # canonical sheet name
     key: str  # lower-case ASCII name used by the command line and as the table name
     columns: tuple[Column, ...]
-    id_columns: tuple[str, ...]  # db names that, with the project, make a row's key
     help: str = ""
     # (db column, sheet key) — a reference that must exist, in the upload or already stored;
     # the referenced row also decides the row's project.
@@ -64,6 +65,11 @@ class Sheet:
     @property
     def table(self) -> str:
         return self.key
+
+    @cached_property
+    def id_columns(self) -> tuple[str, ...]:
+        """The db names that, with the project, make a row's key."""
+        return tuple(column.db for column in self.columns if column.identity)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,21 +189,26 @@ MILESTONE_STATUSES: tuple[str, ...] = (MILESTONE_LATE, MILESTONE_ON_TRACK, MILES
 # Sheets
 
 _PROJECT = Column("Prosjekt-ID", "prosjekt_id", Kind.ID, aliases=("Prosjekt", "ProsjektID"))
+_ID_ALIASES = ("ID", "Nr")
+
+
+def _key(
+    name: str, db: str, kind: Kind = Kind.ID, aliases: tuple[str, ...] = _ID_ALIASES, help: str = ""
+) -> Column:
+    """A required column of the row's key: with the project, it names one row."""
+    return Column(name, db, kind, True, aliases, help, identity=True)
 
 
 PROSJEKTER = Sheet(
     name="Prosjekter",
     key="prosjekter",
-    id_columns=("prosjekt_id",),
     help="Ett prosjekt per rad. Prosjekt-ID er en kort nøkkel, f.eks. OU2.",
     columns=(
-        Column(
+        _key(
             "Prosjekt-ID",
             "prosjekt_id",
-            Kind.ID,
-            True,
-            ("Prosjekt", "ProsjektID", "ID"),
-            "Kort nøkkel, f.eks. OU2",
+            aliases=(*_PROJECT.aliases, "ID"),
+            help="Kort nøkkel, f.eks. OU2",
         ),
         Column("Prosjektnavn", "prosjektnavn", Kind.TEXT, True, ("Navn",)),
         Column("Program", "program"),
@@ -217,10 +228,9 @@ PROSJEKTER = Sheet(
 RISIKO = Sheet(
     name="Risiko",
     key="risiko",
-    id_columns=("risiko_id",),
     help="Risikoregister: sannsynlighet og konsekvens på skala 1–5, risiko = S × K.",
     columns=(
-        Column("Risiko-ID", "risiko_id", Kind.ID, True, ("ID", "Nr"), "Unik i prosjektet"),
+        _key("Risiko-ID", "risiko_id", help="Unik i prosjektet"),
         _PROJECT,
         Column(
             "Risiko",
@@ -259,10 +269,9 @@ RISIKO = Sheet(
 GEVINSTER = Sheet(
     name="Gevinster",
     key="gevinster",
-    id_columns=("gevinst_id",),
     help="Gevinstrealisering: nullpunkt, målverdi og måledato for hver gevinst.",
     columns=(
-        Column("Gevinst-ID", "gevinst_id", Kind.ID, True, ("ID", "Nr")),
+        _key("Gevinst-ID", "gevinst_id"),
         _PROJECT,
         Column("Gevinst", "gevinst", Kind.TEXT, True, ("Beskrivelse",)),
         Column("Effektmål", "effektmal"),
@@ -300,13 +309,12 @@ GEVINSTER = Sheet(
 MALINGER = Sheet(
     name="Målinger",
     key="malinger",
-    id_columns=("gevinst_id", "dato"),
     parent=("gevinst_id", "gevinster"),
     help="Målinger av gevinstene: én rad per gevinst og dato.",
     columns=(
-        Column("Gevinst-ID", "gevinst_id", Kind.ID, True, help="Må finnes i Gevinster"),
+        _key("Gevinst-ID", "gevinst_id", aliases=(), help="Må finnes i Gevinster"),
         _PROJECT,
-        Column("Dato", "dato", Kind.DATE, True, ("Måledato", "Dato for måling")),
+        _key("Dato", "dato", Kind.DATE, ("Måledato", "Dato for måling")),
         Column("Verdi", "verdi", Kind.NUMBER, True, ("Måling", "Målt verdi")),
         Column("Kommentar", "kommentar", aliases=("Kommentar til måling",)),
     ),
@@ -315,10 +323,9 @@ MALINGER = Sheet(
 ANBEFALINGER = Sheet(
     name="Anbefalinger",
     key="anbefalinger",
-    id_columns=("anbefaling_id",),
     help="Anbefalinger og styringsgruppens vedtak.",
     columns=(
-        Column("Anbefaling-ID", "anbefaling_id", Kind.ID, True, ("ID", "Nr")),
+        _key("Anbefaling-ID", "anbefaling_id"),
         _PROJECT,
         Column("Anbefaling", "anbefaling", Kind.TEXT, True, ("Tittel",)),
         Column("Beskrivelse", "beskrivelse"),
@@ -356,17 +363,15 @@ ANBEFALINGER = Sheet(
 EVALUERINGER = Sheet(
     name="Evalueringer",
     key="evalueringer",
-    id_columns=("anbefaling_id", "evaluering"),
     parent=("anbefaling_id", "anbefalinger"),
     help="Gjennomførte evalueringer. Planen beregnes fra Anbefalinger.",
     columns=(
-        Column("Anbefaling-ID", "anbefaling_id", Kind.ID, True, help="Må finnes i Anbefalinger"),
+        _key("Anbefaling-ID", "anbefaling_id", aliases=(), help="Må finnes i Anbefalinger"),
         _PROJECT,
-        Column(
+        _key(
             "Evaluering",
             "evaluering",
             Kind.MONTHS,
-            True,
             ("Tidspunkt",),
             "Måneder etter iverksetting: 3, 6 eller 12",
         ),
@@ -380,10 +385,9 @@ EVALUERINGER = Sheet(
 MILEPAELER = Sheet(
     name="Milepæler",
     key="milepaeler",
-    id_columns=("milepael_id",),
     help="Milepæler med planlagt dato, prognose og fullført dato.",
     columns=(
-        Column("Milepæl-ID", "milepael_id", Kind.ID, True, ("ID", "Nr"), "F.eks. M1"),
+        _key("Milepæl-ID", "milepael_id", help="F.eks. M1"),
         _PROJECT,
         Column("Milepæl", "milepael", Kind.TEXT, True, ("Beskrivelse",)),
         Column("Kriterium", "kriterium"),
