@@ -455,7 +455,7 @@ def test_the_prefiltered_check_for_rendered_cells_agrees_with_the_regex(
     or TRUE/FALSE: checking those alone finds what checking every cell finds."""
     import pyarrow.compute as pc
 
-    from lib.read import _RENDERED_NON_TEXT, _has_rendered_non_text
+    from lib.read.cells import _RENDERED_NON_TEXT, _has_rendered_non_text
 
     array = pa.array(cells, pa.string())
     everywhere = bool(pc.any(pc.match_substring_regex(array, _RENDERED_NON_TEXT)).as_py())
