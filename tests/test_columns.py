@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from lib.contract import Kind
 from lib.parse import PARSERS, ParseError
 from lib.read import RawSheet, content_mask, read_workbook
-from lib.validate import KnownData, _parse_column, validate
+from lib.validate import KnownData, validate
+from lib.validate.rows import _parse_column
 
 
 def cell_by_cell(cells: list[object], kind: Kind) -> tuple[list[object], list[int]]:
