@@ -199,7 +199,7 @@ def compound_file(streams: list[str]) -> bytes:
     endofchain, freesect, fatsect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
     header = struct.pack(
         "<8s16s5H6s10L",
-        read.OLE2_SIGNATURE,
+        read.checks.OLE2_SIGNATURE,
         b"\0" * 16,
         0x3E,
         3,
@@ -502,7 +502,7 @@ def test_calamine_itself_does_not_expand_entities(tmp_path: Path) -> None:
     )
     path = rewrite(source, tmp_path / "latter.xlsx", {sheet: xml})
     with pytest.raises(UnreadableFile, match="er skadet"):
-        read._parse_isolated(path, path.name)
+        read.child._parse_isolated(path, path.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -563,7 +563,7 @@ def test_zip_bomb_with_lying_sizes_in_a_sheet_the_checks_cannot_name(tmp_path: P
     parse child checks the CRC of such a part all the same (before: only its limits held)."""
     path = zip_bomb(tmp_path, "bombe-lyver-uten-navn.xlsx", FULL_ROWS, lie=True, named=False)
     check_workbook_file(path, path.name)
-    problem = read._Verification(path).result()
+    problem = read.verify.Verification(path).result()
     assert problem is not None and "kontrollsummen" in problem, problem
     message = refuse(path)
     assert any(reason in message for reason in CHILD_STOPPED), message
@@ -596,9 +596,9 @@ def test_the_slowest_file_within_the_limits_still_answers_in_time(tmp_path: Path
 def test_a_parse_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:
     """With the size checks lifted, 500 MB of empty rows keeps calamine busy: it is killed."""
     path = zip_bomb(tmp_path, "treg.xlsx", EMPTY_ROWS)
-    monkeypatch.setattr(read, "MAX_UNPACKED_BYTES", 10**10)
-    monkeypatch.setattr(read, "MAX_MEMBER_RATIO", 10**6)
-    monkeypatch.setattr(read, "PARSE_SECONDS", 1)
+    monkeypatch.setattr(read.limits, "MAX_UNPACKED_BYTES", 10**10)
+    monkeypatch.setattr(read.limits, "MAX_MEMBER_RATIO", 10**6)
+    monkeypatch.setattr(read.limits, "PARSE_SECONDS", 1)
     started = time.monotonic()
     refuse(path, "tok for lang tid", "over 1 sekunder")
     assert time.monotonic() - started < 3
@@ -607,9 +607,9 @@ def test_a_parse_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> N
 def test_a_parse_that_needs_too_much_memory_is_stopped(tmp_path: Path, monkeypatch) -> None:
     """With the size checks lifted, millions of cells exhaust the child's address space."""
     path = zip_bomb(tmp_path, "grådig.xlsx", FULL_ROWS)
-    monkeypatch.setattr(read, "MAX_UNPACKED_BYTES", 10**10)
-    monkeypatch.setattr(read, "MAX_MEMBER_RATIO", 10**6)
-    monkeypatch.setattr(read, "PARSE_MEMORY_BYTES", 300 * 1024 * 1024)
+    monkeypatch.setattr(read.limits, "MAX_UNPACKED_BYTES", 10**10)
+    monkeypatch.setattr(read.limits, "MAX_MEMBER_RATIO", 10**6)
+    monkeypatch.setattr(read.limits, "PARSE_MEMORY_BYTES", 300 * 1024 * 1024)
     refuse(path, "for mye minne")
 
 
@@ -619,7 +619,7 @@ def test_a_parse_that_needs_too_much_memory_is_stopped(tmp_path: Path, monkeypat
 
 def test_over_the_size_limit(tmp_path: Path, monkeypatch) -> None:
     path = valid_workbook(tmp_path / "stor.xlsx")
-    monkeypatch.setattr(read, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(read.limits, "MAX_FILE_BYTES", path.stat().st_size - 1)
     refuse(path, "over grensen")
 
 
@@ -761,7 +761,8 @@ def test_a_far_cell_in_an_unknown_sheet_is_ignored(tmp_path: Path, dimension: st
 def test_more_rows_than_an_upload_takes(tmp_path: Path, monkeypatch) -> None:
     """The parse hands back at most MAX_ROWS rows: validating more would take the caller long."""
     path = valid_workbook(tmp_path / "lang.xlsx")
-    monkeypatch.setattr(read, "MAX_ROWS", 3)  # Prosjekter has 2 rows, Risiko 2 (with headings)
+    # Prosjekter has 2 rows, Risiko 2 (with headings)
+    monkeypatch.setattr(read.limits, "MAX_ROWS", 3)
     refuse(
         path,
         "arket «Prosjekter» (2 rader × 2 kolonner)",
@@ -769,7 +770,8 @@ def test_more_rows_than_an_upload_takes(tmp_path: Path, monkeypatch) -> None:
         "høyst 3 rader",
         "Ctrl+End",
     )
-    monkeypatch.setattr(read, "MAX_ROWS", 1)  # Risiko (the larger, read first) alone is too large
+    # Risiko (the larger, read first) alone is too large
+    monkeypatch.setattr(read.limits, "MAX_ROWS", 1)
     refuse(path, "arket «Risiko»", "2 rader × 5 kolonner", "høyst 1 rader")
 
 
@@ -789,7 +791,7 @@ def test_a_huge_central_directory_is_refused_before_it_is_parsed(
 ) -> None:
     source = valid_workbook(tmp_path / "hel.xlsx")
     path = rewrite(source, tmp_path / "stor-katalog.xlsx", {"x" * 60_000: b""})
-    monkeypatch.setattr(read, "MAX_CENTRAL_DIRECTORY_BYTES", 50_000)
+    monkeypatch.setattr(read.limits, "MAX_CENTRAL_DIRECTORY_BYTES", 50_000)
     monkeypatch.setattr(zipfile, "ZipFile", None)  # must not get that far
     refuse(path, "urimelig stor innholdsliste")
 
@@ -924,7 +926,7 @@ def test_checks_read_only_a_prolog_of_a_large_register(tmp_path: Path, monkeypat
     check_workbook_file(path, path.name)
     seconds = time.monotonic() - started
     assert len(xml) > 5_000_000
-    assert read_bytes[sheet] <= read.PROLOG_BYTES + 1
+    assert read_bytes[sheet] <= read.limits.PROLOG_BYTES + 1
     assert seconds < 0.5, seconds
     monkeypatch.undo()
     raw = read_workbook(path)
@@ -940,7 +942,7 @@ def test_a_caller_busy_longer_than_the_parse_limit_still_gets_the_result(
     rows = [["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens"]]
     rows += [[f"R{n}", f"Risiko nummer {n} som kan inntreffe", 3, 4] for n in range(3000)]
     path = make_workbook(tmp_path / "stor.xlsx", {"Risiko": rows})
-    monkeypatch.setattr(read, "PARSE_SECONDS", 2)
+    monkeypatch.setattr(read.limits, "PARSE_SECONDS", 2)
     pending = read.start_reading(path)
     time.sleep(2.5)
     # The result (far more than a pipe holds) was taken as it came: the child is done.

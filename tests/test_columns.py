@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from lib.contract import Kind
 from lib.parse import PARSERS, ParseError
 from lib.read import RawSheet, content_mask, read_workbook
-from lib.validate import KnownData, _parse_column, validate
+from lib.validate import KnownData, validate
+from lib.validate.rows import _parse_column
 
 
 def cell_by_cell(cells: list[object], kind: Kind) -> tuple[list[object], list[int]]:
@@ -455,7 +456,7 @@ def test_the_prefiltered_check_for_rendered_cells_agrees_with_the_regex(
     or TRUE/FALSE: checking those alone finds what checking every cell finds."""
     import pyarrow.compute as pc
 
-    from lib.read import _RENDERED_NON_TEXT, _has_rendered_non_text
+    from lib.read.cells import _RENDERED_NON_TEXT, _has_rendered_non_text
 
     array = pa.array(cells, pa.string())
     everywhere = bool(pc.any(pc.match_substring_regex(array, _RENDERED_NON_TEXT)).as_py())

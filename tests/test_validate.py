@@ -1167,7 +1167,8 @@ def test_the_vectorised_key_check_agrees_with_comparing_rows(
     import pyarrow as pa
 
     from lib.contract import SHEETS_BY_KEY
-    from lib.validate import _keys_complete_and_unique, _SheetRows
+    from lib.validate.across import _keys_complete_and_unique
+    from lib.validate.rows import SheetRows
 
     projects, benefits, dates = ([row[i] for row in rows] for i in range(3))
     arrays = {
@@ -1175,7 +1176,7 @@ def test_the_vectorised_key_check_agrees_with_comparing_rows(
         "gevinst_id": pa.array(benefits, pa.string()),
         "dato": pa.array(dates, pa.date32()),
     }
-    sheet_rows = _SheetRows(
+    sheet_rows = SheetRows(
         SHEETS_BY_KEY["malinger"], "Målinger", arrays, pa.array(range(len(rows)), pa.int64()), {}
     )
     ids_complete = all(b is not None and d is not None for _, b, d in rows)

@@ -1,0 +1,101 @@
+"""What validation takes and gives: the stored data an upload may refer to, the validated
+upload, and its problems, each with everything a person needs to find and fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from lib.parse import is_empty
+
+if TYPE_CHECKING:  # pandas only for problems_frame: a load from the command line never needs it
+    import pandas as pd
+
+REQUIRED_VALUE = "en verdi; feltet må fylles ut"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, with everything a person needs to find and fix it."""
+
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    expected: str
+
+    def as_text(self) -> str:
+        where = [f"ark «{self.sheet}»"] if self.sheet else []
+        if self.row is not None:
+            where.append(f"rad {self.row}")
+        if self.column:
+            where.append(f"kolonne «{self.column}»")
+        found = f": fant «{self.value}»" if self.value else ""
+        return f"{', '.join(where)}{found} – forventet {self.expected}"
+
+
+PROBLEM_HEADINGS = {"sheet": "Ark", "row": "Rad", "column": "Kolonne", "value": "Verdi"}
+PROBLEM_HEADINGS["expected"] = "Forventet"
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a table with Norwegian headings (ark, rad, kolonne, verdi, forventet)."""
+    import pandas as pd
+
+    rows = [
+        {PROBLEM_HEADINGS[name]: getattr(problem, name) for name in PROBLEM_HEADINGS}
+        for problem in problems
+    ]
+    return pd.DataFrame(rows, columns=list(PROBLEM_HEADINGS.values()))
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as a problem shows it: whole numbers without .0, long texts cut short."""
+    if is_empty(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@dataclass
+class KnownData:
+    """What is already stored, for references an upload may make without repeating them."""
+
+    projects: set[str] = field(default_factory=set)
+    # sheet key -> {(project, id)}, for the sheets other rows refer to
+    ids: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # (project, gevinst_id) -> benefit type, to check qualitative measurements
+    benefit_types: dict[tuple[str, str], str] = field(default_factory=dict)
+    # child sheet key -> {(project, parent id): stored rows naming it}, e.g. the measurements
+    # of each benefit, so that they go when an upload removes their benefit
+    children: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+
+
+@dataclass
+class ValidatedUpload:
+    file_name: str
+    tables: dict[str, pa.Table] = field(default_factory=dict)  # sheet key -> typed rows
+    # sheet key -> the projects whose rows of that sheet this upload replaces
+    scope: dict[str, set[str]] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    # child sheet key -> {(project, parent id)}: stored measurements (evaluations) that go
+    # with the benefits (recommendations) this upload removes; see
+    # lib.validate.references.removed_with_parents
+    removed_with_parents: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def row_counts(self) -> dict[str, int]:
+        return {key: len(table) for key, table in self.tables.items()}
+
+    def touched_projects(self) -> set[str]:
+        """The projects whose rows storing this upload replaces (in at least one sheet)."""
+        return set().union(*self.scope.values()) if self.scope else set()
