@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 #: The demo's files: found next to the code, whatever the working directory.
-DATA = Path(__file__).resolve().parent.parent / "data" / "demo"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 #: The day the demo is made to be shown on: every status of the evaluation plan occurs then.
 TODAY = dt.date(2026, 11, 26)
 
@@ -67,7 +67,7 @@ def _day(text: str, where: Path) -> dt.date:
 
 
 def _read_uploads() -> tuple[Upload, ...]:
-    path = DATA / "opplastinger.csv"
+    path = DATA_DIR / "opplastinger.csv"
     return tuple(
         (
             row["Filnavn"],
@@ -80,22 +80,23 @@ def _read_uploads() -> tuple[Upload, ...]:
 
 
 def _read_meetings() -> tuple[Meeting, ...]:
-    path = DATA / "møter.csv"
+    path = DATA_DIR / "møter.csv"
     return tuple((row["Møte"], _day(row["Dato"], path), row["Grunnlag"]) for row in _records(path))
 
 
 #: The uploads in order, from data/demo/opplastinger.csv.
 UPLOADS: tuple[Upload, ...] = _read_uploads()
+#: The steering-group meetings, from data/demo/møter.csv: each locks the upload it was based on
+#: (the September status), which gives "Endringer siden sist møte" something to show.
 MEETINGS: tuple[Meeting, ...] = _read_meetings()
-#: The September status was the basis of the last steering-group meeting; locking it gives
-#: "Endringer siden sist møte" something to show.
+#: The last meeting (name, day) and the file name of the upload it locked.
 MEETING: tuple[str, dt.date] = MEETINGS[-1][:2]
 MEETING_UPLOAD: str = MEETINGS[-1][2]
 
 
 def _upload_folder(file_name: str, day: dt.date) -> Path:
     """The folder of one upload's CSV files: `2026-09-18 Porteføljestatus 2026-09`."""
-    return DATA / f"{day:%Y-%m-%d} {Path(file_name).stem}"
+    return DATA_DIR / f"{day:%Y-%m-%d} {Path(file_name).stem}"
 
 
 def _sheet_files(folder: Path) -> list[Path]:
@@ -122,16 +123,17 @@ def _read_upload(file_name: str, day: dt.date) -> RawWorkbook:
     return workbook
 
 
-def _require_clean(upload: ValidatedUpload, projects: tuple[str, ...]) -> None:
+def _require_clean(upload: ValidatedUpload, day: dt.date, projects: tuple[str, ...]) -> None:
     """Demo data loads without a single error or notice, with the projects the list names."""
+    folder = _upload_folder(upload.file_name, day).name
     problems = upload.errors + upload.notices
     if problems:
         lines = "\n".join(problem.as_text() for problem in problems)
-        raise RuntimeError(f"Demodata i «{upload.file_name}» ble avvist:\n{lines}")
+        raise RuntimeError(f"Demodataene i mappen «{folder}» ble avvist:\n{lines}")
     found = tuple(upload.tables["prosjekter"].column(PROJECT_COLUMN).to_pylist())
     if found != projects:
         raise RuntimeError(
-            f"Demodata i «{upload.file_name}»: opplastinger.csv nevner prosjektene "
+            f"Demodataene i mappen «{folder}»: opplastinger.csv nevner prosjektene "
             f"{', '.join(projects)}, men Prosjekter.csv har {', '.join(found)}."
         )
 
@@ -147,7 +149,7 @@ def demo_workbooks() -> list[tuple[str, str, dict[str, pd.DataFrame]]]:
     (dates as dt.date, scales as int, months as a tuple of int, numbers as float, empty None).
     """
     return [
-        (file_name, by, {key: _frame(key, columns) for key, columns in tables.items()})
+        (file_name, by, {key: _frame(columns) for key, columns in tables.items()})
         for file_name, by, tables in _validated_uploads()
     ]
 
@@ -157,7 +159,7 @@ def _validated_uploads() -> tuple[tuple[str, str, dict[str, dict[str, list]]], .
     validated = []
     for file_name, by, day, projects in UPLOADS:
         upload = validate(_read_upload(file_name, day), KnownData())
-        _require_clean(upload, projects)
+        _require_clean(upload, day, projects)
         tables = {}
         for sheet in SHEETS:
             table = upload.tables.get(sheet.key)
@@ -176,7 +178,7 @@ def _python(kind: Kind, values: pa.ChunkedArray) -> list[object]:
     return cells
 
 
-def _frame(key: str, columns: dict[str, list]) -> pd.DataFrame:
+def _frame(columns: dict[str, list]) -> pd.DataFrame:
     return pd.DataFrame({db: list(values) for db, values in columns.items()}, dtype=object)
 
 
@@ -209,7 +211,7 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
                 pending=raw,
                 created_at=_during_office_hours(day),
             )
-            _require_clean(result.upload, projects)
+            _require_clean(result.upload, day, projects)
             assert result.stored is not None  # a clean upload is stored
             version = result.stored.version
             for name, meeting_day, basis in MEETINGS:
@@ -228,9 +230,9 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
 
 
 def _fingerprint_file(scratch: Path, file_name: str, day: dt.date) -> Path:
-    """The upload's CSV files one after the other, in one file: the version's sha256 is its
-    fingerprint (the same for every build, and changed by any edit of the files)."""
-    path = scratch / file_name
+    """The upload's CSV files one after the other, in one file, for load_file to hash: the
+    version's sha256 (the same for every build, and changed by any edit of the files)."""
+    path = scratch / "opplasting.fingeravtrykk"
     path.write_bytes(
         b"".join(part.read_bytes() for part in _sheet_files(_upload_folder(file_name, day)))
     )
