@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from lib import db as db_module
 from lib import ingest, store
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import write_export
@@ -437,7 +438,7 @@ def test_closing_a_connection_still_being_opened_does_not_wait_for_it(db, tmp_pa
 
 def test_a_busy_database_is_reported_when_the_connection_is_wanted(db, tmp_path, monkeypatch):
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
-    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(db_module, "LOCK_WAIT_SECONDS", 0.2)
     holder = _hold(db, 2)
     with store.OpeningConnection(db) as opened, pytest.raises(store.StoreBusy):
         opened.connection()
