@@ -77,8 +77,10 @@ def _is_lock_conflict(error: duckdb.Error) -> bool:
 
 def _is_other_mode(error: duckdb.Error) -> bool:
     """This process has the file open read-only while a read-write opening is wanted, or the
-    other way round (DuckDB keeps one instance per file per process)."""
-    return "different configuration" in str(error).lower()
+    other way round, or such an instance is still closing (DuckDB keeps one instance per
+    file per process)."""
+    text = str(error).lower()
+    return "different configuration" in text or "unique file handle conflict" in text
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
