@@ -39,12 +39,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from lib import schema
 from lib.contract import GEVINSTER, PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
-from lib.validate import KnownData
+
+if TYPE_CHECKING:  # made where it is read: a page's read never imports the validator
+    from lib.validate import KnownData
 
 DEFAULT_DB = Path("data/styringsrom.duckdb")
 LOCK_WAIT_SECONDS = 30.0
@@ -302,6 +305,8 @@ class StoredState:
 def known_data_in(connection: duckdb.DuckDBPyConnection, version: int | None = None) -> KnownData:
     """The IDs an upload may refer to without repeating them, as of `version` (default:
     latest), on an open connection."""
+    from lib.validate import KnownData
+
     params = {"version": version_or_latest(connection, version)}
     # Every project any current row names, not only those in Prosjekter: a project first
     # stored with `load --project X` has rows but no Prosjekter row, and its export must

@@ -181,11 +181,11 @@ def load_file(
     db: Path | str | None,
     path: Path | str,
     *,
+    pending: PendingRead | RawWorkbook | None = None,
+    created_at: dt.datetime | None = None,
     by: str | None = None,
     project: str | None = None,
     file_name: str | None = None,
-    pending: PendingRead | RawWorkbook | None = None,
-    created_at: dt.datetime | None = None,
 ) -> LoadResult:
     """Validate a file and, when it has no errors, store it as a new version (stored at
     `created_at`, default now: see `store_upload`).

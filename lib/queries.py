@@ -71,6 +71,22 @@ def _view_rows(
     return frame.drop(columns="row_order")
 
 
+#: The views a page lists row by row: view -> (its CTEs, its order).
+_LISTED = {
+    "plan": (plan_cte, "prosjekt_id, row_order, evaluering NULLS LAST"),
+    "milestones": (milestones_cte, "planlagt, prosjekt_id, row_order"),
+}
+
+
+def _listed(
+    view: str, path: Path | str | None, filters: Filters, today: dt.date | None
+) -> pd.DataFrame:
+    """The rows of a listed view (`_LISTED`), on a connection of its own."""
+    ctes, order = _LISTED[view]
+    with reading(path) as connection:
+        return _view_rows(connection, ctes(), view, order, view_params(connection, filters, today))
+
+
 def high_risk_from(bands: Bands = RISK_BANDS) -> int:
     """The lowest score of the highest band: a "high risk" on the overview."""
     return max(lowest for lowest, _name, _colour in bands)
@@ -132,10 +148,10 @@ def status_day(path: Path | str | None, version: int | None, today: dt.date) -> 
     if version is None:
         return today
     with reading(path) as connection:
+        if int(version) >= latest_version_in(connection):
+            return today
         row = connection.execute(
-            """SELECT created_at FROM versions
-               WHERE version = $version AND version < (SELECT max(version) FROM versions)""",
-            {"version": int(version)},
+            "SELECT created_at FROM versions WHERE version = $version", {"version": int(version)}
         ).fetchall()
     return min(row[0][0].date(), today) if row else today
 
@@ -432,11 +448,7 @@ def evaluations(
     path: Path | str | None, filters: Filters, today: dt.date | None = None
 ) -> pd.DataFrame:
     """The derived plan of the filtered recommendations, with their title and owner."""
-    order = "prosjekt_id, row_order, evaluering NULLS LAST"
-    with reading(path) as connection:
-        return _view_rows(
-            connection, plan_cte(), "plan", order, view_params(connection, filters, today)
-        )
+    return _listed("plan", path, filters, today)
 
 
 def evaluation_plan(
@@ -453,12 +465,4 @@ def milestones(
     path: Path | str | None, filters: Filters, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Milestones with expected date, slippage in days and status, in plan order."""
-    order = "planlagt, prosjekt_id, row_order"
-    with reading(path) as connection:
-        return _view_rows(
-            connection,
-            milestones_cte(),
-            "milestones",
-            order,
-            view_params(connection, filters, today),
-        )
+    return _listed("milestones", path, filters, today)
