@@ -19,14 +19,19 @@ while the app runs, and the app sees the new version on its next read.
   process's read-only connections (each a few milliseconds) to close. A missing file, or one
   whose schema is older, is opened by `connect` once, which creates or migrates it.
 
-SQL. Parameters are named (`$version`), lists are passed as lists. What is still
-DuckDB-specific, for a PostgreSQL store to replace (in this module, lib/schema.py and the
-modules that read and write rows): named `$name` parameters (psycopg spells them
-`%(name)s`); list parameters with `unnest`, `list_contains` and `len`; `arg_max`; `hash()`
-row keys; `date_diff`, `to_months`, `to_days`; `SELECT * EXCLUDE`; `INSERT OR IGNORE/REPLACE`;
-registering Arrow tables as views; `range()` and `generate_subscripts`; `list_filter` with a
-lambda (the preview's changed fields); `contains`. The rest (`count(*) FILTER`, `coalesce`,
-`IS DISTINCT FROM`, `FULL JOIN`, `string_agg`-free grouping) is standard SQL.
+SQL lives in the storage and query modules only: lib/schema.py (tables, migrations), this
+module, lib/store.py and lib/snapshots.py (writing), lib/view_sql.py, lib/queries.py,
+lib/history.py, lib/meeting_changes.py and lib/preview.py (reading). Parameters are named
+(`$version`) and lists are passed as lists. Still DuckDB-specific, for a PostgreSQL store to
+replace: the `$name` parameter style (psycopg spells it `%(name)s`); list parameters
+(`unnest($x::VARCHAR[])`, `list_contains`, `len`); `arg_max`; `hash()` over a struct for row
+keys and hashes, kept as `UBIGINT`; `date_diff`, `to_months`, `to_days`; `INSERT OR
+IGNORE/REPLACE` and `CREATE OR REPLACE TEMP TABLE`; the `threads` and `checkpoint_threshold`
+settings; Arrow
+tables registered as views (the store and the preview); `range()` and `generate_subscripts`
+(the risk matrix, the decision counts); `list_filter` with a lambda (the preview's changed
+fields); `contains`; and the one-instance-per-file rules above. The rest (`count(*) FILTER`,
+`coalesce`, `IS DISTINCT FROM`, `FULL JOIN`, CTEs, `GROUP BY` by name) is standard SQL.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,30 +84,43 @@ def _is_lock_conflict(error: duckdb.Error) -> bool:
 
 
 def _is_other_mode(error: duckdb.Error) -> bool:
-    """This process has the file open read-only while a read-write opening is wanted, or the
-    other way round, or such an instance is still closing (DuckDB keeps one instance per
-    file per process)."""
-    text = str(error).lower()
-    return "different configuration" in text or "unique file handle conflict" in text
+    """This process has the file open read-write while a read-only opening is wanted, or the
+    other way round (DuckDB keeps one instance per file per process)."""
+    return "different configuration" in str(error).lower()
+
+
+def _is_closing(error: duckdb.Error) -> bool:
+    """This process's previous instance of the file is still being closed by another thread."""
+    return "unique file handle conflict" in str(error).lower()
+
+
+class _WritingHere(Exception):
+    """A read-only opening met this process's read-write instance of the file."""
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, waiting (up to LOCK_WAIT_SECONDS) while the file is held elsewhere."""
+    """duckdb.connect, waiting (up to LOCK_WAIT_SECONDS) while the file is held elsewhere.
+
+    A read-only opening that meets this process's read-write instance raises _WritingHere
+    at once (the caller joins that instance instead); a read-write opening that meets
+    read-only connections waits for them to close.
+    """
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     delay = 0.002
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as error:
-            conflict = _is_lock_conflict(error) or _is_other_mode(error)
-            if not conflict:
+            if read_only and _is_other_mode(error):
+                raise _WritingHere from error
+            if not (_is_lock_conflict(error) or _is_other_mode(error) or _is_closing(error)):
                 raise
             if time.monotonic() > deadline:
                 raise StoreBusy(
                     "Databasen er opptatt av en annen prosess; prøv igjen om litt."
                 ) from error
             time.sleep(delay)
-            # Start short: an in-process conflict ends within milliseconds.
+            # Start short: a conflict inside this process ends within milliseconds.
             delay = min(delay * 2, 0.25)
 
 
@@ -153,11 +171,14 @@ def reading(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
     path = Path(path) if path is not None else default_db_path()
     with _writing_lock:
         writing = bool(_writing.get(str(path.resolve())))
-    if writing or not path.exists():
-        with connect(path) as connection:
-            yield connection
+    connection = None
+    if not writing and path.exists():
+        with suppress(_WritingHere):
+            connection = _open(path, read_only=True)
+    if connection is None:
+        with connect(path) as joined:
+            yield joined
         return
-    connection = _open(path, read_only=True)
     try:
         version = schema.stored_version(connection)
         _check_not_newer(version)
