@@ -43,11 +43,11 @@ def lock_for_meeting(
 ) -> Snapshot:
     """Lock a version (default: the latest) for a meeting; raises StoreError in Norwegian.
 
-    `created_at` (default: now) is for the demo, as in `store_upload`.
+    `created_at` (default: now) is for the demo, as in `lib.store.store_upload`.
 
     A locked version cannot be changed or removed: there is no way to unlock or rename it,
     the database refuses to delete a version a snapshot refers to, and uploads after it never
-    rewrite the rows it shows (see `_replace_sheet`).
+    rewrite the rows it shows (see `lib.store._replace_sheet`).
     """
     name = " ".join(str(name or "").split())
     if not name:
