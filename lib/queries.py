@@ -21,10 +21,6 @@ from lib.contract import (
     GEVINSTER,
     PROJECT_COLUMN,
     RISK_BANDS,
-    RISK_DOWN,
-    RISK_NEW,
-    RISK_SAME,
-    RISK_UP,
     SHEETS_BY_KEY,
 )
 from lib.db import (  # noqa: F401  (re-exported)
@@ -342,10 +338,6 @@ def risk_view(
             "after": after,
             "compare": compare_with if compare_with is not None else -1,
             "has_compare": compare_with is not None,
-            "new": RISK_NEW,
-            "up": RISK_UP,
-            "down": RISK_DOWN,
-            "same": RISK_SAME,
             "cell_s": cell[0] if cell else None,
             "cell_k": cell[1] if cell else None,
         }

@@ -38,7 +38,11 @@ from lib.contract import (
     MILESTONE_ON_TRACK,
     MILESTONE_STATUSES,
     RISK_ACTIVE_STATUSES,
+    RISK_DOWN,
+    RISK_NEW,
+    RISK_SAME,
     RISK_STATUSES,
+    RISK_UP,
     SHEETS_BY_KEY,
     SUPPORTED_DECISIONS,
 )
@@ -190,6 +194,10 @@ def view_params(
         "ms_done": MILESTONE_DONE,
         "ms_late": MILESTONE_LATE,
         "ms_on_track": MILESTONE_ON_TRACK,
+        "new": RISK_NEW,
+        "up": RISK_UP,
+        "down": RISK_DOWN,
+        "same": RISK_SAME,
     }
 
 
