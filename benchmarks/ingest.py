@@ -372,7 +372,7 @@ from lib.read import import_pyarrow_lean
 import_pyarrow_lean()
 import lib.ingest
 lap("1. import lib.ingest, child parsing")
-from lib.queries import known_data, stored_state
+from lib.db import known_data, stored_state
 from lib.read import read_workbook
 from lib.store import file_sha256, store_upload
 from lib.validate import validate

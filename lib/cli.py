@@ -152,11 +152,11 @@ def write_csv(frame: pandas.DataFrame, headings: Sequence[str]) -> None:
 
 
 def _run(args: argparse.Namespace, early: object = None) -> int:
-    from lib.store import default_db_path
+    from lib.db import default_db_path
 
     db: Path = getattr(args, "db", None) or default_db_path()
     if getattr(args, "version", None) is not None and args.command in ("export", "dump"):
-        from lib.queries import latest_version
+        from lib.db import latest_version
 
         if not 1 <= args.version <= latest_version(db):
             print(f"Versjon {args.version} finnes ikke.", file=sys.stderr)
@@ -199,7 +199,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         print(f"Versjon {args.version} er gjenopprettet som versjon {stored.version}.")
         return EXIT_OK
     if args.command == "snapshot":
-        from lib.store import lock_for_meeting
+        from lib.snapshots import lock_for_meeting
 
         locked = lock_for_meeting(
             db, args.version, args.name, args.date or clock.today(), by=args.by
@@ -292,7 +292,8 @@ def _versions(db: Path) -> int:
 
 
 def _changes(db: Path, args: argparse.Namespace) -> int:
-    from lib.history import CATEGORIES, changes_since_last_meeting, latest_version
+    from lib.db import latest_version
+    from lib.meeting_changes import CATEGORIES, changes_since_last_meeting
 
     latest = latest_version(db)
     for asked in (args.since, args.version):
@@ -336,7 +337,7 @@ def _changes(db: Path, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     early = _start_parse(args)
-    from lib.store import StoreBusy, StoreError  # heavy (duckdb): after the parse starts
+    from lib.db import StoreBusy, StoreError  # heavy (duckdb): after the parse starts
 
     try:
         return _run(args, early)

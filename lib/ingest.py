@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from lib.contract import PROJECT_COLUMN, SHEETS
-from lib.queries import StoredState, known_data, latest_version, sheet_rows, stored_state
+from lib.db import (
+    OpeningConnection,
+    StoredState,
+    known_data,
+    known_data_in,
+    latest_version_in,
+    reading,
+    stored_state,
+)
+from lib.queries import sheet_rows
 from lib.read import (
     SUFFIXES,
     PendingRead,
@@ -33,13 +42,7 @@ from lib.read import (
     start_reading,
     yield_to_the_parse,
 )
-from lib.store import (
-    ConcurrentUpload,
-    OpeningConnection,
-    StoredVersion,
-    file_sha256,
-    store_upload,
-)
+from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
 from lib.validate import Problem, ValidatedUpload, validate
 
 if TYPE_CHECKING:  # the preview is the app's; a load from the command line never imports pandas
@@ -112,21 +115,33 @@ def check_upload(
     path: Path | str,
     file_name: str | None = None,
     project: str | None = None,
-    pending: PendingRead | RawWorkbook | None = None,
+    *,
+    sha256: str | None = None,
 ) -> CheckedUpload:
     """Read, validate and (when valid) preview a file, without storing; raises UnreadableFile.
 
-    The preview compares with the version that was latest before validation began, so if
-    anything is stored meanwhile, storing the result refuses rather than trusting a stale check.
+    The stored data is read once the file is parsed, on one read-only connection and in one
+    transaction: the version the check is made against (`base_version`), what an upload may
+    refer to as of it, and the preview against it. If anything is stored afterwards, storing
+    the result refuses rather than trusting a stale check. `sha256` is the file's, when the
+    caller has it already (the app hashes the bytes it received).
     """
-    pending = _raw(path, file_name, pending)
-    base = latest_version(db)
-    upload = check_file(db, path, file_name, project, pending)
-    checked = CheckedUpload(upload, file_sha256(path), base)
-    if upload.ok:
-        from lib.preview import preview_upload
+    pending = start_reading(path, file_name)
+    sha256 = sha256 or file_sha256(path)  # while the child parses
+    raw = pending.result()
+    with reading(db) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            base = latest_version_in(connection)
+            upload = validate(raw, known_data_in(connection, base), project)
+            del raw
+            checked = CheckedUpload(upload, sha256, base)
+            if upload.ok:
+                from lib.preview import preview_in
 
-        checked.preview = preview_upload(db, upload, base)
+                checked.preview = preview_in(connection, upload, base)
+        finally:
+            connection.execute("ROLLBACK")
     return checked
 
 
@@ -139,12 +154,11 @@ def check_upload_bytes(
     """
     suffix = Path(file_name).suffix.lower()
     suffix = suffix if suffix in SUFFIXES else ".bin"  # the reader refuses it by `file_name`
+    sha256 = hashlib.sha256(data).hexdigest()
     with tempfile.TemporaryDirectory(prefix="styringsrom-opplasting-") as folder:
         path = Path(folder) / f"opplasting{suffix}"
         path.write_bytes(data)
-        checked = check_upload(db, path, file_name, project)
-    checked.sha256 = hashlib.sha256(data).hexdigest()
-    return checked
+        return check_upload(db, path, file_name, project, sha256=sha256)
 
 
 def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None) -> StoredVersion:
@@ -167,11 +181,11 @@ def load_file(
     db: Path | str | None,
     path: Path | str,
     *,
+    pending: PendingRead | RawWorkbook | None = None,
+    created_at: dt.datetime | None = None,
     by: str | None = None,
     project: str | None = None,
     file_name: str | None = None,
-    pending: PendingRead | RawWorkbook | None = None,
-    created_at: dt.datetime | None = None,
 ) -> LoadResult:
     """Validate a file and, when it has no errors, store it as a new version (stored at
     `created_at`, default now: see `store_upload`).

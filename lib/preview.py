@@ -31,16 +31,9 @@ from lib.contract import (
     Sheet,
     scale_label,
 )
+from lib.db import as_of, latest_version_in, project_versions_in, reading
 from lib.parse import is_missing
-from lib.store import (
-    OPEN_VERSION,
-    connect,
-    incoming_frame,
-    incoming_sql,
-    parent_key_sql,
-    parent_keys,
-    project_versions_in,
-)
+from lib.store import incoming_frame, incoming_sql, parent_key_sql, parent_keys
 from lib.validate import ROW_FIELD, ValidatedUpload
 
 #: At most this many rows per table are shown; the counts are always complete.
@@ -172,26 +165,31 @@ def preview_upload(
     database; everything is read in one transaction, so the counts and `expected_versions`
     describe one and the same version.
     """
-    with connect(path) as connection:
+    with reading(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
-            latest = connection.execute(
-                "SELECT coalesce(max(version), 0) FROM versions"
-            ).fetchall()[0][0]
-            base = int(latest) if base is None else min(int(base), int(latest))
-            sheets = {
-                sheet.key: _preview_sheet(
-                    connection, sheet, upload.tables[sheet.key], upload.scope[sheet.key], base
-                )
-                for sheet in SHEETS
-                if sheet.key in upload.tables
-            }
-            for key, pairs in upload.removed_with_parents.items():
-                _preview_removed_with_parents(connection, sheets, SHEETS_BY_KEY[key], pairs, base)
-            sheets = {sheet.key: sheets[sheet.key] for sheet in SHEETS if sheet.key in sheets}
-            expected = project_versions_in(connection, upload.touched_projects(), base)
+            return preview_in(connection, upload, base)
         finally:
             connection.execute("ROLLBACK")
+
+
+def preview_in(
+    connection: duckdb.DuckDBPyConnection, upload: ValidatedUpload, base: int | None = None
+) -> UploadPreview:
+    """`preview_upload` on an open connection, inside the caller's transaction."""
+    latest = latest_version_in(connection)
+    base = latest if base is None else min(int(base), latest)
+    sheets = {
+        sheet.key: _preview_sheet(
+            connection, sheet, upload.tables[sheet.key], upload.scope[sheet.key], base
+        )
+        for sheet in SHEETS
+        if sheet.key in upload.tables
+    }
+    for key, pairs in upload.removed_with_parents.items():
+        _preview_removed_with_parents(connection, sheets, SHEETS_BY_KEY[key], pairs, base)
+    sheets = {sheet.key: sheets[sheet.key] for sheet in SHEETS if sheet.key in sheets}
+    expected = project_versions_in(connection, upload.touched_projects(), base)
     return UploadPreview(base, expected, sheets)
 
 
@@ -219,9 +217,9 @@ def _preview_sheet(
     names = ", ".join(column.db for column in sheet.columns)
     stored = connection.sql(
         f"""SELECT row_key, row_hash, row_order, {names} FROM {sheet.table}
-        WHERE valid_from <= $base AND coalesce(valid_to, $open) > $base
+        WHERE {as_of(version="base")}
           AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
-        params={"base": base, "open": OPEN_VERSION, "projects": sorted(projects)},
+        params={"base": base, "projects": sorted(projects)},
     ).to_arrow_table()
     connection.register("incoming", incoming)
     connection.register("stored", stored)
@@ -266,9 +264,9 @@ def _preview_removed_with_parents(
     base: int,
 ) -> None:
     """Add the stored child rows that go with their removed parents to the sheet's preview."""
-    where = f"""valid_from <= $base AND coalesce(valid_to, $open) > $base
+    where = f"""{as_of(version="base")}
         AND {parent_key_sql(sheet)} IN (SELECT unnest($keys::VARCHAR[]))"""
-    params = {"base": base, "open": OPEN_VERSION, "keys": parent_keys(pairs)}
+    params = {"base": base, "keys": parent_keys(pairs)}
     count = connection.execute(f"SELECT count(*) FROM {sheet.table} WHERE {where}", params)
     removed = int(count.fetchall()[0][0])
     if not removed:

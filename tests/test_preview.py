@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib import db as db_module
 from lib import ingest, store
 from lib.exports import write_export
 from lib.preview import SCORE_HEADING, format_value, preview_upload
@@ -164,6 +165,28 @@ def test_uploaded_bytes_are_parsed_from_a_temporary_file_that_is_removed(
     with pytest.raises(ingest.UnreadableFile, match=r"«tull\.xlsx»"):
         ingest.check_upload_bytes(db, b"not a workbook", "tull.xlsx")
     assert list(scratch.iterdir()) == []
+
+
+def test_checking_an_upload_opens_one_read_only_connection_and_hashes_the_file_once(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[bool] = []
+    real_open = db_module._open
+
+    def counting_open(path: Path, read_only: bool):
+        opened.append(read_only)
+        return real_open(path, read_only)
+
+    hashed: list[object] = []
+    real_hash = ingest.file_sha256
+    monkeypatch.setattr(db_module, "_open", counting_open)
+    monkeypatch.setattr(ingest, "file_sha256", lambda path: hashed.append(path) or real_hash(path))
+    path = workbook(tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5)]})
+    checked = ingest.check_upload_bytes(db, path.read_bytes(), "2.xlsx", "P1")
+    assert checked.ok and checked.preview.has_changes
+    assert opened == [True] and hashed == []  # the bytes were hashed, the file not again
+    checked = ingest.check_upload(db, path, project="P1")
+    assert checked.ok and opened == [True, True] and hashed == [path]
 
 
 def test_someone_else_storing_the_same_project_stops_the_store(db: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from lib import db as db_module
 from lib import ingest, store
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import write_export
@@ -393,13 +394,14 @@ def test_storing_leaves_the_app_connections_thread_setting_alone(db, tmp_path):
         assert reader.execute("SELECT current_setting('threads')").fetchall() == threads
 
 
-def _hold(db: Path, seconds: float) -> subprocess.Popen:
+def _hold(db: Path, seconds: float, read_only: bool = False) -> subprocess.Popen:
     """Another process (standing in for the app) that keeps the database open for a while."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('open', flush=True); "
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}, read_only={read_only}); "
+            "print('open', flush=True); "
             f"time.sleep({seconds}); c.close()",
         ],
         stdout=subprocess.PIPE,
@@ -437,7 +439,7 @@ def test_closing_a_connection_still_being_opened_does_not_wait_for_it(db, tmp_pa
 
 def test_a_busy_database_is_reported_when_the_connection_is_wanted(db, tmp_path, monkeypatch):
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
-    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(db_module, "LOCK_WAIT_SECONDS", 0.2)
     holder = _hold(db, 2)
     with store.OpeningConnection(db) as opened, pytest.raises(store.StoreBusy):
         opened.connection()
@@ -467,3 +469,69 @@ def test_a_load_that_cannot_be_read_leaves_no_thread_holding_the_database(db, tm
     assert not [t for t in threading.enumerate() if t.name == "load-preparation"]
     holder.wait(timeout=10)
     assert latest_version(db) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Read-only connections
+
+
+def test_reading_a_missing_file_makes_a_new_empty_database(db):
+    assert not db.exists()
+    assert latest_version(db) == 0
+    assert db.exists() and versions(db).empty
+
+
+def test_reads_are_read_only(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    with db_module.reading(db) as connection, pytest.raises(duckdb.Error, match="read-only"):
+        connection.execute("DELETE FROM prosjekter")
+    assert len(sheet_rows(db, "prosjekter")) == 2
+
+
+def test_two_processes_read_at_once_and_a_writer_waits_for_the_reader(db, tmp_path):
+    """A read-only connection in another process (a second app server, say) does not stop
+    this one reading; a writer waits until it closes, then stores."""
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    holder = _hold(db, 1.0, read_only=True)
+    started = time.monotonic()
+    assert latest_version(db) == 1 and len(sheet_rows(db, "prosjekter")) == 2
+    assert time.monotonic() - started < 0.5  # no waiting for the other reader
+    stored = store.store_upload(
+        db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}}
+    )
+    assert stored.version == 2
+    holder.wait(timeout=10)
+    assert holder.returncode == 0
+
+
+def test_a_read_while_another_process_writes_waits_for_it(db, tmp_path):
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    holder = _hold(db, 0.5)  # read-write, as the command line's load
+    assert latest_version(db) == 1  # waited, then read
+    holder.wait(timeout=10)
+
+
+def test_reads_in_the_thread_of_a_writer_and_alongside_it_share_its_connection(db, tmp_path):
+    """In one process DuckDB will not open a file read-only and read-write at once: while this
+    process writes, reads join the writing instance instead of failing."""
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
+    errors: list[BaseException] = []
+
+    def read_often() -> None:
+        try:
+            for _ in range(30):
+                sheet_rows(db, "prosjekter")
+        except BaseException as error:
+            errors.append(error)
+
+    with store.connect(db):
+        assert latest_version(db) == 1
+    readers = [threading.Thread(target=read_often) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    for n in range(2, 6):
+        rows = frame("risiko", [risk("R1", n % 5 + 1, 2)])
+        assert store.store_upload(db, {"risiko": rows}, {"risiko": {"P1"}}).version == n
+    for reader in readers:
+        reader.join()
+    assert not errors

@@ -1,0 +1,381 @@
+"""Storage basics: opening the database, "as of version N", the latest version, the versions
+per project, and the stored state an upload is checked against.
+
+Every module that touches the database (store, snapshots, queries, history, preview, ingest)
+opens it here and spells these basics only through here.
+
+Opening. DuckDB lets one process write a file at a time, and a process holding a connection
+locks the file. So no process keeps a connection: each unit of work opens one, does its work
+and closes it, waiting while another process holds the file. That lets the command line load
+while the app runs, and the app sees the new version on its next read.
+
+- `connect` opens for writing (and creates a missing file as a new, empty database, or brings
+  an older file's schema up to date: lib/schema.py).
+- `reading` opens read-only. Several processes may read one file at once (two app servers, or
+  `dump` while the app reads), but a read-only opening waits while another process writes, as a
+  writer waits while any other process reads. Inside one process DuckDB shares one instance per
+  file and refuses to open it read-only and read-write at the same time; so while this process
+  writes (or waits to), `reading` joins the writing instance instead, and a writer waits for the
+  process's read-only connections (each a few milliseconds) to close. A missing file, or one
+  whose schema is older, is opened by `connect` once, which creates or migrates it.
+
+SQL lives in the storage and query modules only: lib/schema.py (tables, migrations), this
+module, lib/store.py and lib/snapshots.py (writing), lib/view_sql.py, lib/queries.py,
+lib/history.py, lib/meeting_changes.py and lib/preview.py (reading). Parameters are named
+(`$version`) and lists are passed as lists. Still DuckDB-specific, for a PostgreSQL store to
+replace: the `$name` parameter style (psycopg spells it `%(name)s`); list parameters
+(`unnest($x::VARCHAR[])`, `list_contains`, `len`); `arg_max`; `hash()` over a struct for row
+keys and hashes, kept as `UBIGINT`; `date_diff`, `to_months`, `to_days`; `INSERT OR
+IGNORE/REPLACE` and `CREATE OR REPLACE TEMP TABLE`; the `threads` and `checkpoint_threshold`
+settings; Arrow
+tables registered as views (the store and the preview); `range()` and `generate_subscripts`
+(the risk matrix, the decision counts); `list_filter` with a lambda (the preview's changed
+fields); `contains`; and the one-instance-per-file rules above. The rest (`count(*) FILTER`,
+`coalesce`, `IS DISTINCT FROM`, `FULL JOIN`, CTEs, `GROUP BY` by name) is standard SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from lib import schema
+from lib.contract import GEVINSTER, PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
+
+if TYPE_CHECKING:  # made where it is read: a page's read never imports the validator
+    from lib.validate import KnownData
+
+DEFAULT_DB = Path("data/styringsrom.duckdb")
+LOCK_WAIT_SECONDS = 30.0
+OPEN_VERSION = 2_147_483_647  # valid_to of a current row, for as-of comparisons
+
+
+class StoreBusy(RuntimeError):
+    """Another process held the database longer than we were willing to wait."""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (e.g. written by a newer Styringsrom); message in Norwegian."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("STYRINGSROM_DB") or DEFAULT_DB)
+
+
+#: One writer per process; DuckDB's file lock guards across processes.
+write_lock = threading.RLock()
+
+_writing: Counter[str] = Counter()  # file -> read-write connections open or opening here
+_writing_lock = threading.Lock()
+
+
+def _is_lock_conflict(error: duckdb.Error) -> bool:
+    text = str(error).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _is_other_mode(error: duckdb.Error) -> bool:
+    """This process has the file open read-write while a read-only opening is wanted, or the
+    other way round (DuckDB keeps one instance per file per process)."""
+    return "different configuration" in str(error).lower()
+
+
+def _is_closing(error: duckdb.Error) -> bool:
+    """This process's previous instance of the file is still being closed by another thread."""
+    return "unique file handle conflict" in str(error).lower()
+
+
+class _WritingHere(Exception):
+    """A read-only opening met this process's read-write instance of the file."""
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, waiting (up to LOCK_WAIT_SECONDS) while the file is held elsewhere.
+
+    A read-only opening that meets this process's read-write instance raises _WritingHere
+    at once (the caller joins that instance instead); a read-write opening that meets
+    read-only connections waits for them to close.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    delay = 0.002
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as error:
+            if read_only and _is_other_mode(error):
+                raise _WritingHere from error
+            if not (_is_lock_conflict(error) or _is_other_mode(error) or _is_closing(error)):
+                raise
+            if time.monotonic() > deadline:
+                raise StoreBusy(
+                    "Databasen er opptatt av en annen prosess; prøv igjen om litt."
+                ) from error
+            time.sleep(delay)
+            # Start short: a conflict inside this process ends within milliseconds.
+            delay = min(delay * 2, 0.25)
+
+
+def _check_not_newer(version: int) -> None:
+    if version > schema.SCHEMA_VERSION:
+        raise StoreError(
+            f"Databasen har skjemaversjon {version}, men denne versjonen av Styringsrom "
+            f"kjenner bare versjon {schema.SCHEMA_VERSION}. Oppdater programmet."
+        )
+
+
+@contextmanager
+def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection with the schema in place; a missing file becomes
+    a new, empty database. Waits while another process holds the file."""
+    path = Path(path) if path is not None else default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    with _writing_lock:
+        _writing[key] += 1
+    try:
+        connection = _open(path, read_only=False)
+        try:
+            # Every commit checkpoints straight into the file: the connection closes right
+            # after, and closing would checkpoint anyway, so a write-ahead log would only
+            # write it twice.
+            connection.execute("SET checkpoint_threshold = '1KB'")
+            version = schema.stored_version(connection)
+            _check_not_newer(version)
+            if not schema.is_current(connection, version):
+                with write_lock:
+                    schema.migrate(connection)
+            yield connection
+        finally:
+            connection.close()
+    finally:
+        with _writing_lock:
+            _writing[key] -= 1
+            if not _writing[key]:
+                del _writing[key]
+
+
+@contextmanager
+def reading(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection for reading only: read-only where it can be (see the module
+    docstring), read-write when this process is writing the file, when the file is missing
+    (it becomes a new, empty database) or when its schema must be brought up to date."""
+    path = Path(path) if path is not None else default_db_path()
+    with _writing_lock:
+        writing = bool(_writing.get(str(path.resolve())))
+    connection = None
+    if not writing and path.exists():
+        with suppress(_WritingHere):
+            connection = _open(path, read_only=True)
+    if connection is None:
+        with connect(path) as joined:
+            yield joined
+        return
+    try:
+        version = schema.stored_version(connection)
+        _check_not_newer(version)
+        current = schema.is_current(connection, version)
+    except BaseException:
+        connection.close()
+        raise
+    if not current:
+        connection.close()
+        with connect(path) as migrated:
+            yield migrated
+        return
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+class OpeningConnection:
+    """A `connect(path)` opened in a thread while the caller does other work; a context
+    manager that closes it.
+
+    A load opens the store this way as soon as the parsed cells arrive and validates them
+    meanwhile, so opening the file and checking its schema (~15 ms) costs no time. The file
+    is held from then on (during the validation, ~40 ms for a 50,000-row register, even when
+    it finds errors), not while the workbook is still being parsed. Closing never waits for a
+    connection still being opened (another process may hold the file for a while): the
+    thread closes it when it gets it.
+    """
+
+    def __init__(self, path: Path | str | None) -> None:
+        self._stack = ExitStack()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._open, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _open(self, path: Path | str | None) -> None:
+        try:
+            connection = self._stack.enter_context(connect(path))
+        except BaseException as error:  # raised to the caller by `connection()`
+            self._error = error
+            return
+        with self._lock:
+            self._connection = connection
+            if self._closed:
+                self._stack.close()
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open connection; waits for it, and raises what opening it raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._connection is None or self._closed:
+            raise StoreError("Tilkoblingen til databasen er lukket.")
+        return self._connection
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed and self._connection is not None:
+                self._stack.close()
+            self._closed = True
+
+    def __enter__(self) -> OpeningConnection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Versions
+
+
+def as_of(alias: str = "", version: str = "version") -> str:
+    """SQL: the rows of table `alias` valid in the version in parameter `$version`.
+
+    A row is valid from `valid_from` up to (not including) `valid_to`; a current row has
+    valid_to NULL. The one spelling of "as of version N" for every read.
+    """
+    prefix = f"{alias}." if alias else ""
+    return (
+        f"{prefix}valid_from <= ${version} "
+        f"AND coalesce({prefix}valid_to, {OPEN_VERSION}) > ${version}"
+    )
+
+
+def latest_version_in(connection: duckdb.DuckDBPyConnection) -> int:
+    """The newest version number; 0 for an empty database."""
+    row = connection.execute("SELECT coalesce(max(version), 0) FROM versions").fetchall()[0]
+    return int(row[0]) if row else 0
+
+
+def latest_version(path: Path | str | None = None) -> int:
+    with reading(path) as connection:
+        return latest_version_in(connection)
+
+
+def version_or_latest(connection: duckdb.DuckDBPyConnection, version: int | None) -> int:
+    """`version`, or the latest one when None."""
+    return latest_version_in(connection) if version is None else version
+
+
+def project_versions_in(
+    connection: duckdb.DuckDBPyConnection, projects: Iterable[str], as_of: int | None = None
+) -> dict[str, int]:
+    """Project -> the latest version (up to `as_of`) that touched it; 0 when none has."""
+    wanted = sorted(set(projects))
+    rows = connection.execute(
+        """SELECT prosjekt_id, max(version) FROM version_projects
+        WHERE prosjekt_id IN (SELECT unnest($projects::VARCHAR[]))
+          AND ($as_of IS NULL OR version <= $as_of)
+        GROUP BY prosjekt_id""",
+        {"projects": wanted, "as_of": as_of},
+    ).fetchall()
+    found = {str(project): int(version) for project, version in rows}
+    return {project: found.get(project, 0) for project in wanted}
+
+
+def every_project_version_in(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Project -> the latest version that touched it, for every project any version touched
+    (also those whose rows a rollback has since removed)."""
+    rows = connection.execute(
+        "SELECT prosjekt_id, max(version) FROM version_projects GROUP BY prosjekt_id"
+    ).fetchall()
+    return {str(project): int(version) for project, version in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# What the write path checks an upload against
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What an upload is checked and stored against, read in one snapshot."""
+
+    known: KnownData
+    # project -> the latest version that touched it, for every project any version touched
+    # (also those whose rows a rollback has since removed); a project not here has none
+    project_versions: dict[str, int]
+
+
+def known_data_in(connection: duckdb.DuckDBPyConnection, version: int | None = None) -> KnownData:
+    """The IDs an upload may refer to without repeating them, as of `version` (default:
+    latest), on an open connection."""
+    from lib.validate import KnownData
+
+    params = {"version": version_or_latest(connection, version)}
+    # Every project any current row names, not only those in Prosjekter: a project first
+    # stored with `load --project X` has rows but no Prosjekter row, and its export must
+    # load back unchanged.
+    every_table = " UNION ".join(
+        f"SELECT {PROJECT_COLUMN} FROM {sheet.table} WHERE {as_of()}" for sheet in SHEETS
+    )
+    projects = {row[0] for row in connection.execute(every_table, params).fetchall()}
+    ids = {}
+    for key in ("gevinster", "anbefalinger"):
+        id_column = SHEETS_BY_KEY[key].id_columns[0]
+        ids[key] = set(
+            connection.execute(
+                f"SELECT {PROJECT_COLUMN}, {id_column} FROM {key} WHERE {as_of()}", params
+            ).fetchall()
+        )
+    benefit_types = {
+        (row[0], row[1]): row[2]
+        for row in connection.execute(
+            f"SELECT prosjekt_id, gevinst_id, type FROM {GEVINSTER.table} WHERE {as_of()}",
+            params,
+        ).fetchall()
+    }
+    children = {}
+    for child in SHEETS:
+        if child.parent is not None:
+            parent_column = child.parent[0]
+            children[child.key] = {
+                (row[0], row[1]): int(row[2])
+                for row in connection.execute(
+                    f"""SELECT {PROJECT_COLUMN}, {parent_column}, count(*) FROM {child.table}
+                        WHERE {as_of()} GROUP BY {PROJECT_COLUMN}, {parent_column}""",
+                    params,
+                ).fetchall()
+            }
+    return KnownData(projects, ids, benefit_types, children)
+
+
+def known_data(path: Path | str | None = None) -> KnownData:
+    """The IDs an upload may refer to without repeating them."""
+    with reading(path) as connection:
+        return known_data_in(connection)
+
+
+def stored_state_in(connection: duckdb.DuckDBPyConnection) -> StoredState:
+    return StoredState(known_data_in(connection), every_project_version_in(connection))
+
+
+def stored_state(path: Path | str | None = None) -> StoredState:
+    with reading(path) as connection:
+        return stored_state_in(connection)

@@ -1,0 +1,123 @@
+"""Meeting snapshots: versions locked for a steering-group meeting; locking one, and reading them.
+
+A locked version cannot be changed or removed: there is no way to unlock or rename it, the
+database refuses to delete a version a snapshot refers to (a foreign key), and uploads after it
+never rewrite the rows it shows (lib/store.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from lib import clock
+from lib.db import StoreError, connect, latest_version_in, reading, version_or_latest, write_lock
+
+MAX_MEETING_NAME = 200
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A version locked for a steering-group meeting."""
+
+    version: int
+    name: str
+    meeting_date: dt.date
+    created_at: dt.datetime
+    created_by: str | None
+
+    def label(self) -> str:
+        """«name» (dd.mm.yyyy, versjon N), for messages."""
+        return f"«{self.name}» ({self.meeting_date:%d.%m.%Y}, versjon {self.version})"
+
+
+def lock_for_meeting(
+    path: Path | str | None,
+    version: int | None,
+    name: str,
+    meeting_date: dt.date,
+    *,
+    by: str | None = None,
+    created_at: dt.datetime | None = None,
+) -> Snapshot:
+    """Lock a version (default: the latest) for a meeting; raises StoreError in Norwegian.
+
+    `created_at` (default: now) is for the demo, as in `lib.store.store_upload`.
+
+    A locked version cannot be changed or removed: there is no way to unlock or rename it,
+    the database refuses to delete a version a snapshot refers to, and uploads after it never
+    rewrite the rows it shows (see `lib.store._replace_sheet`).
+    """
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise StoreError("Gi møtet et navn, f.eks. «Styringsgruppemøte 12. mars».")
+    if len(name) > MAX_MEETING_NAME:
+        raise StoreError(f"Møtenavnet er for langt; bruk høyst {MAX_MEETING_NAME} tegn.")
+    if not isinstance(meeting_date, dt.date):
+        raise StoreError("Møtedatoen mangler.")
+    if isinstance(meeting_date, dt.datetime):
+        meeting_date = meeting_date.date()
+    with write_lock, connect(path) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            latest = latest_version_in(connection)
+            if latest == 0:
+                raise StoreError("Databasen har ingen versjoner ennå; last opp data først.")
+            version = latest if version is None else int(version)
+            if not 1 <= version <= latest:
+                raise StoreError(f"Versjon {version} finnes ikke (siste versjon er {latest}).")
+            found = connection.execute(
+                "SELECT name, meeting_date FROM snapshots WHERE version = ?", [version]
+            ).fetchall()
+            if found:
+                raise StoreError(
+                    f"Versjon {version} er allerede låst for møtet «{found[0][0]}» "
+                    f"({found[0][1]:%d.%m.%Y}). En låst versjon kan ikke endres."
+                )
+            if created_at is None:
+                created_at = clock.now()
+            connection.execute(
+                "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                [version, name, meeting_date, created_at, by],
+            )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return Snapshot(version, name, meeting_date, created_at, by)
+
+
+_COLUMNS = "version, name, meeting_date, created_at, created_by"
+
+
+def snapshots(path: Path | str | None = None) -> list[Snapshot]:
+    """Every version locked for a meeting, newest version first."""
+    with reading(path) as connection:
+        rows = connection.execute(
+            f"SELECT {_COLUMNS} FROM snapshots ORDER BY version DESC"
+        ).fetchall()
+    return [Snapshot(int(v), name, day, at, by) for v, name, day, at, by in rows]
+
+
+def snapshot_of(path: Path | str | None, version: int) -> Snapshot | None:
+    """The meeting a version is locked for, if any."""
+    return next((s for s in snapshots(path) if s.version == version), None)
+
+
+def last_snapshot(path: Path | str | None = None, before: int | None = None) -> Snapshot | None:
+    """The last version locked for a meeting strictly before version `before` (default: latest).
+
+    Strictly before: when the latest version is itself locked for today's meeting, the meeting
+    wants to see what changed since the meeting before.
+    """
+    with reading(path) as connection:
+        rows = connection.execute(
+            f"""SELECT {_COLUMNS} FROM snapshots
+            WHERE version < $before ORDER BY version DESC LIMIT 1""",
+            {"before": version_or_latest(connection, before)},
+        ).fetchall()
+    if not rows:
+        return None
+    version, name, day, at, by = rows[0]
+    return Snapshot(int(version), name, day, at, by)
