@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, sheet_for_name
+from lib.db import StoreError, default_db_path, latest_version
 from lib.ingest import load_file
 from lib.parse import parse_date
-from lib.queries import latest_version
 from lib.read import RawWorkbook, read_workbook
-from lib.store import StoreError, default_db_path, lock_for_meeting
+from lib.snapshots import lock_for_meeting
 from lib.validate import KnownData, ValidatedUpload, validate
 
 if TYPE_CHECKING:
