@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import make_workbook, with_unnamed_sheet_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from lib.contract import Kind
 from lib.parse import PARSERS, ParseError
 from lib.read import RawSheet, content_mask, read_workbook
 from lib.validate import KnownData, _parse_column, validate
+from tests.fixtures import make_workbook, with_unnamed_sheet_parts
 
 
 def cell_by_cell(cells: list[object], kind: Kind) -> tuple[list[object], list[int]]:

@@ -21,8 +21,7 @@ from lib.exports import write_export
 from lib.preview import SCORE_HEADING, format_value, preview_upload
 from lib.queries import latest_version, sheet_rows, versions
 from lib.validate import ValidatedUpload
-from tests.conftest import make_workbook
-from tests.test_store import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, frame, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lib import ingest, store
 from lib.queries import latest_version, sheet_rows, versions
-from tests.e2e.conftest import StreamlitServer, screenshot, wait_for_app
+from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
 
 PROJECT, RISK = "ASK-TM", "R1"
 
