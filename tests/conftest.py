@@ -61,6 +61,18 @@ def demo_db(demo_database: Path) -> Iterator[Path]:
     assert _digest(demo_database) == before, "a reading test changed the shared demo database"
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database with its schema and no upload, to copy for a test that needs many
+    (copying the file is quicker than creating the schema). Never write to it."""
+    from lib import store
+
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    with store.connect(path):
+        pass
+    return path
+
+
 @pytest.fixture
 def demo_db_copy(demo_database: Path, tmp_path: Path) -> Path:
     """A copy of the demo database of this test's own, to write to."""
