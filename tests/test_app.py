@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import queries, store, wording
 from lib.contract import DECISIONS, EVALUATION_STATUSES
-from lib.demo import TODAY, build_demo_database
+from lib.demo import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -33,18 +33,12 @@ OTHER_PAGES = ["pages/last_opp.py", "pages/historikk.py"]
 CURRENT = "valid_to IS NULL"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
-    build_demo_database(path)
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("STYRINGSROM_DB", str(demo_file))
+def demo(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The session's demo database (tests/conftest.py), read by the app."""
+    monkeypatch.setenv("STYRINGSROM_DB", str(demo_db))
     monkeypatch.setenv("STYRINGSROM_TODAY", TODAY.isoformat())
-    return demo_file
+    return demo_db
 
 
 @pytest.fixture
@@ -446,7 +440,7 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A project whose texts look like markdown, HTML and a formula."""
     from lib.exports import write_export
     from lib.ingest import load_file
-    from tests.test_store import frame, risk
+    from tests.fixtures import frame, risk
 
     db, workbook = tmp_path / "hostile.duckdb", tmp_path / "hostile.xlsx"
     name = "**Fet** <b>html</b> [lenke](http://x) :material/home:"

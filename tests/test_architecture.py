@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import shutil
@@ -64,3 +65,64 @@ def test_ruff_is_clean(command: list[str]) -> None:
         [ruff, *command, "."], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- Tests share builders through tests/fixtures.py, never through one another ----------------
+
+TESTS = ROOT / "tests"
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def _is_test_module(name: str) -> bool:
+    """A test module or a conftest, under any of the names it can be imported by
+    (`tests.test_store`, `test_store`, `e2e.conftest`, ...)."""
+    last = name.rsplit(".", 1)[-1]
+    return last.startswith("test_") or last == "conftest"
+
+
+def imported_test_modules(source: str, module: str) -> list[str]:
+    """The test modules and conftests that the code of `module` imports."""
+    package = module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the module's own package upward
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found += [name for name in names if _is_test_module(name)]
+    return found
+
+
+def test_the_import_check_finds_imports_of_test_modules() -> None:
+    module = "tests.e2e.test_views"
+    assert imported_test_modules("from tests.test_store import frame", module)
+    assert imported_test_modules("import tests.test_store", module)
+    assert imported_test_modules("from tests import test_store", module)
+    assert imported_test_modules("from conftest import make_workbook", module)
+    assert imported_test_modules("from tests.e2e.conftest import ROOT", module)
+    assert imported_test_modules("from . import conftest", module)
+    assert imported_test_modules("from .test_smoke import x", module)
+    assert imported_test_modules("from ..test_store import frame", module)
+    assert not imported_test_modules("from tests.fixtures import frame", module)
+    assert not imported_test_modules("from tests.e2e.browser import ROOT", module)
+    assert not imported_test_modules("import pytest\nfrom lib import queries", module)
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    """Shared builders live in tests/fixtures.py and tests/e2e/browser.py, fixtures in the
+    conftests; a test module importing another would run its tests' module code twice."""
+    offenders = {
+        _module_name(path): imported
+        for path in sorted(TESTS.rglob("*.py"))
+        if (imported := imported_test_modules(path.read_text(), _module_name(path)))
+    }
+    assert offenders == {}

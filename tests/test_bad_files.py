@@ -12,7 +12,6 @@ and the children it waited for (the parse child), i.e. the largest of them.
 from __future__ import annotations
 
 import base64
-import io
 import os
 import random
 import re
@@ -30,10 +29,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import RELATIONSHIPS, make_workbook, without_sheet_names_for_the_checks
 
 from lib import read
 from lib.read import UnreadableFile, check_workbook_file, read_workbook
+from tests.fixtures import (
+    RELATIONSHIPS,
+    RawMember,
+    make_workbook,
+    members,
+    raw_copy,
+    sheet_member,
+    without_sheet_names_for_the_checks,
+    write_raw_zip,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = 10.0
@@ -68,20 +76,6 @@ def valid_workbook(path: Path, extra: dict[str, list[list[object]]] | None = Non
     return path
 
 
-def members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def sheet_member(path: Path, name: str) -> str:
-    """The zip member of sheet `name` (openpyxl numbers sheets in order)."""
-    with zipfile.ZipFile(path) as archive:
-        names = openpyxl.load_workbook(path, read_only=True).sheetnames
-        member = f"xl/worksheets/sheet{names.index(name) + 1}.xml"
-        assert member in archive.namelist()
-        return member
-
-
 def rewrite(path: Path, target: Path, changes: dict[str, bytes | None]) -> Path:
     """Copy a zip, replacing (bytes), adding (new name) or dropping (None) members."""
     parts = members(path)
@@ -91,26 +85,6 @@ def rewrite(path: Path, target: Path, changes: dict[str, bytes | None]) -> Path:
             if data is not None:
                 archive.writestr(name, data)
     return target
-
-
-@dataclass
-class RawMember:
-    """A zip member written by hand, so that its headers may lie."""
-
-    name: str
-    data: bytes  # as stored (compressed)
-    crc: int
-    size: int  # the true unpacked size
-    method: int = zipfile.ZIP_DEFLATED
-    declared_size: int | None = None  # what the headers say, when they lie
-    flags: int = 0
-    offset: int | None = None  # central directory's offset of the local header, when it lies
-
-    @classmethod
-    def deflated(cls, name: str, data: bytes) -> RawMember:
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = packer.compress(data) + packer.flush()
-        return cls(name, packed, zlib.crc32(data), len(data))
 
 
 def repeated_member(name: str, head: bytes, block: bytes, count: int, tail: bytes) -> RawMember:
@@ -129,47 +103,6 @@ def repeated_member(name: str, head: bytes, block: bytes, count: int, tail: byte
     crc = zlib.crc32(tail, crc)
     size = len(head) + len(block) * count + len(tail)
     return RawMember(name, first + middle * count + last, crc, size)
-
-
-def write_raw_zip(path: Path, parts: list[RawMember]) -> Path:
-    out = io.BytesIO()
-    directory = []
-    for part in parts:
-        offset = out.tell()
-        size = part.size if part.declared_size is None else part.declared_size
-        name = part.name.encode()
-        fields = (20, part.flags, part.method, 0, 0x21, part.crc, len(part.data), size, len(name))
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + name + part.data)
-        directory.append(
-            struct.pack(
-                "<4s6H3L5H2L",
-                b"PK\x01\x02",
-                20,
-                *fields,
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset if part.offset is None else part.offset,
-            )
-            + name
-        )
-    start = out.tell()
-    central = b"".join(directory)
-    out.write(central)
-    out.write(
-        struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts), len(central), start, 0)
-    )
-    path.write_bytes(out.getvalue())
-    return path
-
-
-def raw_copy(path: Path, changes: dict[str, RawMember]) -> list[RawMember]:
-    """The members of a zip as RawMembers, with some replaced."""
-    return [
-        changes.get(name) or RawMember.deflated(name, data) for name, data in members(path).items()
-    ]
 
 
 BILLION_LAUGHS = (

@@ -15,7 +15,7 @@ import pytest
 
 from lib.contract import SHEETS
 from lib.exports import write_export
-from tests.test_store import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, frame, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import make_workbook, with_unnamed_sheet_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +23,7 @@ from lib.parse import PARSERS, ParseError
 from lib.read import RawSheet, content_mask, read_workbook
 from lib.validate import KnownData, validate
 from lib.validate.rows import _parse_column
+from tests.fixtures import make_workbook, with_unnamed_sheet_parts
 
 
 def cell_by_cell(cells: list[object], kind: Kind) -> tuple[list[object], list[int]]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from lib.contract import (
     DECISIONS,
@@ -23,15 +22,9 @@ from lib.contract import (
 from lib.demo import MEETING, TODAY, UPLOADS, build_demo_database, demo_workbooks
 from lib.history import snapshots
 from lib.queries import evaluation_plan, sheet_rows, versions
+from tests.fixtures import DemoBuild, copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo_database(db)
-    return db
 
 
 def _plain(value: object) -> object:
@@ -240,9 +233,10 @@ def test_milestones_are_done_late_and_ahead(demo_db: Path) -> None:
 # Building
 
 
-def test_building_twice_gives_the_same_database(tmp_path: Path) -> None:
-    db = tmp_path / "twice.duckdb"
-    first_version = build_demo_database(db)
+def test_building_twice_gives_the_same_database(tmp_path: Path, demo_build: DemoBuild) -> None:
+    # The first build is the session's (tests/conftest.py); the second replaces a copy of it.
+    db = copy_database(demo_build.path, tmp_path / "twice.duckdb")
+    first_version = demo_build.version
     first = _database_rows(db)
     first_history = versions(db)[["version", "created_by", "file_name", "row_counts"]]
 
@@ -282,7 +276,7 @@ def test_cli_demo_builds_the_database(tmp_path: Path) -> None:
 def test_demo_never_overwrites_real_uploads_unless_asked(tmp_path: Path) -> None:
     from lib.exports import write_export
     from lib.ingest import load_file
-    from tests.test_store import PROJECTS, frame
+    from tests.fixtures import PROJECTS, frame
 
     db = tmp_path / "ekte.duckdb"
     workbook = tmp_path / "ekte.xlsx"

@@ -20,7 +20,7 @@ from lib import history, ingest, store
 from lib.contract import SHEETS
 from lib.exports import write_export
 from lib.queries import latest_version, sheet_rows
-from tests.test_store import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, frame, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The last commit whose store wrote schema version 1.

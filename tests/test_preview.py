@@ -22,8 +22,7 @@ from lib.exports import write_export
 from lib.preview import SCORE_HEADING, format_value, preview_upload
 from lib.queries import latest_version, sheet_rows, versions
 from lib.validate import ValidatedUpload
-from tests.conftest import make_workbook
-from tests.test_store import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, copy_database, frame, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -374,9 +373,9 @@ def _table(rows: dict[str, tuple[int, int, str]]) -> pd.DataFrame:
 )
 @given(first=_risk_rows, second=_risk_rows)
 def test_preview_always_matches_the_store(
-    tmp_path_factory: pytest.TempPathFactory, first: dict, second: dict
+    tmp_path_factory: pytest.TempPathFactory, empty_database: Path, first: dict, second: dict
 ) -> None:
-    db = tmp_path_factory.mktemp("prop") / "p.duckdb"
+    db = copy_database(empty_database, tmp_path_factory.mktemp("prop") / "p.duckdb")
     store.store_upload(db, {"risiko": _table(first)}, {"risiko": {"P1"}})
     upload = ValidatedUpload("x.xlsx", {"risiko": _table(second)}, {"risiko": {"P1"}})
     preview = preview_upload(db, upload)

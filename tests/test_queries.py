@@ -29,7 +29,7 @@ from lib.contract import (
     RISK_UP,
 )
 from lib.queries import Filters
-from tests.test_store import load, risk
+from tests.fixtures import load, risk
 
 D = dt.date
 TODAY = D(2025, 7, 1)

@@ -15,41 +15,13 @@ import pytest
 
 from lib import db as db_module
 from lib import ingest, store
-from lib.contract import SHEETS_BY_KEY
 from lib.exports import write_export
 from lib.history import snapshots
 from lib.ingest import load_file
 from lib.queries import evaluation_plan, latest_version, sheet_rows, versions
+from tests.fixtures import PROJECTS, frame, load, risk
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def frame(key: str, rows: list[dict]) -> pd.DataFrame:
-    columns = [column.db for column in SHEETS_BY_KEY[key].columns]
-    return pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
-
-
-def risk(risk_id: str, s: int, k: int, project: str = "P1", **extra: object) -> dict:
-    return {
-        "risiko_id": risk_id,
-        "prosjekt_id": project,
-        "risiko": f"Risiko {risk_id}",
-        "sannsynlighet": s,
-        "konsekvens": k,
-        **extra,
-    }
-
-
-PROJECTS = [
-    {"prosjekt_id": "P1", "prosjektnavn": "Prosjekt én", "enhet": "Helse"},
-    {"prosjekt_id": "P2", "prosjektnavn": "Prosjekt to", "enhet": "Oppvekst"},
-]
-
-
-def load(db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs):
-    path = tmp_path / name
-    write_export(path, {key: frame(key, rows) for key, rows in tables.items()})
-    return load_file(db, path, **kwargs)
 
 
 @pytest.fixture
@@ -450,7 +422,7 @@ def test_a_load_that_cannot_be_read_leaves_no_thread_holding_the_database(db, tm
     """The stored state is read while the child parses; when the parse fails, the load waits
     for that reading to end rather than leave it holding (or migrating) the file."""
     from lib.read import UnreadableFile
-    from tests.test_bad_files import raw_copy, sheet_member, write_raw_zip
+    from tests.fixtures import raw_copy, sheet_member, write_raw_zip
 
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
     source = tmp_path / "hel.xlsx"

@@ -13,8 +13,7 @@ from streamlit.testing.v1 import AppTest
 from lib import history, ingest, store
 from lib.exports import write_export
 from lib.queries import latest_version, sheet_rows, versions
-from tests.conftest import make_workbook
-from tests.test_store import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, frame, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

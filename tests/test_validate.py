@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import make_workbook
 from hypothesis import given
 from hypothesis import strategies as st
 
 from lib.read import RawWorkbook, read_workbook, sheet_from_rows
 from lib.validate import KnownData, Problem, ValidatedUpload, problems_frame, validate
+from tests.fixtures import make_workbook
 
 PROSJEKTER = [["Prosjekt-ID", "Prosjektnavn"], ["OU2", "Omorganisering"]]
 TO_PROSJEKTER = [["Prosjekt-ID", "Prosjektnavn"], ["OU2", "Omorganisering"], ["DIG", "Digital"]]

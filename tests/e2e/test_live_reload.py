@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from lib.exports import write_export
-from tests.e2e.conftest import ROOT, StreamlitServer, screenshot, wait_for_app
-from tests.test_store import frame, risk
+from tests.e2e.browser import ROOT, StreamlitServer, screenshot, wait_for_app
+from tests.fixtures import frame, risk
 
 
-def test_cli_load_while_the_app_runs(demo_db: Path, tmp_path: Path, page) -> None:
-    db = tmp_path / "live.duckdb"
-    shutil.copy(demo_db, db)
+def test_cli_load_while_the_app_runs(demo_db_copy: Path, tmp_path: Path, page) -> None:
+    db = demo_db_copy
     server = StreamlitServer(db)
     try:
         page.goto(server.url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.browser import screenshot, wait_for_app
 
 
 def test_overview_shows_the_demo_portfolio(server, page) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lib import ingest, store
 from lib.queries import latest_version, sheet_rows, versions
-from tests.e2e.conftest import StreamlitServer, screenshot, wait_for_app
+from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
 
 PROJECT, RISK = "ASK-TM", "R1"
 
@@ -77,10 +76,9 @@ def edited_export(db: Path, folder: Path) -> tuple[Path, int, int]:
 
 
 def test_upload_preview_confirm_and_see_it_on_the_risk_page(
-    demo_db: Path, tmp_path: Path, page
+    demo_db_copy: Path, tmp_path: Path, page
 ) -> None:
-    db = tmp_path / "upload.duckdb"
-    shutil.copy(demo_db, db)
+    db = demo_db_copy
     latest = latest_version(db)
     path, old, new = edited_export(db, tmp_path)
     assert new > old
@@ -137,9 +135,8 @@ def test_upload_preview_confirm_and_see_it_on_the_risk_page(
         server.stop()
 
 
-def test_errors_are_listed_and_nothing_is_stored(demo_db: Path, tmp_path: Path, page) -> None:
-    db = tmp_path / "errors.duckdb"
-    shutil.copy(demo_db, db)
+def test_errors_are_listed_and_nothing_is_stored(demo_db_copy: Path, tmp_path: Path, page) -> None:
+    db = demo_db_copy
     before = db.read_bytes()
     workbook = openpyxl.load_workbook(io.BytesIO(ingest.export_bytes(db, PROJECT)))
     sheet = workbook["Risiko"]
@@ -170,10 +167,9 @@ def test_errors_are_listed_and_nothing_is_stored(demo_db: Path, tmp_path: Path, 
 
 
 def test_history_locks_a_version_and_the_overview_compares(
-    demo_db: Path, tmp_path: Path, page
+    demo_db_copy: Path, tmp_path: Path, page
 ) -> None:
-    db = tmp_path / "history.duckdb"
-    shutil.copy(demo_db, db)
+    db = demo_db_copy
     latest = latest_version(db)
     store.lock_for_meeting(db, latest - 2, "Styringsgruppemøte juni", dt.date(2026, 6, 30))
     server = StreamlitServer(db)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 
-from tests.e2e.conftest import StreamlitServer, screenshot, wait_for_app
+from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
 
 PAGES = {
     "": "Oversikt",
