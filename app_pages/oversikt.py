@@ -53,7 +53,10 @@ def show_figures(total: pd.Series) -> None:
     """The selection's figures, each box linking to the page that explains it."""
     high_from = high_risk_from(RISK_BANDS)
     high_name = max(RISK_BANDS)[1].lower()
-    risk, benefit, evaluation, milestone = st.columns(4, border=True)
+    # Two boxes a row: four in one row cut labels and links («Bak skj…», «Til milep…») on a
+    # 1280-pixel projector screen.
+    risk, benefit = st.columns(2, border=True)
+    evaluation, milestone = st.columns(2, border=True)
     with risk:
         st.markdown("**Risiko**")
         st.metric(
