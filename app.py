@@ -1,10 +1,21 @@
-"""Styringsrom: the router. Page setup, the database on first start, the shared filters, pages."""
+"""Styringsrom: the router. Page setup, the database on first start, the shared filters, pages.
+
+The page files live in `app_pages/`, not in `pages/`. Streamlit (1.67) decides per server
+process: while no session has called st.navigation yet, a `pages/` folder next to this file
+switches on its legacy multipage mode, so a freshly started server answers its first request
+from that folder's file names (`app, anbefalinger, …, ui` in the sidebar, a helper module run as
+a blank page, English "Page not found" for any other address) before a line of this file has
+run. No configuration option turns that off, and setting the flag behind it is private API; the
+documented way out, and Streamlit's own advice, is a page folder under another name (see
+streamlit/streamlit#8388 and Streamlit's guidance "use st.navigation with an app_pages/
+directory"). Helpers that are not pages live in `ui/`.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages import _ui
+from ui import data, filters, router
 
 st.set_page_config(
     page_title="Styringsrom",
@@ -12,60 +23,9 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-
-_ui.ensure_database()
-
-navigation = st.navigation(
-    {
-        "Styringsgruppen": [
-            st.Page(
-                "pages/oversikt.py", title="Oversikt", icon=":material/dashboard:", default=True
-            ),
-            st.Page(
-                "pages/risiko.py", title="Risiko", icon=":material/warning:", url_path="risiko"
-            ),
-            st.Page(
-                "pages/gevinster.py",
-                title="Gevinster",
-                icon=":material/trending_up:",
-                url_path="gevinster",
-            ),
-            st.Page(
-                "pages/anbefalinger.py",
-                title="Anbefalinger",
-                icon=":material/gavel:",
-                url_path="anbefalinger",
-            ),
-            st.Page(
-                "pages/evaluering.py",
-                title="Evaluering",
-                icon=":material/event_available:",
-                url_path="evaluering",
-            ),
-            st.Page(
-                "pages/milepaeler.py",
-                title="Milepæler",
-                icon=":material/flag:",
-                url_path="milepaeler",
-            ),
-        ],
-        "Data": [
-            st.Page(
-                "pages/last_opp.py",
-                title="Last opp",
-                icon=":material/upload_file:",
-                url_path="last_opp",  # = the file name: deep links to pages/ must match
-            ),
-            st.Page(
-                "pages/historikk.py",
-                title="Historikk",
-                icon=":material/history:",
-                url_path="historikk",
-            ),
-        ],
-    }
-)
+data.ensure_database()
+page = router.navigation()
 # The filters are created here, before the page runs, so every page shares them and they
 # survive page changes; they are bound to the URL, so a copied link opens the same view.
-_ui.sidebar_filters()
-navigation.run()
+filters.sidebar()
+page.run()

@@ -21,15 +21,15 @@ from lib.demo import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
-    "pages/oversikt.py": "Oversikt",
-    "pages/risiko.py": "Risiko",
-    "pages/gevinster.py": "Gevinster",
-    "pages/anbefalinger.py": "Anbefalinger",
-    "pages/evaluering.py": "Evaluering",
-    "pages/milepaeler.py": "Milepæler",
+    "app_pages/oversikt.py": "Oversikt",
+    "app_pages/risiko.py": "Risiko",
+    "app_pages/gevinster.py": "Gevinster",
+    "app_pages/anbefalinger.py": "Anbefalinger",
+    "app_pages/evaluering.py": "Evaluering",
+    "app_pages/milepaeler.py": "Milepæler",
 }
 OWN_PAGES = list(PAGES)
-OTHER_PAGES = ["pages/last_opp.py", "pages/historikk.py"]
+OTHER_PAGES = ["app_pages/last_opp.py", "app_pages/historikk.py"]
 CURRENT = "valid_to IS NULL"
 
 
@@ -176,7 +176,7 @@ def test_overview_figures_equal_sql_counts(demo: Path) -> None:
 
 def test_the_meeting_changes_show_every_headline_figure_in_rows_that_fit(demo: Path) -> None:
     from lib import history
-    from pages._changes import FIGURES_PER_ROW, _rows_of_boxes
+    from ui.changes import FIGURES_PER_ROW, _rows_of_boxes
 
     rows = _rows_of_boxes(history.HEADLINE_GROUPS)
     assert [group for row in rows for group in row] == list(history.HEADLINE_GROUPS)
@@ -216,7 +216,7 @@ def test_filters_come_from_the_url_and_survive_a_page_change(demo: Path) -> None
            AND sannsynlighet * konsekvens >= 10""",
     )[0][0]
     assert metrics(app)["Høye risikoer"] == first
-    app.switch_page("pages/risiko.py").run()
+    app.switch_page("app_pages/risiko.py").run()
     assert app.multiselect(key="prosjekt").value == ["ASK-TM", "OTK-OU2"]
     assert app.selectbox(key="versjon").value == 1
     assert set(app.dataframe[-1].value["Prosjekt-ID"]) <= {"ASK-TM", "OTK-OU2"}
@@ -253,7 +253,7 @@ def matrix_counts(app: AppTest) -> dict[tuple[int, int], int]:
 
 
 def test_risk_matrix_cells_equal_sql_counts(demo: Path) -> None:
-    app = run("pages/risiko.py")
+    app = run("app_pages/risiko.py")
     expected = dict(
         ((s, k), n)
         for s, k, n in sql(
@@ -282,7 +282,7 @@ def test_risk_matrix_cells_equal_sql_counts(demo: Path) -> None:
 
 
 def test_risk_switch_shows_after_tiltak(demo: Path) -> None:
-    app = run("pages/risiko.py")
+    app = run("app_pages/risiko.py")
     app.toggle(key="etter_tiltak").set_value(True).run()
     expected = dict(
         ((s, k), n)
@@ -298,7 +298,7 @@ def test_risk_switch_shows_after_tiltak(demo: Path) -> None:
 
 
 def test_risk_status_filter_shows_closed_risks(demo: Path) -> None:
-    app = run("pages/risiko.py", status="Lukket")
+    app = run("app_pages/risiko.py", status="Lukket")
     closed = sql(demo, f"SELECT count(*) FROM risiko WHERE {CURRENT} AND status = 'Lukket'")[0][0]
     assert len(app.dataframe[-1].value) == closed
     assert set(app.dataframe[-1].value["Status"]) == {"Lukket"}
@@ -308,7 +308,7 @@ def test_risk_status_filter_shows_closed_risks(demo: Path) -> None:
 
 
 def test_benefits_page(demo: Path) -> None:
-    app = run("pages/gevinster.py")
+    app = run("app_pages/gevinster.py")
     total = sql(demo, f"SELECT count(*) FROM gevinster WHERE {CURRENT}")[0][0]
     assert sum(metrics(app).values()) == total
     table = app.dataframe[-1].value
@@ -326,7 +326,7 @@ def test_benefits_page(demo: Path) -> None:
 
 
 def test_benefit_progress_on_the_page_is_the_contract_formula(demo: Path) -> None:
-    app = run("pages/gevinster.py")
+    app = run("app_pages/gevinster.py")
     table = app.dataframe[-1].value.dropna(subset=["Siste måling"])
     for row in table.itertuples():
         expected = 100 * (row[10] - row.Nullpunkt) / (row.Målverdi - row.Nullpunkt)
@@ -337,7 +337,7 @@ def test_benefit_progress_on_the_page_is_the_contract_formula(demo: Path) -> Non
 
 
 def test_recommendation_counts_equal_sql(demo: Path) -> None:
-    app = run("pages/anbefalinger.py")
+    app = run("app_pages/anbefalinger.py")
     decided = dict(
         sql(demo, f"SELECT vedtak, count(*) FROM anbefalinger WHERE {CURRENT} GROUP BY 1")
     )
@@ -348,7 +348,7 @@ def test_recommendation_counts_equal_sql(demo: Path) -> None:
 
 
 def test_recommendation_status_filter(demo: Path) -> None:
-    app = run("pages/anbefalinger.py", status="Ikke støttet")
+    app = run("app_pages/anbefalinger.py", status="Ikke støttet")
     assert set(app.dataframe[0].value["Vedtak"]) == {"Ikke støttet"}
 
 
@@ -356,7 +356,7 @@ def test_recommendation_status_filter(demo: Path) -> None:
 
 
 def test_evaluation_page_equals_the_derived_plan(demo: Path) -> None:
-    app = run("pages/evaluering.py")
+    app = run("app_pages/evaluering.py")
     plan = queries.evaluation_plan(demo, TODAY)
     counts = plan["status"].value_counts()
     assert metrics(app) == {status: int(counts.get(status, 0)) for status in EVALUATION_STATUSES}
@@ -376,7 +376,7 @@ def test_an_older_version_shows_its_statuses_as_they_were_on_its_day(demo: Path)
     old = 4
     day = stored[old].date()
     assert day < TODAY
-    app = run("pages/evaluering.py", versjon=str(old))
+    app = run("app_pages/evaluering.py", versjon=str(old))
     plan = queries.evaluations(demo, queries.Filters(version=old), day)
     counts = plan["status"].value_counts()
     assert metrics(app) == {status: int(counts.get(status, 0)) for status in EVALUATION_STATUSES}
@@ -391,11 +391,11 @@ def test_an_older_version_shows_its_statuses_as_they_were_on_its_day(demo: Path)
     assert f"Per {day:%d.%m.%Y}" in set(pd.concat(data.values())["tekst"].dropna())
     assert f"slik de var {day:%d.%m.%Y}" in texts(app).replace("\\", "")  # unescaped
 
-    app = run("pages/milepaeler.py", versjon=str(old))
+    app = run("app_pages/milepaeler.py", versjon=str(old))
     assert metrics(app)["Forsinket"] == int(
         (queries.milestones(demo, queries.Filters(version=old), day)["status"] == "Forsinket").sum()
     )
-    latest = run("pages/evaluering.py", versjon=str(int(stored.index.max())))
+    latest = run("app_pages/evaluering.py", versjon=str(int(stored.index.max())))
     (_spec, data), *_ = charts(latest)
     assert "I dag" in set(pd.concat(data.values())["tekst"].dropna())
     assert not latest.warning  # the latest version chosen by number is today's data
@@ -416,7 +416,7 @@ def test_an_older_version_says_so_on_every_view(demo: Path, page: str) -> None:
 
 
 def test_milestone_page(demo: Path) -> None:
-    app = run("pages/milepaeler.py")
+    app = run("app_pages/milepaeler.py")
     shown = metrics(app)
     assert shown["Forsinket"] == late_milestones(demo, TODAY)
     done = sql(demo, f"SELECT count(*) FROM milepaeler WHERE {CURRENT} AND fullfort IS NOT NULL")
@@ -431,7 +431,7 @@ def test_milestone_page(demo: Path) -> None:
 
 
 def test_pages_never_render_html() -> None:
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         assert "unsafe_allow_html" not in path.read_text(), path
 
 
@@ -460,7 +460,7 @@ def test_user_text_is_escaped(hostile: Path) -> None:
     app = run()
     heading = app.subheader[0].value
     assert "\\*\\*Fet\\*\\*" in heading and "\\<b\\>" in heading and "\\:material" in heading
-    risks = run("pages/risiko.py").dataframe[-1].value
+    risks = run("app_pages/risiko.py").dataframe[-1].value
     assert risks["Risiko"].iloc[0] == '=HYPERLINK("x")'
 
 

@@ -80,7 +80,7 @@ def changed_lines(app: AppTest) -> list[list[str]]:
 def test_a_valid_workbook_is_previewed_and_stored_only_when_confirmed(
     db: Path, tmp_path: Path
 ) -> None:
-    app = open_page("pages/last_opp.py")
+    app = open_page("app_pages/last_opp.py")
     data = workbook_bytes(tmp_path, "risiko.xlsx", {"risiko": [risk("R1", 4, 4), risk("R2", 1, 2)]})
     upload(app, "risiko.xlsx", data)
 
@@ -128,7 +128,7 @@ def test_measurements_that_go_with_a_removed_benefit_are_previewed(
         first, {"gevinster": frame("gevinster", benefits), "malinger": frame("malinger", measured)}
     )
     assert ingest.load_file(db, first, project="P1").ok
-    app = open_page("pages/last_opp.py")
+    app = open_page("app_pages/last_opp.py")
     app.selectbox(key="opplasting_prosjekt").set_value("P1").run()
     upload(app, "uten-g1.xlsx", workbook_bytes(tmp_path, "uten.xlsx", {"gevinster": benefits[1:]}))
 
@@ -148,7 +148,7 @@ def test_measurements_that_go_with_a_removed_benefit_are_previewed(
 
 def test_a_workbook_with_errors_shows_them_and_stores_nothing(db: Path, tmp_path: Path) -> None:
     before = file_state(db)
-    app = open_page("pages/last_opp.py")
+    app = open_page("app_pages/last_opp.py")
     bad = make_workbook(
         tmp_path / "feil.xlsx",
         {
@@ -178,7 +178,7 @@ def test_a_workbook_with_errors_shows_them_and_stores_nothing(db: Path, tmp_path
 
 
 def test_a_file_that_is_no_workbook_gets_a_norwegian_message(db: Path) -> None:
-    app = open_page("pages/last_opp.py")
+    app = open_page("app_pages/last_opp.py")
     upload(app, "regneark.xlsx", b"Dette er ikke et regneark")
     error = " ".join(texts(app.error)).replace("\\", "")
     assert "«regneark.xlsx»" in error and "Traceback" not in error
@@ -186,7 +186,7 @@ def test_a_file_that_is_no_workbook_gets_a_norwegian_message(db: Path) -> None:
 
 
 def test_a_workbook_without_known_sheets_has_nothing_to_store(db: Path, tmp_path: Path) -> None:
-    app = open_page("pages/last_opp.py")
+    app = open_page("app_pages/last_opp.py")
     other = make_workbook(tmp_path / "annet.xlsx", {"Budsjett": [["Post", "Beløp"], ["A", 1]]})
     upload(app, "annet.xlsx", other.read_bytes())
     warning = " ".join(texts(app.warning)).replace("\\", "")
@@ -198,7 +198,7 @@ def test_a_workbook_without_known_sheets_has_nothing_to_store(db: Path, tmp_path
 def test_someone_else_storing_the_project_meanwhile_shows_the_preview_again(
     db: Path, tmp_path: Path
 ) -> None:
-    app = open_page("pages/last_opp.py")
+    app = open_page("app_pages/last_opp.py")
     app.text_input(key=NAME).input("Kari").run()
     upload(app, "mine.xlsx", workbook_bytes(tmp_path, "mine.xlsx", {"risiko": [risk("R1", 5, 5)]}))
     assert app.button(key="opplasting_lagre").label == "Lagre som versjon 2"
@@ -234,7 +234,7 @@ def test_the_export_of_a_project_loads_back_unchanged(db: Path, tmp_path: Path) 
 
 
 def test_history_lists_versions_and_locks_one_for_a_meeting(db: Path) -> None:
-    app = open_page("pages/historikk.py")
+    app = open_page("app_pages/historikk.py")
     table = app.dataframe[0].value
     assert table["Versjon"].tolist() == [1] and table["Lastet opp av"].tolist() == ["Kari"]
     assert len(table["SHA-256"].iloc[0]) == 64
@@ -256,7 +256,7 @@ def test_history_restores_a_version_after_confirmation(db: Path, tmp_path: Path)
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
     assert ingest.load_file(db, later, project="P1").ok
-    app = open_page("pages/historikk.py")
+    app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_gjenopprett_knapp").click().run()
     shown = next(t.value for t in app.dataframe if "Kommer tilbake" in t.value.columns)
@@ -279,7 +279,7 @@ def test_history_cancelling_a_restore_changes_nothing(db: Path, tmp_path: Path) 
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
     assert ingest.load_file(db, later, project="P1").ok
-    app = open_page("pages/historikk.py")
+    app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_gjenopprett_knapp").click().run()
     app.button(key="historikk_avbryt").click().run()
@@ -291,7 +291,7 @@ def test_history_shows_the_whole_app_as_of_a_version(db: Path, tmp_path: Path) -
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
     assert ingest.load_file(db, later, project="P1").ok
-    app = open_page("pages/historikk.py")
+    app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_vis").click().run()
     assert not app.exception, app.exception
@@ -305,7 +305,7 @@ def test_history_shows_the_whole_app_as_of_a_version(db: Path, tmp_path: Path) -
 
 
 def test_overview_shows_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> None:
-    app = open_page("pages/oversikt.py")
+    app = open_page("app_pages/oversikt.py")
     assert any("Ingen versjon er låst for et møte" in text for text in texts(app.info))
 
     store.lock_for_meeting(db, 1, "Marsmøtet", dt.date(2025, 3, 12), by="Sekretær")
@@ -328,7 +328,7 @@ def test_overview_shows_changes_since_the_last_meeting(db: Path, tmp_path: Path)
 
 def test_changes_section_reads_any_filters_like_object(db: Path) -> None:
     """The Oversikt page passes its Filters; anything with .projects and .version will do."""
-    from pages._changes import _chosen
+    from ui.changes import _chosen
 
     class Loose:
         projects = ("P2", "P1", "P1")

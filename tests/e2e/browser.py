@@ -88,6 +88,29 @@ class StreamlitServer:
             self.process.kill()
 
 
+#: True once the page's content has kept its height for one polling interval and every chart
+#: and table has drawn: they draw after the script has run, and grow the page as they do.
+LAID_OUT = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const drawings = [...document.querySelectorAll(
+        '[data-testid="stVegaLiteChart"], [data-testid="stDataFrame"]'
+    )];
+    const drawn = drawings.every(element => {
+        const figure = element.querySelector('canvas, svg');
+        return figure && figure.getBoundingClientRect().height > 0;
+    });
+    const height = main ? main.scrollHeight : 0;
+    const steady = window.__styringsromHeight === height;
+    window.__styringsromHeight = height;
+    return drawn && steady;
+}"""
+
+
+def wait_for_layout(page: object) -> None:
+    """Wait until the charts have drawn and the page has stopped growing."""
+    page.wait_for_function(LAID_OUT, polling=700, timeout=30_000)  # type: ignore[attr-defined]
+
+
 def screenshot(page: object, name: str, folder: Path | None = None) -> Path:
     """Save a screenshot of the whole page and print where it is.
 
@@ -97,6 +120,7 @@ def screenshot(page: object, name: str, folder: Path | None = None) -> Path:
     folder = folder or SCREENSHOTS
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
+    wait_for_layout(page)
     viewport = page.viewport_size  # type: ignore[attr-defined]
     height = page.evaluate(  # type: ignore[attr-defined]
         """() => {
@@ -112,7 +136,7 @@ def screenshot(page: object, name: str, folder: Path | None = None) -> Path:
     )
     if viewport and height > viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": int(height)})  # type: ignore[attr-defined]
-        page.wait_for_timeout(800)  # type: ignore[attr-defined]
+        wait_for_layout(page)
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     if viewport:
         page.set_viewport_size(viewport)  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
 
@@ -50,6 +51,14 @@ def choose(page, label: str, option: str) -> None:
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
+    # The run the choice starts may not have begun yet: wait for what it draws first, the
+    # filter line under the title, then for the run to end.
+    summary = (
+        page.get_by_test_id("stMain")
+        .get_by_test_id("stCaptionContainer")
+        .filter(has_text=re.compile("^(Filtre|Hele porteføljen)"))
+    )
+    expect(summary.first).to_contain_text(option, timeout=60_000)
     wait_for_app(page)
 
 

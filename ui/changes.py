@@ -1,94 +1,19 @@
-""" "Endringer siden sist møte" for the Oversikt page, and what Last opp and Historikk share.
+""" "Endringer siden sist møte": the section of that name on the Oversikt page.
 
-`show_changes_since_last_meeting(filters)` is called by the Oversikt page inside its section
-of that name. The rest are small helpers for the upload and history pages: the name of the
-person at the keyboard (remembered across pages), and cached history reads.
+`show_changes_since_last_meeting(filters)` compares the version shown with the last version
+locked for a meeting before it, for the chosen projects.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import streamlit as st
 
 from lib import history
-from lib.store import Snapshot
-from pages import _ui
+from ui import data, layout, router
+from ui.text import escape
 
-#: Session-state key of the name a person gave; survives page changes (widget keys do not).
-NAME_KEY = "ditt_navn"
-_NAME_WIDGET = "_ditt_navn_felt"
-NAME_MAX = 100
 #: Up to this many changes are shown at full height; more scroll inside the table.
 FULL_TABLE_ROWS = 60
-
-
-# --- Who is at the keyboard --------------------------------------------------------------------
-
-
-def your_name(help_text: str = "Lagres i historikken sammen med versjonen.") -> str:
-    """The "Ditt navn" field, remembered in session state while the app is open."""
-    if _NAME_WIDGET not in st.session_state:
-        st.session_state[_NAME_WIDGET] = st.session_state.get(NAME_KEY, "")
-    value = st.text_input(
-        "Ditt navn",
-        key=_NAME_WIDGET,
-        max_chars=NAME_MAX,
-        placeholder="Fornavn Etternavn",
-        help=help_text + " Huskes mens du har appen åpen (innlogging er ikke satt opp her).",
-        icon=":material/person:",
-    )
-    name = " ".join(str(value or "").split())
-    st.session_state[NAME_KEY] = name
-    return name
-
-
-def current_name() -> str:
-    """The name in the "Ditt navn" field now (callbacks run before the field is drawn)."""
-    value = st.session_state.get(_NAME_WIDGET, st.session_state.get(NAME_KEY, ""))
-    return " ".join(str(value or "").split())
-
-
-# --- Cached reads ------------------------------------------------------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _version_overview(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
-    return history.version_overview(path)
-
-
-def version_overview() -> pd.DataFrame:
-    return _version_overview(str(_ui.db_path()), _ui.data_stamp())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _snapshots(path: str, stamp: tuple[int, int]) -> list[Snapshot]:
-    return history.snapshots(path)
-
-
-def snapshots() -> list[Snapshot]:
-    return _snapshots(str(_ui.db_path()), _ui.data_stamp())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _row_counts(path: str, stamp: tuple[int, int], version: int) -> dict[str, int]:
-    return history.row_counts_as_of(path, version)
-
-
-def row_counts(version: int) -> dict[str, int]:
-    return _row_counts(str(_ui.db_path()), _ui.data_stamp(), version)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _meeting_changes(
-    path: str,
-    stamp: tuple[int, int],
-    version: int | None,
-    projects: tuple[str, ...],
-    today: dt.date,
-) -> history.MeetingChanges | None:
-    return history.changes_since_last_meeting(path, version, projects, today)
 
 
 # --- Endringer siden sist møte -----------------------------------------------------------------
@@ -142,27 +67,27 @@ def show_changes_since_last_meeting(filters: object) -> None:
     newly overdue, and milestones that slipped.
     """
     version, projects = _chosen(filters)
-    day = _ui.status_day(version)
-    found = _meeting_changes(str(_ui.db_path()), _ui.data_stamp(), version, projects, day)
+    day = data.status_day(version)
+    found = data.cached(history.changes_since_last_meeting)(version, projects, day)
     if found is None:
-        locked = snapshots()
+        locked = data.cached(history.snapshots)()
         if not locked:
-            _ui.empty(
+            layout.empty(
                 "Ingen versjon er låst for et møte ennå. Lås versjonen dere behandler i møtet "
                 "på siden Historikk («Lås versjon for møte»); da viser denne delen hva som er "
                 "endret siden."
             )
         else:
-            _ui.empty(
+            layout.empty(
                 "Ingen versjon før denne er låst for et møte, så det er ingenting å "
                 "sammenligne med ennå."
             )
-        st.page_link("pages/historikk.py", label="Til Historikk", icon=":material/history:")
+        st.page_link(router.HISTORIKK, label="Til Historikk", icon=":material/history:")
         return
 
     scope = ", ".join(projects) if projects else "alle prosjekter"
     locked_by = f", låst av {found.base.created_by}" if found.base.created_by else ""
-    st.caption(_ui.escape(f"Endringer {found.describe()}{locked_by} · {scope}"))
+    st.caption(escape(f"Endringer {found.describe()}{locked_by} · {scope}"))
     counts = found.counts()
     groups = history.HEADLINE_GROUPS
     for row in _rows_of_boxes(groups):
@@ -181,7 +106,7 @@ def show_changes_since_last_meeting(filters: object) -> None:
     # Before and now are the point: they come before the title, which may be cut on a
     # narrow screen (the command line's CSV keeps its documented order).
     shown = shown[["Endring", "Prosjekt-ID", "ID", "Før", "Nå", "Tittel"]]
-    _ui.table(
+    layout.table(
         shown,
         "Endringer siden sist møte",
         key="endringer_siden_mote",

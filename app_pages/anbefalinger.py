@@ -1,0 +1,57 @@
+"""Anbefalinger: how many recommendations got each decision, and the list with the decision
+as minuted, its date, who carries it out and when it took effect."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, queries
+from ui import data, filters, layout
+from ui.text import escape
+
+
+def main() -> None:
+    chosen = filters.current()
+    layout.header("Anbefalinger", chosen)
+    if data.versions().empty:
+        layout.empty("Databasen er tom. Last opp anbefalinger og vedtak under «Last opp».")
+        return
+    view = data.cached(queries.recommendations)(chosen)
+    layout.metric_row(
+        [(row.vedtak, int(row.antall)) for row in view.counts.itertuples(index=False)]
+    )
+    st.caption(escape(charts.describe_decisions(view.counts)))
+    show_list(view.rows)
+
+
+def show_list(rows: pd.DataFrame) -> None:
+    """Every recommendation with its decision; the evaluation months as «6, 12»."""
+    st.subheader("Anbefalinger og vedtak", anchor=False)
+    if rows.empty:
+        layout.empty(
+            "Ingen anbefalinger passer med filtrene. Prøv å fjerne et filter i sidepanelet."
+        )
+        return
+    months = rows["evaluering"].map(
+        lambda value: ", ".join(str(int(m)) for m in value) if value is not None else ""
+    )
+    shown = layout.headed(
+        rows.assign(evaluering=months),
+        "anbefalinger",
+        [
+            "prosjekt_id",
+            "anbefaling_id",
+            "anbefaling",
+            "vedtak",
+            "vedtakstekst",
+            "vedtaksdato",
+            "ansvarlig",
+            "iverksatt",
+            "evaluering",
+        ],
+    )
+    layout.table(shown, "Anbefalinger", key="anbefalingsliste")
+
+
+main()

@@ -1,0 +1,124 @@
+"""Gevinster: per benefit baseline, target, latest measurement, progress and track status,
+and the trend of one benefit against its straight planned path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, queries
+from lib.contract import BENEFIT_STATUSES
+from lib.queries import Filters
+from ui import data, filters, layout
+
+
+def main() -> None:
+    chosen = filters.current()
+    layout.header("Gevinster", chosen)
+    if data.versions().empty:
+        layout.empty("Databasen er tom. Last opp gevinster og målinger under «Last opp».")
+        return
+    rows = data.cached(queries.benefits)(chosen, data.status_day(chosen.version))
+    if rows.empty:
+        layout.empty("Ingen gevinster passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
+        return
+    counts = rows["status"].value_counts()
+    layout.metric_row([(status, int(counts.get(status, 0))) for status in BENEFIT_STATUSES])
+    st.caption(
+        "Fremdrift = (siste måling − nullpunkt) / (målverdi − nullpunkt). På sporet: "
+        "fremdriften er minst like stor som den rette linjen fra nullpunkt (nullpunktdato) til "
+        "mål (måldato) tilsier på datoen for siste måling."
+    )
+    show_trend(rows, chosen)
+    show_list(rows)
+
+
+def show_trend(rows: pd.DataFrame, chosen: Filters) -> None:
+    """One benefit, chosen in a list, against its straight planned path."""
+    st.subheader("Utvikling", anchor=False)
+    keys = list(zip(rows["prosjekt_id"], rows["gevinst_id"], strict=True))
+    titles = dict(zip(keys, rows["gevinst"], strict=True))
+    picked = st.selectbox(
+        "Gevinst",
+        keys,
+        format_func=lambda key: f"{key[0]} · {key[1]} {titles[key]}",
+        key="gevinst_valgt",
+    )
+    if picked is None:
+        return
+    project, benefit_id = picked
+    benefit = rows[(rows["prosjekt_id"] == project) & (rows["gevinst_id"] == benefit_id)].iloc[0]
+    measured = data.cached(queries.measurements)(project, benefit_id, chosen.version)
+    qualitative = charts.is_qualitative(benefit.type)
+    trend = charts.benefit_trend_data(benefit, measured)
+    if trend.empty:
+        layout.empty("Gevinsten har verken målinger eller nullpunkt og mål å tegne.")
+        return
+    layout.chart(
+        layout.chart_spec(
+            charts.benefit_trend,
+            trend,
+            title=f"{benefit.gevinst_id} {benefit.gevinst}",
+            unit=benefit.enhet if isinstance(benefit.enhet, str) else None,
+            qualitative=qualitative,
+        ),
+        layout.headed(trend, "malinger", ["serie", "dato", "verdi"]),
+        description=charts.describe_trend(benefit)
+        + (" Kvalitativ gevinst, skala 1–5." if qualitative else ""),
+        name=f"Gevinst {benefit.gevinst_id}",
+        key="gevinsttrend",
+    )
+
+
+def show_list(rows: pd.DataFrame) -> None:
+    st.subheader("Alle gevinster", anchor=False)
+    shown = layout.headed(
+        rows,
+        "gevinster",
+        [
+            "prosjekt_id",
+            "gevinst_id",
+            "gevinst",
+            "type",
+            "enhet",
+            "nullpunkt",
+            "nullpunktdato_brukt",
+            "malverdi",
+            "maldato",
+            "siste_verdi",
+            "siste_dato",
+            "fremdrift_prosent",
+            "planlagt_prosent",
+            "status",
+            "gevinsteier",
+        ],
+    )
+    progress, planned, baseline_date = (
+        layout.heading("gevinster", column)
+        for column in ("fremdrift_prosent", "planlagt_prosent", "nullpunktdato_brukt")
+    )
+    layout.table(
+        shown,
+        "Gevinster",
+        key="gevinstliste",
+        column_config={
+            progress: st.column_config.ProgressColumn(
+                progress,
+                format="%.0f %%",
+                min_value=0,
+                max_value=100,
+                help="Andel av veien fra nullpunkt til mål, ved siste måling",
+            ),
+            planned: st.column_config.NumberColumn(
+                planned, format="%.0f %%", help="Andel planen tilsier ved siste måling"
+            ),
+            baseline_date: st.column_config.DateColumn(
+                baseline_date,
+                format=layout.DATE_FORMAT,
+                help="Tom i arket: tidligste måling, ellers prosjektets startdato",
+            ),
+        },
+    )
+
+
+main()

@@ -1,0 +1,368 @@
+"""Last opp: download the template or a project's data, upload a workbook, see what it would
+change, and store it only when the person confirms.
+
+The uploaded bytes are checked by lib.ingest (a temporary file parsed in a child process,
+validated, previewed in SQL); nothing is stored while any error exists. Storing refuses when
+someone else stored the same project after the preview was made; the page then says so and
+shows the new preview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from lib import ingest, queries, wording
+from lib.contract import SHEETS
+from lib.exports import XLSX_MIME
+from lib.preview import PREVIEW_ROWS, SheetPreview, UploadPreview
+from lib.queries import Filters
+from lib.read import UnreadableFile
+from lib.store import ConcurrentUpload, StoreBusy, StoreError
+from lib.validate import problems_frame
+from ui import data, filters, layout, router
+from ui.person import current_name, your_name
+from ui.text import escape
+
+if TYPE_CHECKING:  # what st.file_uploader returns
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+# Session-state keys of this page, one meaning each.
+CHECKED = "opplasting_kontroll"  # Check: the outcome of checking one file for one project
+RECHECK = "opplasting_kontroller_igjen"  # True: someone stored meanwhile; check the file again
+CONFLICT = "opplasting_konflikt"  # why the preview was made again, shown until the next file
+STORED = "opplasting_lagret"  # the success message of the last store
+FAILED = "opplasting_feilet"  # why storing failed (the database was busy), shown once
+UPLOADER_ROUND = "opplasting_runde"  # bumped after a store, which empties the file field
+
+#: A preview table this small is shown as a static table, whose text wraps and can be read on
+#: a projector; a larger one scrolls.
+STATIC_ROWS, STATIC_COLUMNS = 40, 9
+
+
+@dataclass(frozen=True)
+class Check:
+    """What checking one uploaded file for one project gave: a checked upload, or why not."""
+
+    file_id: str
+    project: str | None
+    checked: ingest.CheckedUpload | None
+    error: str = ""
+
+    def is_for(self, uploaded: UploadedFile, project: str | None) -> bool:
+        return (self.file_id, self.project) == (uploaded.file_id, project)
+
+
+def main() -> None:
+    chosen = filters.current()
+    st.title("Last opp", anchor=False)
+    st.caption(
+        "Last ned malen eller dagens data, fyll ut i Excel og last opp. Ingenting lagres før "
+        "du har sett hva som blir endret og bekreftet."
+    )
+    if chosen.version is not None:
+        st.info(
+            f"De andre sidene viser versjon {chosen.version}. En opplasting sammenlignes alltid "
+            "med siste versjon.",
+            icon=":material/history:",
+        )
+    projects = data.cached(queries.sheet_rows)("prosjekter", None)
+    names = dict(zip(projects["prosjekt_id"], projects["prosjektnavn"], strict=True))
+    show_downloads(names, chosen)
+    name, project, uploaded = show_upload_form(names)
+    if uploaded is None:
+        forget_the_check()
+        show_last_store()
+        return
+    st.session_state.pop(STORED, None)
+    check = check_if_new(uploaded, project)
+    if check.checked is None:
+        st.error(escape(check.error), icon=":material/error:")
+        return
+    if not show_check(check.checked):
+        return
+    preview = check.checked.preview
+    assert preview is not None  # a valid upload is always previewed
+    show_preview(check.checked, preview)
+    show_store(preview, name)
+
+
+# --- 1. Download -----------------------------------------------------------------------------
+
+
+def show_downloads(names: dict[str, str], chosen: Filters) -> None:
+    """The empty template, and the data stored now (all projects or one) to edit."""
+    st.subheader("1. Last ned", anchor=False)
+    template, export = st.columns(2, border=True)
+    with template:
+        st.markdown("**Tom mal**")
+        st.caption("Alle ark, med nedtrekkslister, forklaring og kolonnene som må fylles ut.")
+        st.download_button(
+            "Last ned malen",
+            data=ingest.template_bytes,
+            file_name="styringsrom-mal.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+            key="last_ned_mal",
+        )
+    with export:
+        st.markdown("**Dagens data, til redigering**")
+        st.caption("Rett i arbeidsboken og last den opp igjen; uendrede rader forblir uendret.")
+        options: list[str | None] = [None, *sorted(names)]
+        default = chosen.projects[0] if len(chosen.projects) == 1 else None
+        project = st.selectbox(
+            "Prosjekt",
+            options,
+            index=options.index(default) if default in options else 0,
+            format_func=lambda p: "Alle prosjekter" if p is None else f"{p} – {names.get(p, '')}",
+            key="eksport_prosjekt",
+        )
+        db = str(data.db_path())
+        st.download_button(
+            "Last ned dataene",
+            data=lambda: ingest.export_bytes(db, project),
+            file_name=f"styringsrom-{project or 'alle'}-{data.today():%Y-%m-%d}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+            disabled=not names,
+            key="last_ned_data",
+        )
+
+
+# --- 2. Upload -------------------------------------------------------------------------------
+
+
+def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFile | None]:
+    """Who uploads, which project the workbook is for, and the file."""
+    st.subheader("2. Last opp", anchor=False)
+    name_column, project_column = st.columns(2)
+    with name_column:
+        name = your_name("Lagres i historikken som den som lastet opp.")
+    with project_column:
+        project = st.selectbox(
+            "Arbeidsboken gjelder",
+            [None, *sorted(names)],
+            format_func=lambda p: "Prosjektene i arbeidsboken" if p is None else f"Bare {p}",
+            key="opplasting_prosjekt",
+            help="Velg et prosjekt når arbeidsboken gjelder ett prosjekt og mangler Prosjekt-ID.",
+        )
+    round_number = st.session_state.setdefault(UPLOADER_ROUND, 0)
+    uploaded = st.file_uploader(
+        "Arbeidsbok (.xlsx, .xlsm, .ods eller .csv)",
+        type=["xlsx", "xlsm", "ods", "csv"],
+        key=f"opplasting_fil_{round_number}",
+        help="Kontrolleres før noe lagres. Ark du ikke tar med, blir ikke endret.",
+    )
+    return name, project, uploaded
+
+
+def forget_the_check() -> None:
+    for key in (CHECKED, RECHECK, CONFLICT):
+        st.session_state.pop(key, None)
+
+
+def show_last_store() -> None:
+    """After a store: what was stored, and where to see it."""
+    if STORED not in st.session_state:
+        return
+    st.success(st.session_state[STORED], icon=":material/check_circle:")
+    links = st.columns(3)
+    with links[0]:
+        st.page_link(router.RISIKO, label="Se Risiko", icon=":material/warning:")
+    with links[1]:
+        st.page_link(router.OVERSIKT, label="Se Oversikt", icon=":material/dashboard:")
+    with links[2]:
+        st.page_link(router.HISTORIKK, label="Se Historikk", icon=":material/history:")
+
+
+def check_if_new(uploaded: UploadedFile, project: str | None) -> Check:
+    """The check of this file for this project: made once, and again after a conflict."""
+    state = st.session_state
+    previous: Check | None = state.get(CHECKED)
+    if previous is None or not previous.is_for(uploaded, project):
+        state.pop(CONFLICT, None)  # a new file or project: an old conflict no longer applies
+    elif not state.get(RECHECK):
+        return previous
+    state.pop(RECHECK, None)
+    state[CHECKED] = check(uploaded, project)
+    return state[CHECKED]
+
+
+def check(uploaded: UploadedFile, project: str | None) -> Check:
+    """Read, validate and preview the uploaded file against the data stored now."""
+    with st.spinner("Leser og kontrollerer arbeidsboken …"):
+        try:
+            checked = ingest.check_upload_bytes(
+                data.db_path(), uploaded.getvalue(), uploaded.name, project
+            )
+        except (UnreadableFile, StoreBusy, StoreError) as error:
+            return Check(uploaded.file_id, project, None, str(error))
+    return Check(uploaded.file_id, project, checked)
+
+
+def show_check(checked: ingest.CheckedUpload) -> bool:
+    """The notices and errors of a checked upload; whether it can be stored."""
+    upload = checked.upload
+    if upload.notices:
+        with st.expander(f"Merknader ({len(upload.notices)})", icon=":material/info:"):
+            st.caption("Merknader stopper ikke opplastingen.")
+            st.dataframe(problems_frame(upload.notices), hide_index=True)
+    if not upload.ok:
+        st.error(
+            escape(ingest.error_summary(upload))
+            + " **Ingenting er lagret.** Rett feilene i arbeidsboken og last den opp på nytt.",
+            icon=":material/error:",
+        )
+        errors = problems_frame(upload.errors)
+        show_rows(errors, key="opplasting_feil_tabell", drop_empty=False)
+        layout.download(errors, "Feil i arbeidsboken", key="opplasting_feil")
+        return False
+    if not upload.tables:
+        st.warning(
+            escape(
+                f"«{upload.file_name}» har ingen rader i ark som Styringsrom kjenner igjen "
+                f"({', '.join(sheet.name for sheet in SHEETS)}), så det er ingenting å lagre. "
+                "Se merknadene over."
+            ),
+            icon=":material/warning:",
+        )
+        return False
+    return True
+
+
+def show_rows(frame: pd.DataFrame, *, key: str, drop_empty: bool = True) -> None:
+    """A table, static and wrapping when it is small; without its empty columns if asked."""
+    if drop_empty:
+        frame = frame.loc[:, [(frame[c] != "").any() for c in frame.columns]]
+    if len(frame) <= STATIC_ROWS and len(frame.columns) <= STATIC_COLUMNS:
+        # st.table renders Markdown in cells: escape the workbook's text so it shows as typed.
+        shown = frame.map(lambda value: escape(value) if isinstance(value, str) else value)
+        st.table(shown, hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, key=key)
+
+
+# --- 3. Preview ------------------------------------------------------------------------------
+
+
+def show_preview(checked: ingest.CheckedUpload, preview: UploadPreview) -> None:
+    """What storing would change, sheet by sheet and field by field."""
+    st.subheader("3. Se over endringene", anchor=False)
+    if CONFLICT in st.session_state:
+        st.warning(
+            escape(st.session_state[CONFLICT]) + " Forhåndsvisningen under er laget på nytt; "
+            "se over og bekreft igjen.",
+            icon=":material/sync_problem:",
+        )
+    st.caption(
+        escape(
+            f"«{checked.upload.file_name}» sammenlignet med versjon {preview.base_version} "
+            f"· gjelder {', '.join(preview.projects) or 'ingen prosjekter'}"
+        )
+    )
+    added, changed, removed = preview.totals()
+    unchanged = sum(sheet.unchanged for sheet in preview.sheets.values())
+    figures = {
+        "Nye rader": added,
+        "Endrede rader": changed,
+        "Fjernede rader": removed,
+        "Uendrede rader": unchanged,
+    }
+    for column, (label, value) in zip(st.columns(4, border=True), figures.items(), strict=True):
+        column.metric(label, value)
+    same = [p for p in preview.sheets.values() if not p.has_changes]
+    if same:
+        st.caption(
+            "Uten endringer: "
+            + ", ".join(f"{p.sheet.name} ({wording.rows(p.unchanged)})" for p in same)
+            + "."
+        )
+    for sheet_preview in preview.sheets.values():
+        if sheet_preview.has_changes:
+            show_sheet_changes(sheet_preview)
+
+
+def show_sheet_changes(sheet_preview: SheetPreview) -> None:
+    """One sheet's changed fields, new rows and removed rows."""
+    with st.container(border=True):
+        st.markdown(f"**{sheet_preview.sheet.name}** · {sheet_preview.summary()}")
+        parts = {
+            "endret": ("Endret", sheet_preview.changed_fields),
+            "nye": ("Nye rader", sheet_preview.added_rows),
+            "fjernet": (
+                "Fjernes (finnes fortsatt i historikken)",
+                sheet_preview.removed_rows,
+            ),
+        }
+        for part, (title, frame) in parts.items():
+            if frame.empty:
+                continue
+            st.markdown(f"*{title}*")
+            # Whole rows lose their empty columns; a field's "Før" stays even when empty.
+            show_rows(
+                frame,
+                key=f"forhandsvisning_{sheet_preview.key}_{part}",
+                drop_empty=part != "endret",
+            )
+        counts = (sheet_preview.changed, sheet_preview.added, sheet_preview.removed)
+        if max(counts) > PREVIEW_ROWS:
+            st.caption(f"Viser de første {PREVIEW_ROWS} radene av hver tabell.")
+
+
+# --- 4. Store --------------------------------------------------------------------------------
+
+
+def show_store(preview: UploadPreview, name: str) -> None:
+    st.subheader("4. Lagre", anchor=False)
+    if FAILED in st.session_state:
+        st.warning(escape(st.session_state.pop(FAILED)), icon=":material/warning:")
+    if not preview.has_changes:
+        st.info(
+            "Arbeidsboken er lik det som er lagret. Lagrer du, blir den en ny versjon uten "
+            "endringer (nyttig som bekreftelse på at dataene er gjennomgått).",
+            icon=":material/info:",
+        )
+    if not name:
+        st.warning(
+            "Skriv navnet ditt i feltet «Ditt navn» over før du lagrer.", icon=":material/person:"
+        )
+    st.button(
+        f"Lagre som versjon {preview.base_version + 1}",
+        type="primary",
+        icon=":material/save:",
+        disabled=not name,
+        on_click=store_checked,
+        key="opplasting_lagre",
+    )
+
+
+def store_checked() -> None:
+    """Callback of «Lagre»: store what was previewed, unless someone stored it meanwhile."""
+    state = st.session_state
+    check: Check | None = state.get(CHECKED)
+    who = current_name()
+    if check is None or check.checked is None or not who:  # a second click, or no name yet
+        return
+    try:
+        stored = ingest.store_checked(data.db_path(), check.checked, who)
+    except ConcurrentUpload as error:
+        state[CONFLICT] = str(error)
+        state[RECHECK] = True  # check and preview again against the new data
+        return
+    except (StoreBusy, StoreError) as error:
+        state[FAILED] = str(error)
+        return
+    state[STORED] = escape(
+        f"Versjon {stored.version} er lagret av {who} («{check.checked.file_name}»). "
+        + ingest.stored_summary(stored)
+    )
+    forget_the_check()
+    state[UPLOADER_ROUND] = state.get(UPLOADER_ROUND, 0) + 1
+
+
+main()

@@ -1,0 +1,138 @@
+"""Oversikt: the meeting's first screen. The figures per project and for the whole selection,
+each linking to the page that explains it, and what changed since the last meeting."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import queries
+from lib.contract import DECISIONS, EVALUATION_SOON, EVALUATION_SOON_DAYS, RISK_BANDS
+from lib.queries import OVERVIEW_FIGURES, decision_column, high_risk_from
+from ui import data, filters, layout, router
+from ui.changes import show_changes_since_last_meeting
+from ui.text import escape
+
+
+def main() -> None:
+    chosen = filters.current()
+    layout.header("Oversikt", chosen)
+    if data.versions().empty:
+        layout.empty(
+            "Databasen er tom. Last opp en arbeidsbok under «Last opp», "
+            "eller kjør `python -m lib.cli demo` for demodata."
+        )
+        return
+    figures = data.cached(queries.overview)(chosen, data.status_day(chosen.version))
+    if figures.empty:
+        layout.empty("Ingen prosjekter passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
+        return
+    total = figures[list(OVERVIEW_FIGURES)].sum()
+    if chosen.narrowed and int(total.sum()) == 0:
+        layout.empty(
+            "Ingen risikoer, gevinster, vedtak, evalueringer eller milepæler passer med "
+            "filtrene. Prøv å fjerne et filter i sidepanelet."
+        )
+    show_scope(figures)
+    show_figures(total)
+    show_per_project(figures)
+    st.subheader("Endringer siden sist møte", anchor=False)
+    show_changes_since_last_meeting(chosen)
+
+
+def show_scope(figures: pd.DataFrame) -> None:
+    """One project by name, or the size of the portfolio."""
+    if len(figures) == 1 and isinstance(figures.iloc[0].prosjektnavn, str):
+        only = figures.iloc[0]
+        st.subheader(escape(f"{only.prosjekt_id} – {only.prosjektnavn}"), anchor=False)
+    else:
+        st.subheader(f"Porteføljen: {len(figures)} prosjekter", anchor=False)
+
+
+def show_figures(total: pd.Series) -> None:
+    """The selection's figures, each box linking to the page that explains it."""
+    high_from = high_risk_from(RISK_BANDS)
+    high_name = max(RISK_BANDS)[1].lower()
+    # Two boxes a row: four in one row cut labels and links («Bak skj…», «Til milep…») on a
+    # 1280-pixel projector screen.
+    risk, benefit = st.columns(2, border=True)
+    evaluation, milestone = st.columns(2, border=True)
+    with risk:
+        st.markdown("**Risiko**")
+        st.metric(
+            "Høye risikoer",
+            int(total.hoye_risikoer),
+            help=f"Åpne risikoer og risikoer under arbeid med score {high_from} eller mer "
+            f"(nivå {high_name}), før tiltak.",
+        )
+        st.caption(f"av {int(total.aktive_risikoer)} risikoer i utvalget")
+        layout.page_link(router.RISIKO, "Til matrisen", ":material/warning:")
+    with benefit:
+        st.markdown("**Gevinster**")
+        left, right = st.columns(2)
+        left.metric("På sporet", int(total.gevinster_pa_sporet))
+        right.metric("Bak skjema", int(total.gevinster_bak_skjema))
+        not_measured, no_target = int(total.gevinster_ikke_malt), int(total.gevinster_mangler_mal)
+        st.caption(f"{not_measured} ikke målt, {no_target} mangler mål")
+        layout.page_link(router.GEVINSTER, "Til gevinstene", ":material/trending_up:")
+    with evaluation:
+        st.markdown("**Evalueringer**")
+        left, right = st.columns(2)
+        left.metric("Forfalt", int(total.evalueringer_forfalt))
+        right.metric(
+            EVALUATION_SOON,
+            int(total.evalueringer_snart),
+            help=f"Frist innen {EVALUATION_SOON_DAYS} dager, ikke gjennomført.",
+        )
+        st.caption("av de støttede anbefalingene")
+        layout.page_link(router.EVALUERING, "Til planen", ":material/event_available:")
+    with milestone:
+        st.markdown("**Milepæler**")
+        st.metric(
+            "Forsinket",
+            int(total.milepaeler_forsinket),
+            help="Ikke fullført, og prognosen (eller dagens dato) er etter planlagt dato.",
+        )
+        st.caption("ikke fullført og etter plan")
+        layout.page_link(router.MILEPAELER, "Til milepælene", ":material/flag:")
+    with st.container(border=True):
+        st.markdown("**Vedtak på anbefalingene**")
+        for column, decision in zip(st.columns(len(DECISIONS)), DECISIONS, strict=True):
+            column.metric(decision, int(total[decision_column(decision)]))
+        layout.page_link(router.ANBEFALINGER, "Til anbefalingene", ":material/gavel:")
+
+
+def show_per_project(figures: pd.DataFrame) -> None:
+    """The figures and the decisions, one row per project."""
+    st.subheader("Per prosjekt", anchor=False)
+    layout.table(
+        layout.headed(
+            figures,
+            "prosjekter",
+            [
+                "prosjekt_id",
+                "prosjektnavn",
+                "hoye_risikoer",
+                "gevinster_pa_sporet",
+                "gevinster_bak_skjema",
+                "gevinster_ikke_malt",
+                "evalueringer_forfalt",
+                "evalueringer_snart",
+                "milepaeler_forsinket",
+            ],
+        ),
+        "Oversikt per prosjekt",
+        key="oversikt",
+    )
+    st.markdown("**Vedtak per prosjekt**")
+    decisions = {decision_column(decision): decision for decision in DECISIONS}
+    layout.table(
+        layout.headed(
+            figures, "prosjekter", ["prosjekt_id", "prosjektnavn", *decisions], decisions
+        ),
+        "Vedtak per prosjekt",
+        key="vedtak_per_prosjekt",
+    )
+
+
+main()

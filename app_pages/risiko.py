@@ -1,0 +1,171 @@
+"""Risiko: the 5×5 matrix (before or after tiltak) and the list, highest score first.
+
+Clicking a cell narrows the list to that cell; with several projects the matrix shows the
+portfolio. Each risk's score is compared with an earlier version (default: the one before).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, queries, wording
+from lib.contract import RISK_BANDS, RISK_DOWN, RISK_NEW, RISK_SAME, RISK_STATUSES, RISK_UP
+from lib.queries import Filters
+from ui import data, filters, layout
+
+MOVEMENT_TEXT = {RISK_UP: "▲ Opp", RISK_DOWN: "▼ Ned", RISK_NEW: "● Ny", RISK_SAME: "= Uendret"}
+
+
+def main() -> None:
+    chosen = filters.current()
+    layout.header("Risiko", chosen)
+    known = data.versions()
+    if known.empty:
+        layout.empty("Databasen er tom. Last opp et risikoregister under «Last opp».")
+        return
+    current = chosen.version if chosen.version is not None else int(known["version"].max())
+    after, compare_with = choose_view([int(v) for v in known["version"] if int(v) < current])
+    view = data.cached(queries.risk_view)(chosen, after=after, compare_with=compare_with, cell=None)
+    if int(view.matrix["antall"].sum()) == 0:
+        layout.empty(
+            "Ingen risikoer passer med filtrene. Lukkede risikoer vises når du velger "
+            "status «Lukket» i sidepanelet."
+        )
+        return
+    cell = show_matrix(view.matrix, after)
+    rows = view.rows
+    if cell is not None:
+        rows = data.cached(queries.risk_view)(
+            chosen, after=after, compare_with=compare_with, cell=cell
+        ).rows
+    show_list(rows, chosen, cell=cell, after=after, compare_with=compare_with)
+
+
+def choose_view(earlier: list[int]) -> tuple[bool, int | None]:
+    """Before or after tiltak, and the version to compare scores with."""
+    switch, compare = st.columns([1, 1], vertical_alignment="bottom")
+    after = switch.toggle(
+        "Vis etter tiltak",
+        key="etter_tiltak",
+        bind="query-params",  # a copied link shows the same side of the matrix
+        help="Sannsynlighet og konsekvens etter tiltak. Risikoer uten vurdering etter tiltak "
+        "står med vurderingen før tiltak.",
+    )
+    compare_with = compare.selectbox(
+        "Sammenlign med versjon",
+        earlier,
+        index=0 if earlier else None,
+        key="sammenlign",
+        placeholder="Ingen tidligere versjon",
+        help="Endringskolonnen viser om scoren har gått opp eller ned siden denne versjonen.",
+    )
+    return after, compare_with
+
+
+def _when(after: bool) -> str:
+    return "etter tiltak" if after else "før tiltak"
+
+
+def show_matrix(matrix: pd.DataFrame, after: bool) -> tuple[int, int] | None:
+    """The matrix and its numbers; returns the cell clicked, if any."""
+    when = _when(after)
+    figure = layout.chart_spec(
+        charts.risk_matrix, matrix, bands=RISK_BANDS, title=f"Risikomatrise – {when}"
+    )
+    numbers = layout.headed(
+        charts.matrix_table(matrix).query("antall > 0"),
+        "risiko",
+        ["sannsynlighet_tekst", "konsekvens_tekst", "score", "band", "antall"],
+        {
+            "sannsynlighet_tekst": layout.heading("risiko", "sannsynlighet"),
+            "konsekvens_tekst": layout.heading("risiko", "konsekvens"),
+        },
+    )
+    state = layout.chart(
+        figure,
+        numbers,
+        description=charts.describe_matrix(matrix, RISK_BANDS, f"Risikomatrise {when}"),
+        name=f"Risikomatrise {when}",
+        key="risikomatrise",
+        selectable=True,
+    )
+    return selected_cell(state)
+
+
+def selected_cell(event: object) -> tuple[int, int] | None:
+    """The clicked cell, from the chart's selection state."""
+    try:
+        points = event.selection["celle"]  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if isinstance(points, dict):
+        points = [points]
+    for point in points or []:
+        try:
+            return int(point["sannsynlighet"]), int(point["konsekvens"])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return None
+
+
+def show_list(
+    rows: pd.DataFrame,
+    chosen: Filters,
+    *,
+    cell: tuple[int, int] | None,
+    after: bool,
+    compare_with: int | None,
+) -> None:
+    """The risks, highest score first, with how each score moved since `compare_with`."""
+    statuses = chosen.statuses_in(RISK_STATUSES)
+    shown_statuses = ", ".join(statuses) if statuses else "åpne og under arbeid"
+    st.subheader("Risikoer", anchor=False)
+    if cell is not None:
+        st.caption(
+            f"Cellen sannsynlighet {cell[0]}, konsekvens {cell[1]}: {len(rows)} risikoer "
+            f"(status: {shown_statuses}). Dobbeltklikk i matrisen for å vise alle."
+        )
+    else:
+        st.caption(
+            f"{len(rows)} risikoer (status: {shown_statuses}), høyest score først. "
+            "Klikk en celle i matrisen for å vise bare den."
+        )
+    if rows.empty:
+        layout.empty("Ingen risikoer i den valgte cellen.")
+        return
+    columns = ["prosjekt_id", "risiko_id", "risiko", "score", "band"]
+    columns += ["sannsynlighet", "konsekvens", "endring_tekst", "tiltak", "ansvarlig", "frist"]
+    columns += ["status"]
+    if compare_with is None:
+        columns.remove("endring_tekst")
+        movement = None
+    else:
+        movement = rows["endring"].map(MOVEMENT_TEXT)
+        moved = rows["endring"].isin([RISK_UP, RISK_DOWN])
+        movement[moved] += " (fra " + rows.loc[moved, "forrige_score"].astype(str) + ")"
+    shown = layout.headed(
+        rows.assign(endring_tekst=movement),
+        "risiko",
+        columns,
+        {**wording.SHORT_HEADINGS, "endring_tekst": f"Endring siden versjon {compare_with}"},
+    )
+    when = _when(after)
+    short, score = wording.SHORT_HEADINGS, wording.HEADINGS["score"]
+    layout.table(
+        shown,
+        f"Risikoer {when}",
+        key="risikoliste",
+        column_config={
+            short["sannsynlighet"]: st.column_config.NumberColumn(
+                short["sannsynlighet"], help=f"Sannsynlighet {when} (1–5)"
+            ),
+            short["konsekvens"]: st.column_config.NumberColumn(
+                short["konsekvens"], help=f"Konsekvens {when} (1–5)"
+            ),
+            score: st.column_config.NumberColumn(score, help="S × K (1–25)"),
+        },
+    )
+
+
+main()

@@ -1,0 +1,171 @@
+"""The shared sidebar filters, bound to the URL.
+
+The filters are widgets bound to the URL's query parameters (prosjekt, enhet, ansvarlig,
+status, tekst, versjon), created by the router before the page runs: they survive page
+changes, and a copied link opens the same view. Pages read them with `current()`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import queries
+from lib.queries import Filters
+from ui import data
+from ui.text import escape
+
+#: Query parameter (and session-state key) of each filter. Historikk links to ?versjon=N.
+FILTER_KEYS = {
+    "projects": "prosjekt",
+    "units": "enhet",
+    "owners": "ansvarlig",
+    "statuses": "status",
+    "text": "tekst",
+    "version": "versjon",
+}
+
+
+def current() -> Filters:
+    """The active sidebar filters (the router creates the widgets before the page runs)."""
+    state = st.session_state
+    version = state.get(FILTER_KEYS["version"])
+    return Filters(
+        projects=tuple(state.get(FILTER_KEYS["projects"]) or ()),
+        units=tuple(state.get(FILTER_KEYS["units"]) or ()),
+        owners=tuple(state.get(FILTER_KEYS["owners"]) or ()),
+        statuses=tuple(state.get(FILTER_KEYS["statuses"]) or ()),
+        text=str(state.get(FILTER_KEYS["text"]) or "").strip(),
+        version=int(version) if version is not None else None,
+    )
+
+
+def show_version(number: int | None) -> None:
+    """Make every page show version `number` (None: the latest).
+
+    Only from a callback or before the router draws the filters: the version filter is a
+    widget, whose state can be set only before it is drawn in a run. The URL follows.
+    """
+    st.session_state[FILTER_KEYS["version"]] = number
+
+
+def _clear_filters() -> None:
+    for key in ("projects", "units", "owners", "statuses"):
+        st.session_state[FILTER_KEYS[key]] = []
+    st.session_state[FILTER_KEYS["text"]] = ""
+    show_version(None)
+
+
+def sidebar() -> None:
+    """The shared filters, bound to the URL. Called by the router before the page runs."""
+    options = data.cached(queries.filter_options)()
+    known_versions = data.versions()
+    numbers = [int(number) for number in known_versions["version"]]
+    bind = "query-params"
+    # What the address asks for, read before the widgets drop what they do not offer.
+    asked = {key: st.query_params.get_all(name) for key, name in FILTER_KEYS.items()}
+    with st.sidebar:
+        st.header("Filtre", anchor=False)
+        st.multiselect(
+            "Prosjekt",
+            options.projects,
+            key=FILTER_KEYS["projects"],
+            bind=bind,
+            placeholder="Alle prosjekter",
+            help="Prosjekt-ID. Flere prosjekter gir porteføljen samlet.",
+        )
+        st.multiselect(
+            "Enhet", options.units, key=FILTER_KEYS["units"], bind=bind, placeholder="Alle enheter"
+        )
+        st.multiselect(
+            "Ansvarlig / eier",
+            options.owners,
+            key=FILTER_KEYS["owners"],
+            bind=bind,
+            placeholder="Alle",
+            help="Ansvarlig for risiko, anbefaling og milepæl; gevinsteier for gevinster.",
+        )
+        st.multiselect(
+            "Status",
+            queries.STATUS_OPTIONS,
+            key=FILTER_KEYS["statuses"],
+            bind=bind,
+            placeholder="Alle (risiko: åpne og under arbeid)",
+            help=(
+                "Hver side bruker statusene som gjelder den: risikostatus, gevinststatus, "
+                "vedtak, evalueringsstatus og milepælstatus."
+            ),
+        )
+        st.text_input(
+            "Fritekst",
+            key=FILTER_KEYS["text"],
+            bind=bind,
+            placeholder="Søk i ID, tittel, tiltak …",
+            icon=":material/search:",
+        )
+        st.selectbox(
+            "Versjon (per)",
+            numbers,
+            index=None,
+            key=FILTER_KEYS["version"],
+            bind=bind,
+            placeholder=f"Siste ({numbers[0]})" if numbers else "Siste",
+            help="Vis dataene slik de var i en tidligere versjon.",
+        )
+        chosen = current()
+        shown = chosen.version if chosen.version is not None else (numbers[0] if numbers else 0)
+        row = known_versions[known_versions["version"] == shown]
+        if not row.empty:
+            version = row.iloc[0]
+            by = f" · {version.created_by}" if isinstance(version.created_by, str) else ""
+            st.caption(escape(f"Versjon {shown} · {version.created_at:%d.%m.%Y}{by}"))
+        st.button(
+            "Nullstill filtre",
+            on_click=_clear_filters,
+            icon=":material/filter_alt_off:",
+            disabled=not (chosen.narrowed or chosen.version is not None),
+        )
+    _say_what_the_link_lost(asked, chosen)
+
+
+def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> None:
+    """A copied link whose project, version … no longer exists must not pass for that view."""
+    kept = {
+        "projects": set(chosen.projects),
+        "units": set(chosen.units),
+        "owners": set(chosen.owners),
+        "statuses": set(chosen.statuses),
+        "version": {str(chosen.version)} if chosen.version is not None else set(),
+    }
+    lost = [
+        f"{FILTER_KEYS[key]} «{value}»"
+        for key, values in asked.items()
+        if key in kept
+        for value in values
+        if value and value not in kept[key]
+    ]
+    if lost:
+        st.warning(
+            escape(
+                "Lenken ba om " + ", ".join(lost) + ", som ikke finnes her. Det filteret er "
+                "tatt bort; visningen under gjelder uten det."
+            ),
+            icon=":material/link_off:",
+        )
+
+
+def summary(chosen: Filters) -> str:
+    """The active filters in one line, for a caption (plain text: escape before markdown)."""
+    parts = []
+    if chosen.projects:
+        parts.append("prosjekt " + ", ".join(chosen.projects))
+    if chosen.units:
+        parts.append("enhet " + ", ".join(chosen.units))
+    if chosen.owners:
+        parts.append("ansvarlig " + ", ".join(chosen.owners))
+    if chosen.statuses:
+        parts.append("status " + ", ".join(chosen.statuses))
+    if chosen.text:
+        parts.append(f"tekst «{chosen.text}»")
+    if chosen.version is not None:
+        parts.append(f"versjon {chosen.version}")
+    return "Filtre: " + "; ".join(parts) if parts else "Hele porteføljen, siste versjon"

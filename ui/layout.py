@@ -1,0 +1,246 @@
+"""Layout every page shares: headers, banners, figures, tables with downloads, charts with
+their numbers, and the Norwegian headings of the columns a list shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib import wording
+from lib.contract import SHEETS_BY_KEY
+from lib.exports import XLSX_MIME, frame_to_xlsx
+from lib.queries import Filters
+from ui import data, filters
+from ui.text import escape
+
+#: Shown in empty table cells instead of "None".
+EMPTY_CELL = "–"
+DATE_FORMAT = "DD.MM.YYYY"
+
+
+# --- Headings --------------------------------------------------------------------------------
+
+
+def heading(sheets: str | Sequence[str], column: str) -> str:
+    """A column's Norwegian heading: the contract's, for the first of `sheets` that has the
+    column, else lib.wording.HEADINGS for the columns the views derive."""
+    for key in (sheets,) if isinstance(sheets, str) else sheets:
+        for defined in SHEETS_BY_KEY[key].columns:
+            if defined.db == column:
+                return defined.name
+    return wording.HEADINGS[column]
+
+
+def headed(
+    frame: pd.DataFrame,
+    sheets: str | Sequence[str],
+    columns: Sequence[str],
+    renamed: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The `columns` a list shows, in that order, under their Norwegian headings.
+
+    Headings come from the contract (`heading`); `renamed` is for the few that depend on the
+    view, such as the version a change is counted from.
+    """
+    names = {column: (renamed or {}).get(column) or heading(sheets, column) for column in columns}
+    return frame[list(columns)].rename(columns=names)
+
+
+# --- Page furniture --------------------------------------------------------------------------
+
+
+def header(title: str, chosen: Filters) -> None:
+    st.title(title, anchor=False)
+    st.caption(escape(filters.summary(chosen)))
+    older_version_banner(chosen)
+
+
+def _show_latest() -> None:
+    filters.show_version(None)
+
+
+def older_version_banner(chosen: Filters) -> None:
+    """On a shared screen an older version must not pass for today's data: say so plainly."""
+    if chosen.version is None:
+        return
+    latest = data.latest_version_number()
+    if chosen.version >= latest:
+        return
+    day = data.status_day(chosen.version)
+    text, button = st.columns([3, 1], vertical_alignment="center")
+    text.warning(
+        f"Du ser versjon {chosen.version} fra {day:%d.%m.%Y}, ikke siste versjon "
+        f"({latest}). Tallene og statusene er slik de var da.",
+        icon=":material/history:",
+    )
+    button.button(
+        "Siste versjon",
+        on_click=_show_latest,
+        icon=":material/update:",
+        key="vis_siste",
+        help="Vis dataene slik de er nå.",
+        width="stretch",
+    )
+
+
+def day_label(day: dt.date) -> str:
+    """What a timeline's day line says: «I dag», or the day an older version shows."""
+    return "I dag" if day == data.today() else f"Per {day:%d.%m.%Y}"
+
+
+def day_note(day: dt.date) -> str:
+    """The sentence under a timeline that says which day its statuses are judged on."""
+    if day == data.today():
+        return f"I dag: {day:%d.%m.%Y}."
+    return f"Statusene er slik de var {day:%d.%m.%Y}, da versjonen ble lagret."
+
+
+def metric_row(
+    figures: Sequence[tuple[str, int] | tuple[str, int, str | None]],
+    widths: Sequence[float] | None = None,
+) -> None:
+    """Counts side by side in one bordered box: (label, value[, help]) each.
+
+    One box around them all, not one per figure, leaves each label the room to be read whole
+    on a narrow projector screen.
+    """
+    with st.container(border=True):
+        columns = st.columns(list(widths) if widths else len(figures))
+        for column, (label, value, *more) in zip(columns, figures, strict=True):
+            column.metric(label, value, help=more[0] if more else None)
+
+
+def empty(message: str) -> None:
+    """A friendly Norwegian note where a view has nothing to show."""
+    st.info(message, icon=":material/info:")
+
+
+def page_link(page: str, label: str, icon: str) -> None:
+    """A link to the page that explains a figure; the filters travel in the URL."""
+    st.page_link(page, label=label, icon=icon)
+
+
+# --- Tables ----------------------------------------------------------------------------------
+
+
+def _column_config(frame: pd.DataFrame) -> dict[str, object]:
+    config: dict[str, object] = {}
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            config[column] = st.column_config.DateColumn(column, format=DATE_FORMAT)
+        elif pd.api.types.is_float_dtype(dtype):
+            config[column] = st.column_config.NumberColumn(column, format="localized")
+    return config
+
+
+def _slug(name: str) -> str:
+    folded = name.lower().translate({ord("æ"): "ae", ord("ø"): "o", ord("å"): "a"})
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "tabell"
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    key: str,
+    height: int | str = "auto",
+    column_config: dict[str, object] | None = None,
+) -> None:
+    """A list, and under it the Excel download of exactly the rows and columns shown.
+
+    The workbook is built only when the button is pressed; text that Excel could run as a
+    formula is written as text (lib.exports.frame_to_xlsx).
+    """
+    config = {**_column_config(frame), **(column_config or {})}
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=config,
+        placeholder=EMPTY_CELL,
+        height=height,
+        key=f"{key}_tabell",
+        alt=name,
+    )
+    download(frame, name, key=key)
+
+
+def download(frame: pd.DataFrame, name: str, *, key: str) -> None:
+    st.download_button(
+        f"Last ned som Excel ({wording.rows(len(frame))})",
+        data=_xlsx_builder(frame, name),
+        file_name=f"{_slug(name)}-{data.today():%Y-%m-%d}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"{key}_xlsx",
+    )
+
+
+def _xlsx_builder(frame: pd.DataFrame, name: str) -> Callable[[], bytes]:
+    def build() -> bytes:
+        return frame_to_xlsx(frame, name)
+
+    return build
+
+
+# --- Charts ----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _chart_spec(
+    _draw: Callable[..., Any],
+    name: str,
+    numbers: pd.DataFrame,
+    options: tuple[tuple[str, object], ...],
+) -> dict:
+    """`_draw` is not hashed (leading underscore): `name` keys it."""
+    figure = _draw(numbers, **dict(options))
+    # Validated in tests/test_charts.py; validating on every render costs more than drawing.
+    spec = figure.to_dict(validate=False)
+    view = spec.get("config", {}).get("view", {})
+    for default_size in ("continuousWidth", "continuousHeight"):  # Altair's default theme
+        view.pop(default_size, None)
+    return spec
+
+
+def chart_spec(
+    draw: Callable[..., alt.TopLevelMixin], numbers: pd.DataFrame, **options: object
+) -> dict:
+    """The Vega-Lite spec of `draw(numbers, **options)` (a chart of lib.charts), cached per
+    data and options: building an Altair chart and its spec takes tens of milliseconds, and a
+    rerun with the same numbers (a click elsewhere on the page) reuses the spec."""
+    name = f"{draw.__module__}.{draw.__qualname__}"
+    return _chart_spec(draw, name, numbers, tuple(sorted(options.items())))
+
+
+def chart(
+    spec: dict,
+    numbers: pd.DataFrame,
+    *,
+    description: str,
+    name: str,
+    key: str,
+    selectable: bool = False,
+) -> object:
+    """A chart, its text alternative under it, and the table of its numbers one click away.
+
+    Returns the selection state when `selectable`.
+    """
+    state = st.vega_lite_chart(
+        spec,
+        width="stretch",
+        key=key,
+        alt=description,
+        on_select="rerun" if selectable else "ignore",
+    )
+    st.caption(escape(description))
+    with st.expander("Tallene bak figuren", icon=":material/table:"):
+        table(numbers, name, key=f"{key}_tall")
+    return state
