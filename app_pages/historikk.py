@@ -10,8 +10,10 @@ import streamlit as st
 
 from lib import history
 from lib.contract import SHEETS
+from lib.db import StoreBusy, StoreError
 from lib.queries import Filters
-from lib.store import ConcurrentUpload, Snapshot, StoreBusy, StoreError, lock_for_meeting, rollback
+from lib.snapshots import Snapshot, lock_for_meeting
+from lib.store import ConcurrentUpload, rollback
 from ui import data, filters, layout, router
 from ui.person import current_name, your_name
 from ui.text import escape

@@ -17,11 +17,12 @@ import streamlit as st
 
 from lib import ingest, queries, wording
 from lib.contract import SHEETS
+from lib.db import StoreBusy, StoreError
 from lib.exports import XLSX_MIME
 from lib.preview import PREVIEW_ROWS, SheetPreview, UploadPreview
 from lib.queries import Filters
 from lib.read import UnreadableFile
-from lib.store import ConcurrentUpload, StoreBusy, StoreError
+from lib.store import ConcurrentUpload
 from lib.validate import problems_frame
 from ui import data, filters, layout, router
 from ui.person import current_name, your_name

@@ -23,19 +23,12 @@ from lib.contract import (
     RISK_BANDS,
     SHEETS_BY_KEY,
 )
-from lib.db import (  # noqa: F401  (re-exported)
-    StoredState,
-    as_of,
-    known_data,
-    known_data_in,
-    latest_version,
-    latest_version_in,
-    reading,
-    stored_state,
-    version_or_latest,
-)
-from lib.view_sql import (  # noqa: F401  (Filters and STATUS_OPTIONS re-exported)
-    STATUS_OPTIONS,
+from lib.db import as_of, latest_version_in, reading, version_or_latest
+
+# Filters and their status choices are what every view function here takes: part of this
+# module's interface, defined beside the SQL that applies them.
+from lib.view_sql import STATUS_OPTIONS as STATUS_OPTIONS
+from lib.view_sql import (
     Bands,
     Filters,
     band_case,

@@ -467,7 +467,7 @@ def test_user_text_is_escaped(hostile: Path) -> None:
 def test_a_new_database_path_stays_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The contract: a path that does not exist becomes a new, empty database; only the
     demo command (or the default path on a fresh clone) fills one with demo data."""
-    from lib.queries import latest_version
+    from lib.db import latest_version
 
     db = tmp_path / "ny.duckdb"
     monkeypatch.setenv("STYRINGSROM_DB", str(db))

@@ -18,8 +18,9 @@ import pytest
 
 from lib import history, ingest, store
 from lib.contract import SHEETS
+from lib.db import latest_version
 from lib.exports import write_export
-from lib.queries import latest_version, sheet_rows
+from lib.queries import sheet_rows
 from tests.fixtures import PROJECTS, frame, risk
 
 ROOT = Path(__file__).resolve().parent.parent

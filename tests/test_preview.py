@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from lib import db as db_module
 from lib import ingest, store
+from lib.db import latest_version
 from lib.exports import write_export
 from lib.preview import SCORE_HEADING, format_value, preview_upload
-from lib.queries import latest_version, sheet_rows, versions
+from lib.queries import sheet_rows, versions
 from lib.validate import ValidatedUpload
 from tests.fixtures import PROJECTS, copy_database, frame, make_workbook, risk
 

@@ -15,10 +15,11 @@ import pytest
 
 from lib import db as db_module
 from lib import ingest, store
+from lib.db import latest_version
 from lib.exports import write_export
 from lib.history import snapshots
 from lib.ingest import load_file
-from lib.queries import evaluation_plan, latest_version, sheet_rows, versions
+from lib.queries import evaluation_plan, sheet_rows, versions
 from tests.fixtures import PROJECTS, frame, load, risk
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import history, ingest, store
+from lib.db import latest_version
 from lib.exports import write_export
-from lib.queries import latest_version, sheet_rows, versions
+from lib.queries import sheet_rows, versions
 from tests.fixtures import PROJECTS, frame, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import clock, queries
-from lib.store import default_db_path
+from lib.db import default_db_path
 
 P = ParamSpec("P")
 R = TypeVar("R")

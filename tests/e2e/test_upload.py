@@ -16,7 +16,8 @@ import openpyxl
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lib import ingest, store
-from lib.queries import latest_version, sheet_rows, versions
+from lib.db import latest_version
+from lib.queries import sheet_rows, versions
 from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
 
 PROJECT, RISK = "ASK-TM", "R1"
