@@ -16,12 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `pytest` run without `python -m` still imports lib and tests
     sys.path.insert(0, str(ROOT))
 
 from tests.fixtures import DemoBuild, copy_database, make_workbook  # noqa: E402  (ROOT first)
+
+# No time limit per example: a test asserts what is computed, never how fast (a busy machine made
+# 0.6 ms examples take 286 ms); the benchmarks under benchmarks/ measure speed.
+settings.register_profile("styringsrom", deadline=None)
+settings.load_profile("styringsrom")
 
 
 @pytest.fixture(name="make_workbook")
