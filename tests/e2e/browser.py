@@ -158,4 +158,3 @@ def wait_for_app(page: object) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
+from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app, wait_for_layout
 
 PAGES = {
     "": "Oversikt",
@@ -24,20 +24,10 @@ PAGES = {
 }
 
 
-def wait_for_charts(page) -> None:
-    """Vega draws after the script has finished; wait until every chart has its canvas."""
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-                 .every(chart => chart.querySelector('canvas, svg'))""",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(500)
-
-
 def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
-    wait_for_charts(page)
+    wait_for_layout(page)  # Vega draws after the script has finished
 
 
 def sidebar(page):
@@ -97,8 +87,9 @@ def test_a_filter_lives_in_the_url_and_survives_a_page_change(server, page) -> N
 
     # The link under a figure opens the page that explains it, with the same filter.
     page.get_by_role("link", name="Til matrisen").click()
+    page.wait_for_url(re.compile(r"/risiko(\?|$)"))
     wait_for_app(page)
-    wait_for_charts(page)
+    wait_for_layout(page)
     assert urlparse(page.url).path.endswith("/risiko")
     assert parse_qs(urlparse(page.url).query)["prosjekt"] == ["ASK-TM"]
     assert "prosjekt ASK-TM" in filter_summary(page)
