@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -47,6 +48,8 @@ class StreamlitServer:
         self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(tempfile.mkdtemp(prefix="styringsrom-server-")) / "streamlit.log"
+        self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -66,7 +69,9 @@ class StreamlitServer:
             cwd=ROOT,
             # The demo is made to be shown on lib.demo.TODAY: every status occurs then.
             env={**os.environ, "STYRINGSROM_DB": str(db), "STYRINGSROM_TODAY": TODAY.isoformat()},
-            stdout=subprocess.PIPE,
+            # To a file, not a pipe: nobody reads a pipe while the tests run, and a server whose
+            # log fills the pipe's buffer blocks on its next write and stops answering.
+            stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -86,6 +91,10 @@ class StreamlitServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self._log_file.close()
+        said = self.log.read_text(errors="replace")
+        if "Traceback" in said or "Error" in said:  # shown with a failing test's output
+            print(f"--- {self.log} (the server's output, last part) ---\n{said[-4000:]}")
 
 
 #: True once the page's content has kept its height for one polling interval and every chart
