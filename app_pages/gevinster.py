@@ -70,28 +70,14 @@ def show_trend(rows: pd.DataFrame, chosen: Filters) -> None:
     )
 
 
+#: The columns of queries.BENEFIT_COLUMNS the list does not show, to fit the screen.
+LIST_LEAVES_OUT = ("maleindikator", "planlagt_verdi", "antall_malinger", "effektmal")
+
+
 def show_list(rows: pd.DataFrame) -> None:
     st.subheader("Alle gevinster", anchor=False)
     shown = layout.headed(
-        rows,
-        "gevinster",
-        [
-            "prosjekt_id",
-            "gevinst_id",
-            "gevinst",
-            "type",
-            "enhet",
-            "nullpunkt",
-            "nullpunktdato_brukt",
-            "malverdi",
-            "maldato",
-            "siste_verdi",
-            "siste_dato",
-            "fremdrift_prosent",
-            "planlagt_prosent",
-            "status",
-            "gevinsteier",
-        ],
+        rows, "gevinster", [c for c in queries.BENEFIT_COLUMNS if c not in LIST_LEAVES_OUT]
     )
     progress, planned, baseline_date = (
         layout.heading("gevinster", column)
