@@ -20,7 +20,9 @@ from lib.contract import (
     DECISIONS,
     GEVINSTER,
     PROJECT_COLUMN,
+    PROSJEKTER,
     RISK_BANDS,
+    SHEETS,
     SHEETS_BY_KEY,
 )
 from lib.db import as_of, latest_version_in, reading, version_or_latest
@@ -81,14 +83,43 @@ def high_risk_from(bands: Bands = RISK_BANDS) -> int:
     return max(lowest for lowest, _name, _colour in bands)
 
 
+def named_only_projects_sql() -> str:
+    """SQL: the projects (`prosjekt_id`) that rows of other sheets name, as of `$version`,
+    without a Prosjekter row as of that version: a project only named at upload
+    (`load --project X` with a sheet that has no Prosjekt-ID column)."""
+    named = " UNION ".join(
+        f"SELECT {PROJECT_COLUMN} FROM {sheet.table} WHERE {as_of()}"
+        for sheet in SHEETS
+        if sheet.key != PROSJEKTER.key
+    )
+    return f"""SELECT {PROJECT_COLUMN} FROM ({named})
+        WHERE {PROJECT_COLUMN} NOT IN (
+            SELECT {PROJECT_COLUMN} FROM {PROSJEKTER.table} WHERE {as_of()})"""
+
+
 def sheet_rows(path: Path | str | None, sheet_key: str, version: int | None = None) -> pd.DataFrame:
-    """The rows of one sheet as of a version (default: latest), in workbook order."""
+    """The rows of one sheet as of a version (default: latest), in workbook order.
+
+    Prosjekter also lists each project only named at upload (`named_only_projects_sql`),
+    with its ID as Prosjektnavn (required in the sheet) and nothing else: so the export
+    writes a row for it and loads into an empty database, and `dump prosjekter` shows the
+    same rows before and after that round trip.
+    """
     sheet = SHEETS_BY_KEY[sheet_key]
     names = ", ".join(column.db for column in sheet.columns)
     order = ", ".join((PROJECT_COLUMN, "row_order", *sheet.id_columns))
+    rows = f"SELECT {names}, row_order FROM {sheet.table} WHERE {as_of()}"
+    if sheet.key == PROSJEKTER.key:
+        implied = ", ".join(
+            PROJECT_COLUMN
+            if column.db in (PROJECT_COLUMN, "prosjektnavn")
+            else f"NULL AS {column.db}"
+            for column in sheet.columns
+        )
+        rows += f" UNION ALL SELECT {implied}, NULL FROM ({named_only_projects_sql()})"
     with reading(path) as connection:
         return connection.execute(
-            f"SELECT {names} FROM {sheet.table} WHERE {as_of()} ORDER BY {order}",
+            f"SELECT {names} FROM ({rows}) ORDER BY {order}",
             {"version": version_or_latest(connection, version)},
         ).df()
 
@@ -165,9 +196,13 @@ class FilterOptions:
 
 def filter_options(path: Path | str | None = None) -> FilterOptions:
     with reading(path) as connection:
+        # Also the projects only named at upload, under their ID (as `sheet_rows` lists them).
+        named = " UNION ".join(f"SELECT {PROJECT_COLUMN} FROM {sheet.table}" for sheet in SHEETS)
         projects = connection.execute(
-            """SELECT prosjekt_id, arg_max(prosjektnavn, valid_from) FROM prosjekter
-               GROUP BY prosjekt_id"""
+            f"""SELECT ids.prosjekt_id, coalesce(names.prosjektnavn, ids.prosjekt_id)
+               FROM ({named}) ids
+               LEFT JOIN (SELECT prosjekt_id, arg_max(prosjektnavn, valid_from) AS prosjektnavn
+                          FROM prosjekter GROUP BY prosjekt_id) names USING (prosjekt_id)"""
         ).fetchall()
         units = connection.execute(
             "SELECT DISTINCT enhet FROM prosjekter WHERE enhet IS NOT NULL"
@@ -247,7 +282,9 @@ def overview(
       ids AS (SELECT prosjekt_id FROM projects UNION SELECT prosjekt_id FROM r
               UNION SELECT prosjekt_id FROM b UNION SELECT prosjekt_id FROM a
               UNION SELECT prosjekt_id FROM e UNION SELECT prosjekt_id FROM m)
-      SELECT ids.prosjekt_id, projects.prosjektnavn, projects.enhet,
+      SELECT ids.prosjekt_id,
+             -- a project only named at upload goes by its ID, as in sheet_rows
+             coalesce(projects.prosjektnavn, ids.prosjekt_id) AS prosjektnavn, projects.enhet,
              {figures}
       FROM ids LEFT JOIN projects USING (prosjekt_id) LEFT JOIN r USING (prosjekt_id)
         LEFT JOIN b USING (prosjekt_id) LEFT JOIN a USING (prosjekt_id)
