@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import io
 import os
 import sys
 import threading
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lib import clock, wording
 from lib.contract import SHEETS, SHEETS_BY_KEY
+from lib.safe_text import csv_cell, terminal_text
 
 if TYPE_CHECKING:
     import pandas
@@ -22,12 +24,29 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
+def say(text: str, *, err: bool = False) -> None:
+    """Print one message: the command line's only way to write text for people.
+
+    Control characters are shown visibly (`\\x1b`), never sent to the terminal: a project
+    name, a file name, a meeting name or a cell may hold an escape sequence that would clear
+    the screen or set the window title. The message's own line breaks stay; a value from the
+    data goes through `value` first, so it cannot break a line either.
+    """
+    print(terminal_text(text, keep_lines=True), file=sys.stderr if err else sys.stdout)
+
+
+def value(data: object) -> str:
+    """A value from the data inside a message: every control character shown visibly."""
+    return terminal_text(data)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Norwegian headings and usage errors."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_UNREADABLE, f"Feil i kommandoen: {message}\n")
+        say(f"Feil i kommandoen: {value(message)}", err=True)
+        self.exit(EXIT_UNREADABLE)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -43,14 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m lib.cli",
         description="Styringsrom på kommandolinjen: mal, opplasting, eksport og historikk.",
+        epilog=(
+            "Kontrolltegn fra dataene (f.eks. en escape-sekvens i et navn eller en celle) "
+            "skrives synlig, som \\x1b, aldri til terminalen som de er. En database som er "
+            "skadet, skrivebeskyttet eller ikke kan åpnes, gir en melding og avslutningskode 2."
+        ),
     )
     parser._positionals.title = "kommandoer"
     parser._optionals.title = "valg"
     _add_db(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def command(name: str, help_text: str, more: str = "") -> argparse.ArgumentParser:
+        description = f"{help_text[0].upper()}{help_text[1:]}. {more}" if more else help_text
+        sub = commands.add_parser(name, help=help_text, description=description)
         sub._optionals.title = "valg"
         sub._positionals.title = "argumenter"
         _add_db(sub)
@@ -64,11 +89,25 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--by", metavar="NAVN", help="hvem som laster opp")
     load.add_argument("--project", metavar="ID", help="prosjektet arbeidsboken gjelder")
 
-    export = command("export", "skriv gjeldende data som en arbeidsbok i samme format")
+    export = command(
+        "export",
+        "skriv gjeldende data som en arbeidsbok i samme format",
+        "Arbeidsboken kan lastes inn i en ny, tom database og gir de samme dataene "
+        "(`dump` av hvert ark er lik). Et prosjekt som bare ble navngitt ved opplasting "
+        "(`load --project ID`), får en rad i Prosjekter med ID-en som Prosjektnavn. "
+        "Historikken følger ikke med: bruk `backup` for den.",
+    )
     export.add_argument("file", type=Path, metavar="FIL.xlsx")
     export.add_argument("--version", type=int, metavar="N", help="data slik de var i versjon N")
 
-    dump = command("dump", "skriv gjeldende rader i ett ark som CSV")
+    dump = command(
+        "dump",
+        "skriv gjeldende rader i ett ark som CSV",
+        "For maskiner: nøyaktige, kanoniske data (CSV-sitert), uten formelvern, så tekst som "
+        "=SUM(…) står som den er. Åpne den ikke i Excel; bruk `export` eller `changes --csv`. "
+        "Til en fil eller et program skrives dataene nøyaktig; til en terminal vises "
+        "kontrolltegn synlig (\\x1b, \\n i en celle).",
+    )
     dump.add_argument("sheet", choices=[sheet.key for sheet in SHEETS], metavar="ARK")
     dump.add_argument("--version", type=int, metavar="N", help="rader slik de var i versjon N")
 
@@ -114,7 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument(
         "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
     )
-    changes.add_argument("--csv", action="store_true", help="skriv CSV i stedet for tekst")
+    changes.add_argument(
+        "--csv",
+        action="store_true",
+        help=(
+            "skriv CSV i stedet for tekst, til å åpne i Excel: tekst som kan bli en formel "
+            "(begynner med = + - @) får ' foran, og kontrolltegn fjernes"
+        ),
+    )
 
     demo = command("demo", "bygg demodatabasen appen starter med")
     demo.add_argument(
@@ -123,8 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def write_csv(frame: pandas.DataFrame, headings: Sequence[str]) -> None:
-    """Rows as CSV: ISO dates, whole numbers without .0, month lists as `6, 12`."""
+def write_csv(frame: pandas.DataFrame, headings: Sequence[str], *, for_excel: bool = False) -> None:
+    """Rows as CSV: ISO dates, whole numbers without .0, month lists as `6, 12`.
+
+    `for_excel`: CSV meant to be opened in Excel (`changes --csv`): text that could run as
+    a formula gets a leading `'` and control characters are dropped (lib.safe_text.csv_cell).
+    Otherwise the data are exact (`dump`, for machines). On a terminal, either way, each
+    record's control characters (line breaks in a cell too) are shown visibly; to a file or
+    a pipe the CSV is written as it is.
+    """
     import numpy as np
     import pandas as pd
 
@@ -143,12 +196,22 @@ def write_csv(frame: pandas.DataFrame, headings: Sequence[str]) -> None:
             return value.date().isoformat()
         if isinstance(value, dt.date):
             return value.isoformat()
-        return value
+        return csv_cell(value) if for_excel else value
 
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(headings)
-    for record in frame.itertuples(index=False):
-        writer.writerow([plain(value) for value in record])
+    on_terminal = sys.stdout.isatty()
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="")
+
+    def write(values: Sequence[object]) -> None:
+        record.seek(0)
+        record.truncate()
+        writer.writerow(values)
+        line = record.getvalue()
+        sys.stdout.write((terminal_text(line) if on_terminal else line) + "\n")
+
+    write([csv_cell(heading) if for_excel else heading for heading in headings])
+    for row in frame.itertuples(index=False):
+        write([plain(item) for item in row])
 
 
 def _run(args: argparse.Namespace, early: object = None) -> int:
@@ -159,13 +222,13 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         from lib.db import latest_version
 
         if not 1 <= args.version <= latest_version(db):
-            print(f"Versjon {args.version} finnes ikke.", file=sys.stderr)
+            say(f"Versjon {args.version} finnes ikke.", err=True)
             return EXIT_INVALID
     if args.command == "template":
         from lib.exports import write_template
 
         write_template(args.file)
-        print(f"Malen er skrevet til {args.file}.")
+        say(f"Malen er skrevet til {value(args.file)}.")
         return EXIT_OK
     if args.command == "load":
         return _load(db, args, early)
@@ -176,7 +239,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         tables = {sheet.key: sheet_rows(db, sheet.key, args.version) for sheet in SHEETS}
         write_export(args.file, tables)
         written = wording.rows(sum(map(len, tables.values())))
-        print(f"Eksporten er skrevet til {args.file} ({written}).")
+        say(f"Eksporten er skrevet til {value(args.file)} ({written}).")
         return EXIT_OK
     if args.command == "dump":
         from lib.queries import dump_rows
@@ -196,7 +259,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         from lib.store import rollback
 
         stored = rollback(db, args.version, by=args.by)
-        print(f"Versjon {args.version} er gjenopprettet som versjon {stored.version}.")
+        say(f"Versjon {args.version} er gjenopprettet som versjon {stored.version}.")
         return EXIT_OK
     if args.command == "snapshot":
         from lib.snapshots import lock_for_meeting
@@ -204,7 +267,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         locked = lock_for_meeting(
             db, args.version, args.name, args.date or clock.today(), by=args.by
         )
-        print(f"Versjon {locked.version} er låst for møtet {locked.label()}.")
+        say(f"Versjon {locked.version} er låst for møtet {value(locked.label())}.")
         return EXIT_OK
     if args.command == "changes":
         return _changes(db, args)
@@ -212,7 +275,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         from lib.demo import build_demo_database
 
         version = build_demo_database(db, replace=args.force)
-        print(f"Demodatabasen er bygget i {db} (versjon {version}).")
+        say(f"Demodatabasen er bygget i {value(db)} (versjon {version}).")
         return EXIT_OK
     raise AssertionError(args.command)  # argparse allows no other command
 
@@ -253,19 +316,18 @@ def _load(db: Path, args: argparse.Namespace, early: object) -> int:
             raise early
         result = load_file(db, args.file, by=args.by, project=args.project, pending=early)
     except UnreadableFile as error:
-        print(f"Kan ikke lese filen: {error}", file=sys.stderr)
+        say(f"Kan ikke lese filen: {value(error)}", err=True)
         return EXIT_UNREADABLE
     for notice in result.notices:
-        print(f"Merk: {notice.as_text()}", file=sys.stderr)
+        say(f"Merk: {value(notice.as_text())}", err=True)
     if result.stored is None:
         errors = result.upload.errors
-        print(
-            f"{len(errors)} feil i {result.upload.file_name}; ingenting er lagret:", file=sys.stderr
-        )
+        name = value(result.upload.file_name)
+        say(f"{len(errors)} feil i {name}; ingenting er lagret:", err=True)
         for error in errors:
-            print(f"  {error.as_text()}", file=sys.stderr)
+            say(f"  {value(error.as_text())}", err=True)
         return EXIT_INVALID
-    print(result.stored.summary())
+    say(value(result.stored.summary()))
     return EXIT_OK
 
 
@@ -275,7 +337,7 @@ def _versions(db: Path) -> int:
 
     frame = versions(db)
     if frame.empty:
-        print("Ingen versjoner ennå.")
+        say("Ingen versjoner ennå.")
         return EXIT_OK
     for row in frame.itertuples(index=False):
         counts = ", ".join(f"{key} {count}" for key, count in row.row_counts.items())
@@ -287,7 +349,10 @@ def _versions(db: Path) -> int:
             )
         )
         by = "-" if is_missing(row.created_by) else row.created_by
-        print(f"{row.version}\t{row.created_at:%Y-%m-%d %H:%M:%S}\t{by}\t{source}\t{counts}")
+        say(
+            f"{row.version}\t{row.created_at:%Y-%m-%d %H:%M:%S}\t{value(by)}\t{value(source)}"
+            f"\t{value(counts)}"
+        )
     return EXIT_OK
 
 
@@ -298,39 +363,39 @@ def _changes(db: Path, args: argparse.Namespace) -> int:
     latest = latest_version(db)
     for asked in (args.since, args.version):
         if asked is not None and not 1 <= asked <= latest:
-            print(f"Versjon {asked} finnes ikke (siste versjon er {latest}).", file=sys.stderr)
+            say(f"Versjon {asked} finnes ikke (siste versjon er {latest}).", err=True)
             return EXIT_INVALID
     found = changes_since_last_meeting(
         db, args.version, args.project, args.today, since=args.since, iso_dates=args.csv
     )
     if found is None:
         before = args.version or latest
-        print(
+        say(
             f"Ingen versjon før versjon {before} er låst for et møte, så det er ingenting å "
             "sammenligne med. Lås en versjon med `python -m lib.cli snapshot NAVN`, eller "
             "sammenlign med en bestemt versjon: `changes --since N`.",
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_INVALID
     if args.csv:
         columns = [column for column in found.table.columns if column != "kind"]
-        write_csv(found.table[columns], columns)
+        write_csv(found.table[columns], columns, for_excel=True)
         return EXIT_OK
     scope = ", ".join(args.project) if args.project else "alle prosjekter"
-    print(f"Endringer {found.describe()} ({scope}):")
+    say(f"Endringer {value(found.describe())} ({value(scope)}):")
     if found.empty:
-        print("Ingen endringer.")
+        say("Ingen endringer.")
         return EXIT_OK
     for category in CATEGORIES:
         rows = found.rows(category.key)
         if rows.empty:
             continue
-        print(f"\n{category.heading} ({len(rows)})")
+        say(f"\n{category.heading} ({len(rows)})")
         for row in rows.itertuples(index=False):
             before, after = row[3], row[4]
-            moved = f"{before} → {after}" if before else after
-            title = f"  {row[2]}" if row[2] else ""
-            print(f"  {row[0]}  {row[1]}{title}: {moved}")
+            moved = f"{value(before)} → {value(after)}" if before else value(after)
+            title = f"  {value(row[2])}" if row[2] else ""
+            say(f"  {value(row[0])}  {value(row[1])}{title}: {moved}")
     return EXIT_OK
 
 
@@ -342,15 +407,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, early)
     except (StoreBusy, StoreError) as error:
-        print(str(error), file=sys.stderr)
+        say(str(error), err=True)
         return EXIT_INVALID
     except BrokenPipeError:  # `dump … | head`: the reader left; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as error:
-        print(
-            f"Kunne ikke skrive eller lese fil: {error.strerror} ({error.filename})",
-            file=sys.stderr,
+        say(
+            f"Kunne ikke skrive eller lese fil: {error.strerror} ({value(error.filename)})",
+            err=True,
         )
         return EXIT_UNREADABLE
 

