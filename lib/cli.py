@@ -200,14 +200,14 @@ def write_csv(frame: pandas.DataFrame, headings: Sequence[str], *, for_excel: bo
 
     on_terminal = sys.stdout.isatty()
     record = io.StringIO()
-    writer = csv.writer(record, lineterminator="")
+    writer = csv.writer(record, lineterminator="\n")  # also what csv quotes a cell for
 
     def write(values: Sequence[object]) -> None:
         record.seek(0)
         record.truncate()
         writer.writerow(values)
         line = record.getvalue()
-        sys.stdout.write((terminal_text(line) if on_terminal else line) + "\n")
+        sys.stdout.write(terminal_text(line[:-1]) + "\n" if on_terminal else line)
 
     write([csv_cell(heading) if for_excel else heading for heading in headings])
     for row in frame.itertuples(index=False):

@@ -22,6 +22,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: direction marks, embeddings, overrides and isolates, and the byte-order mark.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
+#: Direction embeddings, overrides and isolates: they reverse how the text after them reads.
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
 #: On a terminal every control character is shown, tab and line breaks too (a line break in
 #: a cell would pass for a new line of output), and so are the invisible ones.
 _TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -46,19 +49,26 @@ def looks_like_formula(text: str) -> bool:
 
 
 def csv_cell(value: object) -> object:
-    """One value for a CSV file meant to be opened in Excel: control characters dropped, and
-    text that could run as a formula prefixed with `'`, so it shows as typed and never runs.
-    A plain number such as `-3` is left as it is (Excel reads it as the number)."""
+    """One value for a CSV file meant to be opened in Excel: control characters and direction
+    overrides dropped, and text that could run as a formula prefixed with `'`, so it shows as
+    typed and never runs. A plain number such as `-3` is left as it is (Excel reads it as the
+    number)."""
     if not isinstance(value, str):
         return value
-    text = strip_controls(value)
+    text = _DIRECTION.sub("", strip_controls(value))
     if looks_like_formula(text) and not _PLAIN_NUMBER.fullmatch(text.strip()):
         return "'" + text
     return text
 
 
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    character = match.group()
+    if character in _NAMED:
+        return _NAMED[character]
+    code = ord(character)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 

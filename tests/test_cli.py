@@ -299,3 +299,99 @@ def test_a_thread_that_yields_to_the_parse_runs_later_and_off_the_first_cpu() ->
     assert seen["niceness"] == min(7, 19 - os.getpriority(os.PRIO_PROCESS, 0))
     assert seen["cpus"] == (cpus - {min(cpus)} if len(cpus) > 1 else cpus)
     assert os.sched_getaffinity(0) == cpus  # the calling thread is untouched
+
+
+ESC_TITLE = "\x1b]0;overtatt\x07"  # sets the terminal window's title
+ESC_CLEAR = "\x1b[2J\x1b[H"  # clears the screen
+
+
+def no_raw_controls(text: str) -> bool:
+    """No control character but line feed and tab, none of the C1 set (0x9b is CSI on its
+    own), and no direction override."""
+    return not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
+def test_the_terminal_never_gets_control_characters_from_the_data(tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    folder = tmp_path / "opplasting"
+    folder.mkdir()
+    (folder / "Prosjekter.csv").write_text(
+        "Prosjekt-ID;Prosjektnavn\nP1;Navn\x9b2J\x7f\n", encoding="utf-8"
+    )
+    (folder / "Risiko.csv").write_text(
+        "Risiko-ID;Prosjekt-ID;Risiko;Sannsynlighet;Konsekvens\n"
+        "R1;P1;Tittel\x9b2J\u202eomvendt;2;2\n",
+        encoding="utf-8",
+    )
+    assert cli("load", folder / "Prosjekter.csv", db=db).returncode == 0
+    # A file name from the data (shown by `versions`) with an escape sequence in it.
+    named = tmp_path / f"rapport{ESC_CLEAR}.xlsx"
+    write_export(named, {"risiko": frame("risiko", [risk("R9", 1, 1)])})
+    assert cli("load", named, "--project", "P1", db=db).returncode == 0
+    assert cli("snapshot", f"Møte{ESC_TITLE}", "--date", "2025-01-01", db=db).returncode == 0
+    assert cli("load", folder / "Risiko.csv", db=db).returncode == 0
+    # A cell an upload refuses is named in the error list.
+    (folder / "Milepæler.csv").write_text(
+        f"Milepæl-ID;Prosjekt-ID;Milepæl;Planlagt\nM1;P1;x;{ESC_CLEAR}\n", encoding="utf-8"
+    )
+    outputs = {
+        "versions": cli("versions", db=db),
+        "changes": cli("changes", db=db),
+        "snapshot": cli("snapshot", f"Nytt{ESC_CLEAR}", db=db),
+        "load errors": cli("load", folder / "Milepæler.csv", db=db),
+        "changes --csv": cli("changes", "--csv", db=db),
+    }
+    for command, done in outputs.items():
+        assert no_raw_controls(done.stdout + done.stderr), (command, done.stdout + done.stderr)
+    assert "rapport\\x1b[2J\\x1b[H.xlsx" in outputs["versions"].stdout
+    # The upload may drop some of these; what is stored is shown visibly, never obeyed.
+    assert "Tittel" in outputs["changes"].stdout
+    assert "Nytt\\x1b[2J" in outputs["snapshot"].stdout
+    assert "\\x1b[2J" in outputs["load errors"].stderr and outputs["load errors"].returncode == 1
+    # `dump` is exact data for machines: to a pipe or a file, the text as stored.
+    from lib.queries import sheet_rows
+
+    stored = sheet_rows(db, "prosjekter")["prosjektnavn"].tolist()
+    assert [row["Prosjektnavn"] for row in rows(cli("dump", "prosjekter", db=db).stdout)] == stored
+
+
+def test_dump_to_a_terminal_shows_control_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lib import cli as command_line
+
+    db = tmp_path / "cli.duckdb"
+    path = tmp_path / "Prosjekter.csv"
+    path.write_text('Prosjekt-ID;Prosjektnavn\nP1;"To\nlinjer\x9b2J"\n', encoding="utf-8")
+    assert cli("load", path, db=db).returncode == 0
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    assert command_line.main(["dump", "prosjekter", "--db", str(db)]) == 0
+    shown = screen.getvalue()
+    assert no_raw_controls(shown) and shown.count("\n") == 2
+    assert "To\\nlinjer" in shown
+    # To a pipe, the same cell is exact and CSV-quoted: a line break stays inside its cell.
+    assert rows(cli("dump", "prosjekter", db=db).stdout)[0]["Prosjektnavn"].startswith("To\nlinjer")
+
+
+def test_changes_csv_is_guarded_for_excel(tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    first = tmp_path / "en.xlsx"
+    write_export(first, {"prosjekter": frame("prosjekter", PROJECTS)})
+    assert cli("load", first, db=db).returncode == 0
+    assert cli("snapshot", "Møte", "--date", "2025-01-01", db=db).returncode == 0
+    hostile = '\x01=HYPERLINK("http://x","Ola")'
+    second = tmp_path / "Risiko.csv"
+    quoted = '"' + hostile.replace('"', '""') + '"'
+    second.write_text(
+        f"Risiko-ID;Prosjekt-ID;Risiko;Sannsynlighet;Konsekvens\nR1;P1;{quoted};2;2\n",
+        encoding="utf-8",
+    )
+    assert cli("load", second, db=db).returncode == 0
+    table = rows(cli("changes", "--csv", db=db).stdout)
+    assert [row["Tittel"] for row in table] == ["'" + hostile[1:]]
