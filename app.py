@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, filters, router
+from lib.db import StoreUnavailable
+from ui import data, filters, layout, router
 
 st.set_page_config(
     page_title="Styringsrom",
@@ -23,9 +24,14 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-data.ensure_database()
 page = router.navigation()
-# The filters are created here, before the page runs, so every page shares them and they
-# survive page changes; they are bound to the URL, so a copied link opens the same view.
-filters.sidebar()
-page.run()
+try:
+    data.ensure_database()
+    # The filters are created here, before the page runs, so every page shares them and they
+    # survive page changes; they are bound to the URL, so a copied link opens the same view.
+    filters.sidebar()
+    page.run()
+except StoreUnavailable as error:
+    # A damaged database, or a read-only one asked to store: on every page, a Norwegian
+    # message that says which file, what is wrong and what to do, never a traceback.
+    layout.database_unavailable(error)

@@ -402,10 +402,14 @@ def _changes(db: Path, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     early = _start_parse(args)
-    from lib.db import StoreBusy, StoreError  # heavy (duckdb): after the parse starts
+    # heavy (duckdb): after the parse starts
+    from lib.db import StoreBusy, StoreError, StoreUnavailable
 
     try:
         return _run(args, early)
+    except StoreUnavailable as error:  # damaged or read-only where writing is needed
+        say(str(error), err=True)
+        return EXIT_UNREADABLE
     except (StoreBusy, StoreError) as error:
         say(str(error), err=True)
         return EXIT_INVALID

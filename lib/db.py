@@ -67,6 +67,100 @@ class StoreError(RuntimeError):
     """The database cannot be used (e.g. written by a newer Styringsrom); message in Norwegian."""
 
 
+class StoreUnavailable(StoreError):
+    """The database file cannot be opened, read or written: damaged (a bad header, a block
+    whose checksum fails, cut short), not a database, or read-only (the file or its folder)
+    where writing is needed. The message, in Norwegian, names the file, what is wrong and
+    what to do; the command line exits 2 on it, the app shows it instead of the page."""
+
+    def __init__(self, path: Path, problem: str, advice: str) -> None:
+        self.path, self.problem, self.advice = path, problem, advice
+        super().__init__(f"Databasefilen {path} {problem} {advice}")
+
+
+#: What to do with a damaged database file.
+_RESTORE_ADVICE = (
+    "Gjenopprett den fra en sikkerhetskopi (se README: «Sikkerhetskopi»), eller pek "
+    "STYRINGSROM_DB (eller --db) på en annen databasefil. Ta vare på den skadede filen."
+)
+#: The DuckDB errors a damaged or unreadable file gives; a corrupt block may surface as a
+#: plain `duckdb.Error` whose text says so.
+_DAMAGE_TYPES = (
+    duckdb.IOException,
+    duckdb.InternalException,
+    duckdb.FatalException,
+    duckdb.SerializationException,
+)
+_DAMAGE_WORDS = ("corrupt", "checksum", "not a valid duckdb", "could not read", "invalidated")
+
+
+def _unavailable(path: Path, error: duckdb.Error) -> StoreUnavailable | None:
+    """The Norwegian StoreUnavailable for a DuckDB error that means the file cannot be used,
+    or None for any other error (a bug, to be raised as it is)."""
+    text = str(error).lower()
+    if "permission denied" in text:
+        return StoreUnavailable(
+            path,
+            "kan ikke åpnes for skriving (mangler tilgang, eller filen eller mappen er "
+            "skrivebeskyttet).",
+            "Gi brukeren som kjører Styringsrom skrivetilgang til filen og mappen den ligger "
+            "i. Visningene, `versions`, `dump` og `export` virker uten.",
+        )
+    if not (isinstance(error, _DAMAGE_TYPES) or any(word in text for word in _DAMAGE_WORDS)):
+        return None
+    if "not a valid duckdb" in text:
+        problem = "er ikke en Styringsrom-database: starten av filen (hodet) er ødelagt."
+    elif "could not read enough bytes" in text:
+        problem = "er skadet: filen er kortere enn den skal være (avkortet)."
+    elif "checksum" in text or "corrupt" in text:
+        problem = "er skadet: en del av filen har feil innhold (sjekksummen stemmer ikke)."
+    else:
+        problem = f"kan ikke leses ({str(error).splitlines()[0][:200]})."
+    return StoreUnavailable(path, problem, _RESTORE_ADVICE)
+
+
+@contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    """DuckDB's errors for a file that cannot be used, as StoreUnavailable."""
+    try:
+        yield
+    except duckdb.Error as error:
+        unavailable = _unavailable(path, error)
+        if unavailable is None:
+            raise
+        raise unavailable from error
+
+
+def _may_write(path: Path) -> bool:
+    """Whether `path` may be written: the system allows it (a read-only mount does not) and
+    it is not marked read-only. The mark is respected for every user, root too, for whom the
+    system itself would allow it: a file or folder made read-only on purpose stays so."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def refuse_writing_if_read_only(path: Path) -> None:
+    """Raise StoreUnavailable when `path`, or the folder DuckDB writes its log into beside
+    it, is read-only."""
+    folder = path.parent
+    if path.exists() and not _may_write(path):
+        raise StoreUnavailable(
+            path,
+            "er skrivebeskyttet, så ingenting kan lagres.",
+            "Visningene, `versions`, `dump`, `export` og `backup` virker. For å lagre: gi "
+            f"skrivetilgang til filen (f.eks. `chmod u+w {path}`).",
+        )
+    if folder.exists() and not _may_write(folder):
+        raise StoreUnavailable(
+            path,
+            f"ligger i en skrivebeskyttet mappe ({folder}), så ingenting kan lagres"
+            + (" (og filen kan ikke opprettes)." if not path.exists() else ".")
+            + "",
+            "Visningene, `versions`, `dump`, `export` og `backup` virker for en fil som "
+            "finnes. For å lagre: gi skrivetilgang til mappen (DuckDB skriver en loggfil "
+            "ved siden av databasen), eller flytt filen til en mappe med skrivetilgang.",
+        )
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("STYRINGSROM_DB") or DEFAULT_DB)
 
@@ -135,27 +229,31 @@ def _check_not_newer(version: int) -> None:
 @contextmanager
 def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-write connection with the schema in place; a missing file becomes
-    a new, empty database. Waits while another process holds the file."""
+    a new, empty database. Waits while another process holds the file. A file that cannot
+    be used (damaged, read-only, in a read-only folder) raises StoreUnavailable, also when a
+    read in the caller's block finds a damaged part."""
     path = Path(path) if path is not None else default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_writing_if_read_only(path)
     key = str(path.resolve())
     with _writing_lock:
         _writing[key] += 1
     try:
-        connection = _open(path, read_only=False)
-        try:
-            # Every commit checkpoints straight into the file: the connection closes right
-            # after, and closing would checkpoint anyway, so a write-ahead log would only
-            # write it twice.
-            connection.execute("SET checkpoint_threshold = '1KB'")
-            version = schema.stored_version(connection)
-            _check_not_newer(version)
-            if not schema.is_current(connection, version):
-                with write_lock:
-                    schema.migrate(connection)
-            yield connection
-        finally:
-            connection.close()
+        with _translated(path):
+            connection = _open(path, read_only=False)
+            try:
+                # Every commit checkpoints straight into the file: the connection closes
+                # right after, and closing would checkpoint anyway, so a write-ahead log
+                # would only write it twice.
+                connection.execute("SET checkpoint_threshold = '1KB'")
+                version = schema.stored_version(connection)
+                _check_not_newer(version)
+                if not schema.is_current(connection, version):
+                    with write_lock:
+                        schema.migrate(connection)
+                yield connection
+            finally:
+                connection.close()
     finally:
         with _writing_lock:
             _writing[key] -= 1
@@ -167,22 +265,26 @@ def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
 def reading(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection for reading only: read-only where it can be (see the module
     docstring), read-write when this process is writing the file, when the file is missing
-    (it becomes a new, empty database) or when its schema must be brought up to date."""
+    (it becomes a new, empty database) or when its schema must be brought up to date.
+
+    A read-only file, or one in a read-only folder, opens for reading as any other; a file
+    that cannot be used raises StoreUnavailable (see `connect`)."""
     path = Path(path) if path is not None else default_db_path()
     with _writing_lock:
         writing = bool(_writing.get(str(path.resolve())))
     connection = None
     if not writing and path.exists():
-        with suppress(_WritingHere):
+        with suppress(_WritingHere), _translated(path):
             connection = _open(path, read_only=True)
     if connection is None:
         with connect(path) as joined:
             yield joined
         return
     try:
-        version = schema.stored_version(connection)
-        _check_not_newer(version)
-        current = schema.is_current(connection, version)
+        with _translated(path):
+            version = schema.stored_version(connection)
+            _check_not_newer(version)
+            current = schema.is_current(connection, version)
     except BaseException:
         connection.close()
         raise
@@ -192,7 +294,8 @@ def reading(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
             yield migrated
         return
     try:
-        yield connection
+        with _translated(path):
+            yield connection
     finally:
         connection.close()
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from lib import wording
 from lib.contract import SHEETS_BY_KEY
+from lib.db import StoreUnavailable
 from lib.exports import XLSX_MIME, frame_to_xlsx
 from lib.queries import Filters
 from ui import data, filters
@@ -119,6 +120,13 @@ def metric_row(
 def empty(message: str) -> None:
     """A friendly Norwegian note where a view has nothing to show."""
     st.info(message, icon=":material/info:")
+
+
+def database_unavailable(error: StoreUnavailable) -> None:
+    """Instead of the page: the database file cannot be used (lib.db.StoreUnavailable)."""
+    st.title("Databasen kan ikke brukes", anchor=False)
+    st.error(escape(f"Databasefilen «{error.path}» {error.problem}"), icon=":material/error:")
+    st.info(escape(error.advice), icon=":material/build:")
 
 
 def page_link(page: str, label: str, icon: str) -> None:
