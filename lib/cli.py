@@ -162,6 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
 
+    backup = command(
+        "backup",
+        "skriv en sikkerhetskopi av databasen med hele historikken",
+        "Kopien er av én tilstand, også mens appen kjører (en opplasting som pågår, venter "
+        "til kopien er tatt), og får navnet <database>-ÅÅÅÅ-MM-DD-TTMMSS.duckdb i MAPPE. "
+        "Gjenopprett ved å kopiere den over databasefilen mens ingen skriver til den (stopp "
+        "appen), eller pek STYRINGSROM_DB (eller --db) på kopien.",
+    )
+    backup.add_argument("folder", type=Path, metavar="MAPPE")
+
     demo = command("demo", "bygg demodatabasen appen starter med")
     demo.add_argument(
         "--force", action="store_true", help="erstatt en database som allerede har versjoner"
@@ -271,6 +281,15 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         return EXIT_OK
     if args.command == "changes":
         return _changes(db, args)
+    if args.command == "backup":
+        from lib.backup import write_backup
+
+        written = write_backup(db, args.folder)
+        say(
+            f"Sikkerhetskopien er skrevet til {value(written.path)} "
+            f"(alle versjoner, siste er versjon {written.version})."
+        )
+        return EXIT_OK
     if args.command == "demo":
         from lib.demo import build_demo_database
 
