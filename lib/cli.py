@@ -111,7 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("sheet", choices=[sheet.key for sheet in SHEETS], metavar="ARK")
     dump.add_argument("--version", type=int, metavar="N", help="rader slik de var i versjon N")
 
-    plan = command("evalueringsplan", "skriv den beregnede evalueringsplanen som CSV")
+    plan = command(
+        "evalueringsplan",
+        "skriv den beregnede evalueringsplanen som CSV",
+        "Som `dump`: nøyaktige data for maskiner; til en terminal vises kontrolltegn synlig.",
+    )
     plan.add_argument(
         "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
     )

@@ -101,10 +101,10 @@ def _unavailable(path: Path, error: duckdb.Error) -> StoreUnavailable | None:
     if "permission denied" in text:
         return StoreUnavailable(
             path,
-            "kan ikke åpnes for skriving (mangler tilgang, eller filen eller mappen er "
-            "skrivebeskyttet).",
-            "Gi brukeren som kjører Styringsrom skrivetilgang til filen og mappen den ligger "
-            "i. Visningene, `versions`, `dump` og `export` virker uten.",
+            "kan ikke åpnes: systemet nekter tilgang (filen eller mappen er "
+            "skrivebeskyttet eller tilhører en annen bruker).",
+            "Gi brukeren som kjører Styringsrom lesetilgang til filen, og skrivetilgang til "
+            "filen og mappen den ligger i for å lagre.",
         )
     if not (isinstance(error, _DAMAGE_TYPES) or any(word in text for word in _DAMAGE_WORDS)):
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.e2e.browser import screenshot, wait_for_app
 
 
@@ -32,3 +34,16 @@ def test_every_page_opens_from_a_typed_address(server, page) -> None:
         wait_for_app(page)
         page.get_by_role("heading", name=heading).first.wait_for()
         assert page.get_by_text("Page not found").count() == 0, url_path
+
+
+def test_a_table_has_no_csv_download_of_its_own(server, page) -> None:
+    """Streamlit's «Download as CSV» writes =HYPERLINK(…) and the like raw, for Excel to run:
+    it is turned off (client.disableDataExport); the list's own Excel download is there."""
+    page.goto(f"{server.url}/risiko")
+    wait_for_app(page)
+    table = page.get_by_test_id("stDataFrame").first
+    table.wait_for()
+    table.hover()
+    page.get_by_role("button", name="Search").first.wait_for()  # the toolbar is shown
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    page.get_by_role("button", name=re.compile("Last ned som Excel")).first.wait_for()
