@@ -41,7 +41,7 @@ def test_a_table_has_no_csv_download_of_its_own(server, page) -> None:
     it is turned off (client.disableDataExport); the list's own Excel download is there."""
     page.goto(f"{server.url}/risiko")
     wait_for_app(page)
-    table = page.get_by_test_id("stDataFrame").first
+    table = page.locator("[data-testid=stDataFrame]:visible").first  # not in an expander
     table.wait_for()
     table.hover()
     page.get_by_role("button", name="Search").first.wait_for()  # the toolbar is shown
