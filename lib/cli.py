@@ -1,4 +1,6 @@
-"""The command line: `python -m lib.cli COMMAND`. Argument parsing and exit codes only."""
+"""The command line: `python -m lib.cli COMMAND`. Argument parsing, exit codes and output only:
+every message for people goes through `say`, which shows control characters from the data
+visibly (lib.safe_text.terminal_text)."""
 
 from __future__ import annotations
 
@@ -84,7 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     template = command("template", "skriv den tomme malen med nedtrekkslister")
     template.add_argument("file", type=Path, metavar="FIL.xlsx")
 
-    load = command("load", "valider og lagre én arbeidsbok som en ny versjon")
+    load = command(
+        "load",
+        "valider og lagre én arbeidsbok som en ny versjon",
+        "Avslutningskode 0: lagret; 1: feil i arbeidsboken, ingenting er lagret; 2: filen kan "
+        "ikke leses, eller databasen er skadet eller skrivebeskyttet.",
+    )
     load.add_argument("file", type=Path, metavar="FIL")
     load.add_argument("--by", metavar="NAVN", help="hvem som laster opp")
     load.add_argument("--project", metavar="ID", help="prosjektet arbeidsboken gjelder")

@@ -168,3 +168,22 @@ def test_the_tables_own_csv_download_is_turned_off() -> None:
     config_file = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config_file["client"]["disableDataExport"] is True
     assert "client.disableDataExport" in config._config_options_template
+
+
+CONTROLS = "".join(
+    map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    noise=st.text(alphabet=CONTROLS + "\u200b\u202e\ufeff ", max_size=4),
+    prefix=st.sampled_from(["=", "+", "-", "@"]),
+    rest=st.text(min_size=1, max_size=20).filter(lambda text: not text[0].isdigit()),
+)
+def test_no_control_characters_before_a_formula_get_it_past_the_guard(noise, prefix, rest):
+    text = noise + prefix + rest
+    cells = openpyxl.load_workbook(io.BytesIO(frame_to_xlsx(pd.DataFrame({"A": [text]})))).active
+    assert cells["A2"].data_type == "s" and cells["A2"].quotePrefix
+    guarded = csv_cell(text)
+    assert isinstance(guarded, str) and guarded.startswith("'")
