@@ -19,6 +19,13 @@ while the app runs, and the app sees the new version on its next read.
   process's read-only connections (each a few milliseconds) to close. A missing file, or one
   whose schema is older, is opened by `connect` once, which creates or migrates it.
 
+A file that cannot be used raises StoreUnavailable (a StoreError) with a Norwegian message
+naming the file, what is wrong and what to do: damaged (a bad header, a block whose checksum
+fails, cut short) or not a database, found when it is opened or when a read meets the damaged
+part; or read-only where writing is needed. A read-only file, or one in a read-only folder,
+opens for reading as any other; writing to it is refused before DuckDB is asked, for root
+too (for whom the system would allow it), so a file made read-only on purpose stays so.
+
 SQL lives in the storage and query modules only: lib/schema.py (tables, migrations), this
 module, lib/store.py and lib/snapshots.py (writing), lib/view_sql.py, lib/queries.py,
 lib/history.py, lib/meeting_changes.py and lib/preview.py (reading). Parameters are named
@@ -153,8 +160,7 @@ def refuse_writing_if_read_only(path: Path) -> None:
         raise StoreUnavailable(
             path,
             f"ligger i en skrivebeskyttet mappe ({folder}), så ingenting kan lagres"
-            + (" (og filen kan ikke opprettes)." if not path.exists() else ".")
-            + "",
+            + (" (og filen kan ikke opprettes)." if not path.exists() else "."),
             "Visningene, `versions`, `dump`, `export` og `backup` virker for en fil som "
             "finnes. For å lagre: gi skrivetilgang til mappen (DuckDB skriver en loggfil "
             "ved siden av databasen), eller flytt filen til en mappe med skrivetilgang.",
