@@ -181,3 +181,18 @@ def test_the_app_shows_a_read_only_database(
         app = run_app(read_only_file, page, monkeypatch)
         assert not app.exception, [error.value for error in app.exception]
         assert "Databasen kan ikke brukes" not in [title.value for title in app.title]
+
+
+def test_the_app_says_why_a_read_only_database_does_not_store(
+    read_only_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = read_only_file.read_bytes()
+    app = run_app(read_only_file, "app_pages/historikk.py", monkeypatch)
+    app.text_input(key="_ditt_navn_felt").input("Kari Nordmann").run()
+    app.text_input(key="historikk_motenavn").input("Styringsgruppemøte")  # in the form
+    lock = next(button for button in app.button if "Lås versjon" in str(button.label))
+    lock.click().run()
+    assert not app.exception, [error.value for error in app.exception]
+    shown = " ".join(str(element.value) for element in app.warning).replace("\\", "")
+    assert "skrivebeskyttet" in shown and str(read_only_file) in shown, shown
+    assert read_only_file.read_bytes() == before
