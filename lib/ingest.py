@@ -174,6 +174,7 @@ def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None)
         sha256=checked.sha256,
         expected_versions=checked.preview.expected_versions,
         removed_with_parents=checked.upload.removed_with_parents,
+        absent=checked.upload.absent_columns(),
     )
 
 
@@ -224,6 +225,7 @@ def load_file(
                     opened=opened,
                     created_at=created_at,
                     removed_with_parents=upload.removed_with_parents,
+                    absent=upload.absent_columns(),
                 )
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:

@@ -181,7 +181,12 @@ def preview_in(
     base = latest if base is None else min(int(base), latest)
     sheets = {
         sheet.key: _preview_sheet(
-            connection, sheet, upload.tables[sheet.key], upload.scope[sheet.key], base
+            connection,
+            sheet,
+            upload.tables[sheet.key],
+            upload.scope[sheet.key],
+            base,
+            upload.absent_columns().get(sheet.key, set()),
         )
         for sheet in SHEETS
         if sheet.key in upload.tables
@@ -199,6 +204,7 @@ def _preview_sheet(
     table: pa.Table | pd.DataFrame,
     projects: set[str],
     base: int,
+    absent: set[str] | frozenset[str] = frozenset(),
 ) -> SheetPreview:
     if isinstance(table, pd.DataFrame):
         rows = table[ROW_FIELD].tolist() if ROW_FIELD in table else range(2, len(table) + 2)
@@ -206,14 +212,6 @@ def _preview_sheet(
         rows = table.column(ROW_FIELD)
     else:
         rows = range(2, table.num_rows + 2)
-    frame = incoming_frame(sheet, table, {"excel_row": rows})
-    connection.register("incoming_frame", frame)
-    try:
-        incoming = connection.sql(
-            incoming_sql(sheet, "incoming_frame", ["excel_row"])
-        ).to_arrow_table()
-    finally:
-        _unregister(connection, "incoming_frame")
     names = ", ".join(column.db for column in sheet.columns)
     stored = connection.sql(
         f"""SELECT row_key, row_hash, row_order, {names} FROM {sheet.table}
@@ -221,8 +219,19 @@ def _preview_sheet(
           AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
         params={"base": base, "projects": sorted(projects)},
     ).to_arrow_table()
-    connection.register("incoming", incoming)
+    frame = incoming_frame(sheet, table, {"excel_row": rows})
+    connection.register("incoming_frame", frame)
     connection.register("stored", stored)
+    try:
+        incoming = connection.sql(
+            incoming_sql(sheet, "incoming_frame", ["excel_row"], absent=absent, stored="stored")
+        ).to_arrow_table()
+    except BaseException:
+        _unregister(connection, "stored")
+        raise
+    finally:
+        _unregister(connection, "incoming_frame")
+    connection.register("incoming", incoming)
     try:
         added, changed, unchanged, removed = connection.execute(
             """SELECT
