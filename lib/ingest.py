@@ -42,8 +42,15 @@ from lib.read import (
     start_reading,
     yield_to_the_parse,
 )
-from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
+from lib.store import (
+    ConcurrentUpload,
+    StoredVersion,
+    file_sha256,
+    store_upload,
+    stored_projects_in,
+)
 from lib.validate import Problem, ValidatedUpload, validate
+from lib.validate.similar import SimilarProject, new_projects, similar_projects
 
 if TYPE_CHECKING:  # the preview is the app's; a load from the command line never imports pandas
     import datetime as dt
@@ -117,6 +124,7 @@ def check_upload(
     project: str | None = None,
     *,
     sha256: str | None = None,
+    renamed_projects: dict[str, str] | None = None,
 ) -> CheckedUpload:
     """Read, validate and (when valid) preview a file, without storing; raises UnreadableFile.
 
@@ -124,7 +132,8 @@ def check_upload(
     transaction: the version the check is made against (`base_version`), what an upload may
     refer to as of it, and the preview against it. If anything is stored afterwards, storing
     the result refuses rather than trusting a stale check. `sha256` is the file's, when the
-    caller has it already (the app hashes the bytes it received).
+    caller has it already (the app hashes the bytes it received). `renamed_projects` loads a
+    project of the workbook onto a stored one (see lib.validate.validate).
     """
     pending = start_reading(path, file_name)
     sha256 = sha256 or file_sha256(path)  # while the child parses
@@ -133,7 +142,8 @@ def check_upload(
         connection.execute("BEGIN TRANSACTION")
         try:
             base = latest_version_in(connection)
-            upload = validate(raw, known_data_in(connection, base), project)
+            known = known_data_in(connection, base)
+            upload = validate(raw, known, project, renamed_projects)
             del raw
             checked = CheckedUpload(upload, sha256, base)
             if upload.ok:
@@ -146,7 +156,11 @@ def check_upload(
 
 
 def check_upload_bytes(
-    db: Path | str | None, data: bytes, file_name: str, project: str | None = None
+    db: Path | str | None,
+    data: bytes,
+    file_name: str,
+    project: str | None = None,
+    renamed_projects: dict[str, str] | None = None,
 ) -> CheckedUpload:
     """Check an uploaded file's bytes: written to a temporary file, parsed in a child process.
 
@@ -158,7 +172,9 @@ def check_upload_bytes(
     with tempfile.TemporaryDirectory(prefix="styringsrom-opplasting-") as folder:
         path = Path(folder) / f"opplasting{suffix}"
         path.write_bytes(data)
-        return check_upload(db, path, file_name, project, sha256=sha256)
+        return check_upload(
+            db, path, file_name, project, sha256=sha256, renamed_projects=renamed_projects
+        )
 
 
 def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None) -> StoredVersion:
@@ -214,6 +230,7 @@ def load_file(
                 if not upload.ok:
                     return result
                 seen = stored.project_versions
+                similar = _similar_projects(opened, upload, stored.known.projects)
                 result.stored = store_upload(
                     db,
                     upload.tables,
@@ -227,6 +244,7 @@ def load_file(
                     removed_with_parents=upload.removed_with_parents,
                     absent=upload.absent_columns(),
                 )
+                result.notices.extend(found.notice() for found in similar)
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:
                 raise
@@ -234,6 +252,18 @@ def load_file(
             continue
         return result
     raise AssertionError("unreachable")
+
+
+def _similar_projects(
+    opened: OpeningConnection, upload: ValidatedUpload, stored_projects: set[str]
+) -> list[SimilarProject]:
+    """The upload's new projects that are likely stored ones; read only when it has one."""
+    if not stored_projects or not new_projects(upload, stored_projects):
+        return []
+    stored = stored_projects_in(
+        opened.connection(), recommendations="anbefalinger" in upload.tables
+    )
+    return similar_projects(upload, stored)
 
 
 class _Preparation:

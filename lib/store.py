@@ -28,7 +28,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import clock
-from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY, Kind, Sheet
+from lib.contract import (
+    ANBEFALINGER,
+    PROJECT_COLUMN,
+    PROSJEKTER,
+    SHEETS,
+    SHEETS_BY_KEY,
+    Kind,
+    Sheet,
+    normalize_heading,
+)
 
 # Opening the database and the schema live in lib.db and lib.schema; these names stay
 # importable from here for the callers that knew them as lib.store's.
@@ -44,6 +53,7 @@ from lib.db import (  # noqa: F401
     default_db_path,
     latest_version_in,
     project_versions_in,
+    version_or_latest,
     write_lock,
 )
 from lib.parse import ARROW_TYPES, is_missing
@@ -56,6 +66,7 @@ from lib.schema import (  # noqa: F401
     touched_sql,
 )
 from lib.snapshots import MAX_MEETING_NAME, Snapshot, lock_for_meeting  # noqa: F401
+from lib.validate.similar import StoredProjects
 
 if TYPE_CHECKING:  # a frame comes only from tests and benchmarks; loading never imports pandas
     import pandas as pd
@@ -192,6 +203,37 @@ def incoming_sql(
         SELECT typed.* REPLACE ({taken}) FROM
           (SELECT *, {key_expression(sheet)} AS row_key FROM ({typed}) AS keyless) AS typed
           LEFT JOIN ({stored}) AS kept ON kept.row_key = typed.row_key) AS merged"""
+
+
+def stored_projects_in(
+    connection: duckdb.DuckDBPyConnection,
+    version: int | None = None,
+    *,
+    recommendations: bool = True,
+) -> StoredProjects:
+    """The stored projects as of `version` (default: latest), their names and (unless not
+    asked for) their recommendations: what lib.validate.similar compares an upload's new
+    projects with. Read only when an upload names a project that is not stored."""
+    params = {"version": version_or_latest(connection, version)}
+    every_table = " UNION ".join(
+        f"SELECT {PROJECT_COLUMN} FROM {sheet.table} WHERE {as_of()}" for sheet in SHEETS
+    )
+    stored = StoredProjects({row[0] for row in connection.execute(every_table, params).fetchall()})
+    names = connection.execute(
+        f"SELECT {PROJECT_COLUMN}, prosjektnavn FROM {PROSJEKTER.table} WHERE {as_of()}", params
+    ).fetchall()
+    stored.names = {project: name for project, name in names}
+    if recommendations:
+        rows = connection.execute(
+            f"""SELECT {PROJECT_COLUMN}, anbefaling_id, anbefaling FROM {ANBEFALINGER.table}
+            WHERE {as_of()} AND anbefaling IS NOT NULL""",
+            params,
+        ).fetchall()
+        for project, recommendation_id, title in rows:
+            stored.recommendations.setdefault(project, set()).add(
+                (recommendation_id, normalize_heading(title))
+            )
+    return stored
 
 
 def _replace_sheet(
