@@ -417,7 +417,8 @@ def _cleared_fields(
     """The fields whose stored values the upload would clear: a column the sheet has, an
     empty cell in it, a value stored. (A column it does not have clears nothing; a column
     with a default, such as Status, gets the default instead.)"""
-    columns = [c for c in sheet.columns if c.db not in absent and c.db not in sheet.id_columns]
+    keys = {PROJECT_COLUMN, *sheet.id_columns}
+    columns = [c for c in sheet.columns if c.db not in absent and c.db not in keys]
     cleared = {c.db: f"i.{c.db} IS NULL AND s.{c.db} IS NOT NULL" for c in columns}
     counts = connection.execute(
         "SELECT "
@@ -426,7 +427,7 @@ def _cleared_fields(
     ).fetchall()[0]
     found = []
     who = [c for c in identity_columns(sheet) if c.db in (PROJECT_COLUMN, *sheet.id_columns)]
-    if not several_projects:
+    if not several_projects and len(who) > 1:  # in Prosjekter, the project is the ID
         who = [c for c in who if c.db != PROJECT_COLUMN]
     for column, count in zip(columns, counts, strict=True):
         if not count:
