@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow as pa
 
-from lib.contract import PROJECT_COLUMN, SHEETS
+from lib import wording
+from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
 from lib.db import (
     OpeningConnection,
     StoredState,
@@ -46,6 +48,7 @@ from lib.store import (
     ConcurrentUpload,
     StoredVersion,
     file_sha256,
+    rows_not_stored_in,
     store_upload,
     stored_projects_in,
 )
@@ -142,10 +145,11 @@ def check_upload(
         connection.execute("BEGIN TRANSACTION")
         try:
             base = latest_version_in(connection)
-            known = known_data_in(connection, base)
-            upload = validate(raw, known, project, renamed_projects)
+            upload = validate(raw, known_data_in(connection, base), project, renamed_projects)
             del raw
             checked = CheckedUpload(upload, sha256, base)
+            if upload.ok:
+                check_new_rows(connection, upload, base)
             if upload.ok:
                 from lib.preview import preview_in
 
@@ -227,6 +231,8 @@ def load_file(
                 upload = validate(raw, stored.known, project)
                 del raw
                 result = LoadResult(upload, notices=upload.notices)
+                if upload.ok and upload.required_absent:
+                    check_new_rows(opened.connection(), upload)
                 if not upload.ok:
                     return result
                 seen = stored.project_versions
@@ -252,6 +258,42 @@ def load_file(
             continue
         return result
     raise AssertionError("unreachable")
+
+
+#: At most this many row numbers are named in an error about new rows.
+NAMED_ROWS = 10
+
+
+def check_new_rows(
+    connection: duckdb.DuckDBPyConnection, upload: ValidatedUpload, version: int | None = None
+) -> None:
+    """An error for each required column a sheet leaves out while it has new rows: a stored
+    row keeps its value, a new row has none (see `ValidatedUpload.required_absent`)."""
+    for key, columns in upload.required_absent.items():
+        sheet = SHEETS_BY_KEY[key]
+        table = upload.tables.get(key)
+        if table is None:
+            continue
+        new = rows_not_stored_in(connection, sheet, table, upload.scope[key], version)
+        if not new:
+            continue
+        shown = ", ".join(str(row) for row in new[:NAMED_ROWS])
+        shown += ", …" if len(new) > NAMED_ROWS else ""
+        for column in sheet.columns:
+            if column.db not in columns:
+                continue
+            rows = wording.count(len(new), "ny rad", "nye rader")
+            upload.errors.append(
+                Problem(
+                    upload.sheet_names.get(key, sheet.name),
+                    new[0],
+                    column.name,
+                    "",
+                    f"kolonnen i arket: arket har {rows} (rad {shown}) som ikke er lagret fra "
+                    f"før, og en ny rad må ha {column.name}. Ta med kolonnen, eller bare rader "
+                    "som er lagret (de beholder verdiene sine)",
+                )
+            )
 
 
 def _similar_projects(

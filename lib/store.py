@@ -66,6 +66,7 @@ from lib.schema import (  # noqa: F401
     touched_sql,
 )
 from lib.snapshots import MAX_MEETING_NAME, Snapshot, lock_for_meeting  # noqa: F401
+from lib.validate.rows import ROW_FIELD
 from lib.validate.similar import StoredProjects
 
 if TYPE_CHECKING:  # a frame comes only from tests and benchmarks; loading never imports pandas
@@ -203,6 +204,34 @@ def incoming_sql(
         SELECT typed.* REPLACE ({taken}) FROM
           (SELECT *, {key_expression(sheet)} AS row_key FROM ({typed}) AS keyless) AS typed
           LEFT JOIN ({stored}) AS kept ON kept.row_key = typed.row_key) AS merged"""
+
+
+def rows_not_stored_in(
+    connection: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    table: pa.Table,
+    projects: Iterable[str],
+    version: int | None = None,
+) -> list[int]:
+    """The Excel rows (`ROW_FIELD`) of validated `table` whose key no stored row of
+    `projects` has as of `version` (default: latest): the rows storing would add."""
+    frame = incoming_frame(sheet, table, {"excel_row": table.column(ROW_FIELD)})
+    connection.register("incoming_frame", frame)
+    try:
+        rows = connection.execute(
+            f"""SELECT excel_row FROM ({incoming_sql(sheet, "incoming_frame", ["excel_row"])})
+            WHERE row_key NOT IN (
+              SELECT row_key FROM {sheet.table} WHERE {as_of()}
+                AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[])))
+            ORDER BY row_order""",
+            {
+                "version": version_or_latest(connection, version),
+                "projects": sorted(set(projects)),
+            },
+        ).fetchall()
+    finally:
+        connection.unregister("incoming_frame")
+    return [int(row[0]) for row in rows]
 
 
 def stored_projects_in(

@@ -10,7 +10,7 @@ import pytest
 
 from lib import ingest, store
 from lib.contract import SHEETS_BY_KEY
-from lib.db import known_data
+from lib.db import known_data, latest_version
 from lib.parse import is_missing
 from lib.preview import preview_upload
 from lib.queries import dump_rows, sheet_rows
@@ -273,3 +273,67 @@ def test_preview_counts_match_the_store_for_absent_columns(db: Path, tmp_path: P
             change.changed,
             change.removed,
         )
+
+
+def test_a_leaders_sheet_with_only_id_and_scores_updates_the_scores(
+    db: Path, tmp_path: Path
+) -> None:
+    """The contract's example: ID, Sannsynlighet and Konsekvens only. Risiko (a required
+    column) may be left out for stored rows, which keep their title and everything else."""
+    before = {row["Risiko-ID"]: row for row in dump(db, "risiko")}
+    path = make_workbook(
+        tmp_path / "leder.xlsx",
+        {"Risiko": [["Risiko-ID", "Sannsynlighet", "Konsekvens"], ["R1", 5, 4], ["R2", 2, 2]]},
+    )
+    checked = ingest.check_upload(db, path, project="OU2")
+    assert checked.ok, checked.upload.errors
+    assert checked.preview is not None
+    assert set(checked.preview.sheets["risiko"].changed_fields["Felt"]) == {
+        "Sannsynlighet",
+        "Konsekvens",
+        "Risikoverdi (S × K)",
+    }
+    ingest.store_checked(db, checked, "Leder")
+    after = {row["Risiko-ID"]: row for row in dump(db, "risiko")}
+    assert (after["R1"]["Sannsynlighet"], after["R1"]["Konsekvens"]) == ("5", "4")
+    for field in ("Risiko", "Kategori", "Tiltak", "Status", "Sannsynlighet etter tiltak"):
+        assert after["R1"][field] == before["R1"][field]
+    assert after["R2"] == before["R2"]
+
+
+def test_a_new_row_needs_the_required_columns_its_sheet_leaves_out(
+    db: Path, tmp_path: Path
+) -> None:
+    path = make_workbook(
+        tmp_path / "ny.xlsx",
+        {
+            "Risiko": [
+                ["Risiko-ID", "Sannsynlighet", "Konsekvens"],
+                ["R1", 5, 4],
+                ["R9", 1, 1],
+                ["R2", 2, 2],
+            ]
+        },
+    )
+    for upload in (
+        ingest.check_upload(db, path, project="OU2").upload,
+        ingest.load_file(db, path, project="OU2").upload,
+    ):
+        [error] = upload.errors
+        assert (error.sheet, error.row, error.column, error.value) == ("Risiko", 3, "Risiko", "")
+        assert error.expected.startswith(
+            "kolonnen i arket: arket har 1 ny rad (rad 3) som ikke er lagret fra før, og en "
+            "ny rad må ha Risiko."
+        )
+    assert latest_version(db) == 1
+
+
+def test_a_required_column_stays_required_for_a_project_not_stored(tmp_path: Path) -> None:
+    path = make_workbook(
+        tmp_path / "ny.xlsx",
+        {"Risiko": [["Risiko-ID", "Sannsynlighet", "Konsekvens"], ["R1", 5, 4]]},
+    )
+    upload = validate(read_workbook(path), KnownData(projects={"OU2"}), "NYTT")
+    [error] = upload.errors
+    assert (error.row, error.column) == (1, "Risiko")
+    assert upload.required_absent == {}

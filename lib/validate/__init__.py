@@ -60,6 +60,7 @@ def validate(
     found = _parse_sheets(workbook, upload)
     check_dates_in_order(found, upload)
     assign_projects(found, known, project, upload, renamed_projects)
+    _allow_required_columns_for_stored_rows(found, known, upload)
     check_keys_and_references(found, known, upload)
     removed_with_parents(found, known, upload)
     _stored_types_where_type_is_absent(found, known)
@@ -88,6 +89,44 @@ def _parse_sheets(workbook: RawWorkbook, upload: ValidatedUpload) -> dict[str, S
         if rows is not None:
             found[sheet.key] = rows
     return found
+
+
+def _allow_required_columns_for_stored_rows(
+    found: dict[str, SheetRows], known: KnownData, upload: ValidatedUpload
+) -> None:
+    """A required column a sheet does not have leaves the stored values as they are, so a
+    sheet of stored rows may leave it out (a leader's Risiko with only ID, Sannsynlighet and
+    Konsekvens). When every row's project is stored, the reader's "the column must be in
+    the sheet" is taken back here, and the rows that are new (which must have it) are found
+    where the upload is previewed or stored (`ValidatedUpload.required_absent`). An ID
+    column, and a column of a project that is not stored, stay required."""
+    for key, rows in found.items():
+        keys = {PROJECT_COLUMN, *rows.sheet.id_columns}
+        missing = {
+            column.name: column.db
+            for column in rows.sheet.columns
+            if column.required
+            and column.default is None
+            and column.db not in keys
+            and column.db not in rows.headings
+        }
+        if not missing or not len(rows.row_numbers):
+            continue
+        projects = set(rows.values(PROJECT_COLUMN))
+        if None in projects or not projects <= known.projects:
+            continue
+        data_rows = set(rows.rows)
+        upload.errors = [
+            error
+            for error in upload.errors
+            if not (
+                error.sheet == rows.name
+                and error.column in missing
+                and not error.value
+                and error.row not in data_rows
+            )
+        ]
+        upload.required_absent[key] = set(missing.values())
 
 
 def _stored_types_where_type_is_absent(found: dict[str, SheetRows], known: KnownData) -> None:

@@ -94,6 +94,10 @@ class ValidatedUpload:
     headings: dict[str, dict[str, str]] = field(default_factory=dict)
     # sheet key -> the sheet's name as written in the workbook
     sheet_names: dict[str, str] = field(default_factory=dict)
+    # sheet key -> required columns (without a default) the sheet does not have: fine for
+    # rows that are stored (they keep their values), an error for a new row. Whether a row
+    # is stored is looked up where the upload is previewed or stored (lib.ingest).
+    required_absent: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
