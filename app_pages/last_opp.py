@@ -166,7 +166,7 @@ def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFi
         "Arbeidsbok (.xlsx, .xlsm, .ods eller .csv)",
         type=["xlsx", "xlsm", "ods", "csv"],
         key=f"opplasting_fil_{round_number}",
-        help="Kontrolleres før noe lagres. Ark du ikke tar med, blir ikke endret.",
+        help="Kontrolleres før noe lagres. Ark og kolonner du ikke tar med, blir ikke endret.",
     )
     return name, project, uploaded
 
@@ -309,8 +309,9 @@ def show_cleared(preview: UploadPreview) -> None:
         f"- {escape(sheet)} – tømmes: {escape(found.text())}" for sheet, found in cleared
     )
     st.warning(
-        "Tomme celler i kolonner arbeidsboken har, tømmer lagrede verdier. Er det ikke meningen, "
-        "fyll dem inn eller fjern kolonnen (en kolonne arket ikke har, endres ikke).\n\n" + lines,
+        "Tomme celler tømmer lagrede verdier der kolonnen finnes i arket. Er det ikke meningen, "
+        "fyll dem inn, eller fjern kolonnen fra arket (en kolonne arket ikke har, endres "
+        "ikke).\n\n" + lines,
         icon=":material/ink_eraser:",
     )
 
