@@ -117,7 +117,11 @@ def check_file(
     pending = _raw(path, file_name, pending)
     known = known_data(db)  # while the child parses
     raw = pending if isinstance(pending, RawWorkbook) else pending.result()
-    return validate(raw, known, project)
+    upload = validate(raw, known, project)
+    if upload.ok and upload.required_absent:
+        with reading(db) as connection:
+            check_new_rows(connection, upload)
+    return upload
 
 
 def check_upload(

@@ -317,6 +317,7 @@ def test_a_new_row_needs_the_required_columns_its_sheet_leaves_out(
     )
     for upload in (
         ingest.check_upload(db, path, project="OU2").upload,
+        ingest.check_file(db, path, project="OU2"),
         ingest.load_file(db, path, project="OU2").upload,
     ):
         [error] = upload.errors
