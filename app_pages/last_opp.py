@@ -38,6 +38,8 @@ CONFLICT = "opplasting_konflikt"  # why the preview was made again, shown until 
 STORED = "opplasting_lagret"  # the success message of the last store
 FAILED = "opplasting_feilet"  # why storing failed (the database was busy), shown once
 UPLOADER_ROUND = "opplasting_runde"  # bumped after a store, which empties the file field
+# (file id, {Prosjekt-ID in the workbook: stored Prosjekt-ID}): load a project onto a stored one
+RENAMED = "opplasting_bytt_prosjekt"
 
 #: A preview table this small is shown as a static table, whose text wraps and can be read on
 #: a projector; a larger one scrolls.
@@ -52,9 +54,14 @@ class Check:
     project: str | None
     checked: ingest.CheckedUpload | None
     error: str = ""
+    renamed: tuple[tuple[str, str], ...] = ()  # projects loaded onto stored ones
 
-    def is_for(self, uploaded: UploadedFile, project: str | None) -> bool:
-        return (self.file_id, self.project) == (uploaded.file_id, project)
+    def is_for(self, uploaded: UploadedFile, project: str | None, renamed: dict[str, str]) -> bool:
+        return (self.file_id, self.project, self.renamed) == (
+            uploaded.file_id,
+            project,
+            tuple(sorted(renamed.items())),
+        )
 
 
 def main() -> None:
@@ -79,14 +86,16 @@ def main() -> None:
         show_last_store()
         return
     st.session_state.pop(STORED, None)
-    check = check_if_new(uploaded, project)
+    check = check_if_new(uploaded, project, renamed_projects(uploaded))
     if check.checked is None:
         st.error(escape(check.error), icon=":material/error:")
         return
+    show_renamed(check)
     if not show_check(check.checked):
         return
     preview = check.checked.preview
     assert preview is not None  # a valid upload is always previewed
+    show_similar(check, preview)
     show_preview(check.checked, preview)
     show_store(preview, name)
 
@@ -157,14 +166,36 @@ def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFi
         "Arbeidsbok (.xlsx, .xlsm, .ods eller .csv)",
         type=["xlsx", "xlsm", "ods", "csv"],
         key=f"opplasting_fil_{round_number}",
-        help="Kontrolleres før noe lagres. Ark du ikke tar med, blir ikke endret.",
+        help="Kontrolleres før noe lagres. Ark og kolonner du ikke tar med, blir ikke endret.",
     )
     return name, project, uploaded
 
 
 def forget_the_check() -> None:
-    for key in (CHECKED, RECHECK, CONFLICT):
+    for key in (CHECKED, RECHECK, CONFLICT, RENAMED):
         st.session_state.pop(key, None)
+
+
+def renamed_projects(uploaded: UploadedFile) -> dict[str, str]:
+    """The workbook's projects the person chose to load onto stored ones (this file only)."""
+    chosen = st.session_state.get(RENAMED)
+    if chosen is None or chosen[0] != uploaded.file_id:
+        st.session_state.pop(RENAMED, None)
+        return {}
+    return dict(chosen[1])
+
+
+def load_onto(file_id: str, upload_id: str, stored_id: str) -> None:
+    """Callback of «Last inn på …»: check the same file again with the project mapped."""
+    chosen = st.session_state.get(RENAMED)
+    renamed = dict(chosen[1]) if chosen is not None and chosen[0] == file_id else {}
+    renamed[upload_id] = stored_id
+    st.session_state[RENAMED] = (file_id, renamed)
+
+
+def load_as_written() -> None:
+    """Callback of «Angre»: check the file again as it is written."""
+    st.session_state.pop(RENAMED, None)
 
 
 def show_last_store() -> None:
@@ -181,29 +212,37 @@ def show_last_store() -> None:
         st.page_link(router.HISTORIKK, label="Se Historikk", icon=":material/history:")
 
 
-def check_if_new(uploaded: UploadedFile, project: str | None) -> Check:
-    """The check of this file for this project: made once, and again after a conflict."""
+def check_if_new(
+    uploaded: UploadedFile, project: str | None, renamed: dict[str, str] | None = None
+) -> Check:
+    """The check of this file for this project (and projects loaded onto stored ones): made
+    once, and again after a conflict."""
+    renamed = renamed or {}
     state = st.session_state
     previous: Check | None = state.get(CHECKED)
-    if previous is None or not previous.is_for(uploaded, project):
+    if previous is None or not previous.is_for(uploaded, project, renamed):
         state.pop(CONFLICT, None)  # a new file or project: an old conflict no longer applies
     elif not state.get(RECHECK):
         return previous
     state.pop(RECHECK, None)
-    state[CHECKED] = check(uploaded, project)
+    state[CHECKED] = check(uploaded, project, renamed)
     return state[CHECKED]
 
 
-def check(uploaded: UploadedFile, project: str | None) -> Check:
+def check(
+    uploaded: UploadedFile, project: str | None, renamed: dict[str, str] | None = None
+) -> Check:
     """Read, validate and preview the uploaded file against the data stored now."""
+    renamed = renamed or {}
+    key = tuple(sorted(renamed.items()))
     with st.spinner("Leser og kontrollerer arbeidsboken …"):
         try:
             checked = ingest.check_upload_bytes(
-                data.db_path(), uploaded.getvalue(), uploaded.name, project
+                data.db_path(), uploaded.getvalue(), uploaded.name, project, renamed or None
             )
         except (UnreadableFile, StoreBusy, StoreError) as error:
-            return Check(uploaded.file_id, project, None, str(error))
-    return Check(uploaded.file_id, project, checked)
+            return Check(uploaded.file_id, project, None, str(error), key)
+    return Check(uploaded.file_id, project, checked, renamed=key)
 
 
 def show_check(checked: ingest.CheckedUpload) -> bool:
@@ -234,6 +273,47 @@ def show_check(checked: ingest.CheckedUpload) -> bool:
         )
         return False
     return True
+
+
+def show_renamed(check: Check) -> None:
+    """Which of the workbook's projects are loaded onto stored ones, with a way back."""
+    if not check.renamed:
+        return
+    moved = ", ".join(f"{old} lastes inn på {new}" for old, new in check.renamed)
+    st.info(escape(f"Etter ditt valg: {moved}."), icon=":material/merge:")
+    st.button(
+        "Angre: last inn slik arbeidsboken er", on_click=load_as_written, key="opplasting_angre"
+    )
+
+
+def show_similar(check: Check, preview: UploadPreview) -> None:
+    """A warning for each new project that is likely a stored one, with a button that loads
+    the workbook onto the stored project instead (the same file, checked again)."""
+    for found in preview.similar:
+        st.warning(escape(found.warning()), icon=":material/content_copy:")
+        st.button(
+            f"Last inn på {escape(found.stored_id)} i stedet",
+            icon=":material/merge:",
+            on_click=load_onto,
+            args=(check.file_id, found.upload_id, found.stored_id),
+            key=f"opplasting_last_inn_pa_{found.upload_id}_{found.stored_id}",
+        )
+
+
+def show_cleared(preview: UploadPreview) -> None:
+    """The stored values the upload's empty cells would clear, field by field."""
+    cleared = preview.cleared
+    if not cleared:
+        return
+    lines = "\n".join(
+        f"- {escape(sheet)} – tømmes: {escape(found.text())}" for sheet, found in cleared
+    )
+    st.warning(
+        "Tomme celler tømmer lagrede verdier der kolonnen finnes i arket. Er det ikke meningen, "
+        "fyll dem inn, eller fjern kolonnen fra arket (en kolonne arket ikke har, endres "
+        "ikke).\n\n" + lines,
+        icon=":material/ink_eraser:",
+    )
 
 
 def show_rows(frame: pd.DataFrame, *, key: str, drop_empty: bool = True) -> None:
@@ -276,6 +356,7 @@ def show_preview(checked: ingest.CheckedUpload, preview: UploadPreview) -> None:
     }
     for column, (label, value) in zip(st.columns(4, border=True), figures.items(), strict=True):
         column.metric(label, value)
+    show_cleared(preview)
     same = [p for p in preview.sheets.values() if not p.has_changes]
     if same:
         st.caption(

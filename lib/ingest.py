@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow as pa
 
-from lib.contract import PROJECT_COLUMN, SHEETS
+from lib import wording
+from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
 from lib.db import (
     OpeningConnection,
     StoredState,
@@ -42,8 +44,16 @@ from lib.read import (
     start_reading,
     yield_to_the_parse,
 )
-from lib.store import ConcurrentUpload, StoredVersion, file_sha256, store_upload
+from lib.store import (
+    ConcurrentUpload,
+    StoredVersion,
+    file_sha256,
+    rows_not_stored_in,
+    store_upload,
+    stored_projects_in,
+)
 from lib.validate import Problem, ValidatedUpload, validate
+from lib.validate.similar import SimilarProject, new_projects, similar_projects
 
 if TYPE_CHECKING:  # the preview is the app's; a load from the command line never imports pandas
     import datetime as dt
@@ -107,7 +117,11 @@ def check_file(
     pending = _raw(path, file_name, pending)
     known = known_data(db)  # while the child parses
     raw = pending if isinstance(pending, RawWorkbook) else pending.result()
-    return validate(raw, known, project)
+    upload = validate(raw, known, project)
+    if upload.ok and upload.required_absent:
+        with reading(db) as connection:
+            check_new_rows(connection, upload)
+    return upload
 
 
 def check_upload(
@@ -117,6 +131,7 @@ def check_upload(
     project: str | None = None,
     *,
     sha256: str | None = None,
+    renamed_projects: dict[str, str] | None = None,
 ) -> CheckedUpload:
     """Read, validate and (when valid) preview a file, without storing; raises UnreadableFile.
 
@@ -124,7 +139,8 @@ def check_upload(
     transaction: the version the check is made against (`base_version`), what an upload may
     refer to as of it, and the preview against it. If anything is stored afterwards, storing
     the result refuses rather than trusting a stale check. `sha256` is the file's, when the
-    caller has it already (the app hashes the bytes it received).
+    caller has it already (the app hashes the bytes it received). `renamed_projects` loads a
+    project of the workbook onto a stored one (see lib.validate.validate).
     """
     pending = start_reading(path, file_name)
     sha256 = sha256 or file_sha256(path)  # while the child parses
@@ -133,9 +149,11 @@ def check_upload(
         connection.execute("BEGIN TRANSACTION")
         try:
             base = latest_version_in(connection)
-            upload = validate(raw, known_data_in(connection, base), project)
+            upload = validate(raw, known_data_in(connection, base), project, renamed_projects)
             del raw
             checked = CheckedUpload(upload, sha256, base)
+            if upload.ok:
+                check_new_rows(connection, upload, base)
             if upload.ok:
                 from lib.preview import preview_in
 
@@ -146,7 +164,11 @@ def check_upload(
 
 
 def check_upload_bytes(
-    db: Path | str | None, data: bytes, file_name: str, project: str | None = None
+    db: Path | str | None,
+    data: bytes,
+    file_name: str,
+    project: str | None = None,
+    renamed_projects: dict[str, str] | None = None,
 ) -> CheckedUpload:
     """Check an uploaded file's bytes: written to a temporary file, parsed in a child process.
 
@@ -158,7 +180,9 @@ def check_upload_bytes(
     with tempfile.TemporaryDirectory(prefix="styringsrom-opplasting-") as folder:
         path = Path(folder) / f"opplasting{suffix}"
         path.write_bytes(data)
-        return check_upload(db, path, file_name, project, sha256=sha256)
+        return check_upload(
+            db, path, file_name, project, sha256=sha256, renamed_projects=renamed_projects
+        )
 
 
 def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None) -> StoredVersion:
@@ -174,6 +198,7 @@ def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None)
         sha256=checked.sha256,
         expected_versions=checked.preview.expected_versions,
         removed_with_parents=checked.upload.removed_with_parents,
+        absent=checked.upload.absent_columns(),
     )
 
 
@@ -210,9 +235,12 @@ def load_file(
                 upload = validate(raw, stored.known, project)
                 del raw
                 result = LoadResult(upload, notices=upload.notices)
+                if upload.ok and upload.required_absent:
+                    check_new_rows(opened.connection(), upload)
                 if not upload.ok:
                     return result
                 seen = stored.project_versions
+                similar = _similar_projects(opened, upload, stored.known.projects)
                 result.stored = store_upload(
                     db,
                     upload.tables,
@@ -224,7 +252,9 @@ def load_file(
                     opened=opened,
                     created_at=created_at,
                     removed_with_parents=upload.removed_with_parents,
+                    absent=upload.absent_columns(),
                 )
+                result.notices.extend(found.notice() for found in similar)
         except ConcurrentUpload:
             if attempt == STORE_ATTEMPTS:
                 raise
@@ -232,6 +262,54 @@ def load_file(
             continue
         return result
     raise AssertionError("unreachable")
+
+
+#: At most this many row numbers are named in an error about new rows.
+NAMED_ROWS = 10
+
+
+def check_new_rows(
+    connection: duckdb.DuckDBPyConnection, upload: ValidatedUpload, version: int | None = None
+) -> None:
+    """An error for each required column a sheet leaves out while it has new rows: a stored
+    row keeps its value, a new row has none (see `ValidatedUpload.required_absent`)."""
+    for key, columns in upload.required_absent.items():
+        sheet = SHEETS_BY_KEY[key]
+        table = upload.tables.get(key)
+        if table is None:
+            continue
+        new = rows_not_stored_in(connection, sheet, table, upload.scope[key], version)
+        if not new:
+            continue
+        shown = ", ".join(str(row) for row in new[:NAMED_ROWS])
+        shown += ", …" if len(new) > NAMED_ROWS else ""
+        for column in sheet.columns:
+            if column.db not in columns:
+                continue
+            rows = wording.count(len(new), "ny rad", "nye rader")
+            upload.errors.append(
+                Problem(
+                    upload.sheet_names.get(key, sheet.name),
+                    new[0],
+                    column.name,
+                    "",
+                    f"kolonnen i arket: arket har {rows} (rad {shown}) som ikke er lagret fra "
+                    f"før, og en ny rad må ha {column.name}. Ta med kolonnen, eller bare rader "
+                    "som er lagret (de beholder verdiene sine)",
+                )
+            )
+
+
+def _similar_projects(
+    opened: OpeningConnection, upload: ValidatedUpload, stored_projects: set[str]
+) -> list[SimilarProject]:
+    """The upload's new projects that are likely stored ones; read only when it has one."""
+    if not stored_projects or not new_projects(upload, stored_projects):
+        return []
+    stored = stored_projects_in(
+        opened.connection(), recommendations="anbefalinger" in upload.tables
+    )
+    return similar_projects(upload, stored)
 
 
 class _Preparation:

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from lib import wording
 from lib.contract import (
     PROJECT_COLUMN,
     RISIKO,
@@ -33,11 +34,20 @@ from lib.contract import (
 )
 from lib.db import as_of, latest_version_in, project_versions_in, reading
 from lib.parse import is_missing
-from lib.store import incoming_frame, incoming_sql, parent_key_sql, parent_keys
+from lib.store import (
+    incoming_frame,
+    incoming_sql,
+    parent_key_sql,
+    parent_keys,
+    stored_projects_in,
+)
 from lib.validate import ROW_FIELD, ValidatedUpload
+from lib.validate.similar import SimilarProject, similar_projects
 
 #: At most this many rows per table are shown; the counts are always complete.
 PREVIEW_ROWS = 500
+#: The rows named as examples of each field an upload would clear.
+CLEARED_EXAMPLES = 3
 ROW_HEADING = "Rad"
 FIELD_HEADING = "Felt"
 BEFORE_HEADING = "Før"
@@ -102,6 +112,21 @@ def identity_columns(sheet: Sheet) -> list[Column]:
 # The preview
 
 
+@dataclass(frozen=True)
+class ClearedField:
+    """A field whose stored value the upload would clear (its column is there, its cell is
+    empty), in how many rows, and the first few of them: their ID and the value cleared."""
+
+    column: str  # the contract's heading
+    count: int
+    examples: tuple[str, ...]  # `R1 Levekår`
+
+    def text(self) -> str:
+        """`Enhet i 3 rader (R1 Levekår, R4 Helse, R7 Oppvekst)`."""
+        more = ", …" if self.count > len(self.examples) else ""
+        return f"{self.column} i {wording.rows(self.count)} ({', '.join(self.examples)}{more})"
+
+
 @dataclass
 class SheetPreview:
     """What storing would do to one sheet: counts, and the rows and fields behind them."""
@@ -114,6 +139,8 @@ class SheetPreview:
     added_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     changed_fields: pd.DataFrame = field(default_factory=pd.DataFrame)
     removed_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the stored values the upload's empty cells would clear, field by field
+    cleared: list[ClearedField] = field(default_factory=list)
 
     @property
     def sheet(self) -> Sheet:
@@ -138,6 +165,17 @@ class UploadPreview:
     base_version: int
     expected_versions: dict[str, int]
     sheets: dict[str, SheetPreview]
+    # the upload's new projects that are likely stored ones (lib.validate.similar)
+    similar: list[SimilarProject] = field(default_factory=list)
+
+    @property
+    def cleared(self) -> list[tuple[str, ClearedField]]:
+        """(sheet name, field) for every field whose stored values the upload would clear."""
+        return [
+            (sheet.sheet.name, cleared)
+            for sheet in self.sheets.values()
+            for cleared in sheet.cleared
+        ]
 
     @property
     def has_changes(self) -> bool:
@@ -181,7 +219,12 @@ def preview_in(
     base = latest if base is None else min(int(base), latest)
     sheets = {
         sheet.key: _preview_sheet(
-            connection, sheet, upload.tables[sheet.key], upload.scope[sheet.key], base
+            connection,
+            sheet,
+            upload.tables[sheet.key],
+            upload.scope[sheet.key],
+            base,
+            upload.absent_columns().get(sheet.key, set()),
         )
         for sheet in SHEETS
         if sheet.key in upload.tables
@@ -190,7 +233,13 @@ def preview_in(
         _preview_removed_with_parents(connection, sheets, SHEETS_BY_KEY[key], pairs, base)
     sheets = {sheet.key: sheets[sheet.key] for sheet in SHEETS if sheet.key in sheets}
     expected = project_versions_in(connection, upload.touched_projects(), base)
-    return UploadPreview(base, expected, sheets)
+    similar = []
+    if not all(expected.values()):  # a project no version has touched: is it a stored one?
+        stored = stored_projects_in(
+            connection, base, recommendations="anbefalinger" in upload.tables
+        )
+        similar = similar_projects(upload, stored)
+    return UploadPreview(base, expected, sheets, similar)
 
 
 def _preview_sheet(
@@ -199,6 +248,7 @@ def _preview_sheet(
     table: pa.Table | pd.DataFrame,
     projects: set[str],
     base: int,
+    absent: set[str] | frozenset[str] = frozenset(),
 ) -> SheetPreview:
     if isinstance(table, pd.DataFrame):
         rows = table[ROW_FIELD].tolist() if ROW_FIELD in table else range(2, len(table) + 2)
@@ -206,14 +256,6 @@ def _preview_sheet(
         rows = table.column(ROW_FIELD)
     else:
         rows = range(2, table.num_rows + 2)
-    frame = incoming_frame(sheet, table, {"excel_row": rows})
-    connection.register("incoming_frame", frame)
-    try:
-        incoming = connection.sql(
-            incoming_sql(sheet, "incoming_frame", ["excel_row"])
-        ).to_arrow_table()
-    finally:
-        _unregister(connection, "incoming_frame")
     names = ", ".join(column.db for column in sheet.columns)
     stored = connection.sql(
         f"""SELECT row_key, row_hash, row_order, {names} FROM {sheet.table}
@@ -221,8 +263,19 @@ def _preview_sheet(
           AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
         params={"base": base, "projects": sorted(projects)},
     ).to_arrow_table()
-    connection.register("incoming", incoming)
+    frame = incoming_frame(sheet, table, {"excel_row": rows})
+    connection.register("incoming_frame", frame)
     connection.register("stored", stored)
+    try:
+        incoming = connection.sql(
+            incoming_sql(sheet, "incoming_frame", ["excel_row"], absent=absent, stored="stored")
+        ).to_arrow_table()
+    except BaseException:
+        _unregister(connection, "stored")
+        raise
+    finally:
+        _unregister(connection, "incoming_frame")
+    connection.register("incoming", incoming)
     try:
         added, changed, unchanged, removed = connection.execute(
             """SELECT
@@ -251,6 +304,7 @@ def _preview_sheet(
             )
         if changed:
             preview.changed_fields = _changed_fields(connection, sheet)
+            preview.cleared = _cleared_fields(connection, sheet, absent, len(projects) > 1)
     finally:
         _unregister(connection, "incoming", "stored")
     return preview
@@ -352,6 +406,43 @@ def _changed_fields(connection: duckdb.DuckDBPyConnection, sheet: Sheet) -> pd.D
                     ]
                 )
     return pd.DataFrame(lines, columns=_unique(headings))
+
+
+def _cleared_fields(
+    connection: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    absent: set[str] | frozenset[str],
+    several_projects: bool,
+) -> list[ClearedField]:
+    """The fields whose stored values the upload would clear: a column the sheet has, an
+    empty cell in it, a value stored. (A column it does not have clears nothing; a column
+    with a default, such as Status, gets the default instead.)"""
+    keys = {PROJECT_COLUMN, *sheet.id_columns}
+    columns = [c for c in sheet.columns if c.db not in absent and c.db not in keys]
+    cleared = {c.db: f"i.{c.db} IS NULL AND s.{c.db} IS NOT NULL" for c in columns}
+    counts = connection.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {where})" for where in cleared.values())
+        + " FROM incoming i JOIN stored s USING (row_key) WHERE s.row_hash <> i.row_hash"
+    ).fetchall()[0]
+    found = []
+    who = [c for c in identity_columns(sheet) if c.db in (PROJECT_COLUMN, *sheet.id_columns)]
+    if not several_projects and len(who) > 1:  # in Prosjekter, the project is the ID
+        who = [c for c in who if c.db != PROJECT_COLUMN]
+    for column, count in zip(columns, counts, strict=True):
+        if not count:
+            continue
+        rows = connection.execute(
+            f"""SELECT {", ".join(f"s.{c.db}" for c in who)}, s.{column.db}
+            FROM incoming i JOIN stored s USING (row_key) WHERE {cleared[column.db]}
+            ORDER BY i.row_order LIMIT {CLEARED_EXAMPLES}"""
+        ).fetchall()
+        examples = tuple(
+            " ".join(format_value(c, value) for c, value in zip([*who, column], row, strict=True))
+            for row in rows
+        )
+        found.append(ClearedField(column.name, int(count), examples))
+    return found
 
 
 def _last_scale(fields: Sequence[str]) -> str | None:

@@ -28,7 +28,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import clock
-from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY, Kind, Sheet
+from lib.contract import (
+    ANBEFALINGER,
+    PROJECT_COLUMN,
+    PROSJEKTER,
+    SHEETS,
+    SHEETS_BY_KEY,
+    Kind,
+    Sheet,
+    normalize_heading,
+)
 
 # Opening the database and the schema live in lib.db and lib.schema; these names stay
 # importable from here for the callers that knew them as lib.store's.
@@ -44,6 +53,7 @@ from lib.db import (  # noqa: F401
     default_db_path,
     latest_version_in,
     project_versions_in,
+    version_or_latest,
     write_lock,
 )
 from lib.parse import ARROW_TYPES, is_missing
@@ -56,6 +66,8 @@ from lib.schema import (  # noqa: F401
     touched_sql,
 )
 from lib.snapshots import MAX_MEETING_NAME, Snapshot, lock_for_meeting  # noqa: F401
+from lib.validate.rows import ROW_FIELD
+from lib.validate.similar import StoredProjects
 
 if TYPE_CHECKING:  # a frame comes only from tests and benchmarks; loading never imports pandas
     import pandas as pd
@@ -157,18 +169,100 @@ def _arrow_from_frame(sheet: Sheet, frame: pd.DataFrame) -> pa.Table:
     return pa.table(columns)
 
 
-def incoming_sql(sheet: Sheet, relation: str, extra: Iterable[str] = ()) -> str:
+def incoming_sql(
+    sheet: Sheet,
+    relation: str,
+    extra: Iterable[str] = (),
+    *,
+    absent: Iterable[str] = (),
+    stored: str | None = None,
+) -> str:
     """SELECT the rows of a registered `incoming_frame` typed as stored, with key and hash.
 
     The one definition of how an upload's rows become stored rows: the store and the preview
     (lib/preview.py) both use it, so a preview counts exactly what storing will change.
+
+    `absent` names the columns the upload's sheet does not have: a row whose key is in
+    `stored` (a relation of the current stored rows with `row_key` and those columns) keeps
+    its stored values in them; a new row keeps the upload's, which is the column's default.
+    So a sheet with only ID, Sannsynlighet and Konsekvens changes the scores, nothing else.
     """
     casts = ", ".join(
         f"CAST({relation}.{c.db} AS {SQL_TYPES[c.kind]}) AS {c.db}" for c in sheet.columns
     )
     passed = "".join(f", {relation}.{name}" for name in extra)
-    return f"""SELECT *, {key_expression(sheet)} AS row_key, {hash_expression(sheet)} AS row_hash
-        FROM (SELECT {casts}, {relation}.row_order{passed} FROM {relation}) AS typed"""
+    typed = f"SELECT {casts}, {relation}.row_order{passed} FROM {relation}"
+    keys = {PROJECT_COLUMN, *sheet.id_columns}
+    kept = [c.db for c in sheet.columns if c.db in set(absent) and c.db not in keys]
+    if not kept or stored is None:
+        return f"""SELECT *, {key_expression(sheet)} AS row_key,
+          {hash_expression(sheet)} AS row_hash FROM ({typed}) AS typed"""
+    taken = ", ".join(
+        f"CASE WHEN kept.row_key IS NULL THEN typed.{db} ELSE kept.{db} END AS {db}" for db in kept
+    )
+    return f"""SELECT *, {hash_expression(sheet)} AS row_hash FROM (
+        SELECT typed.* REPLACE ({taken}) FROM
+          (SELECT *, {key_expression(sheet)} AS row_key FROM ({typed}) AS keyless) AS typed
+          LEFT JOIN ({stored}) AS kept ON kept.row_key = typed.row_key) AS merged"""
+
+
+def rows_not_stored_in(
+    connection: duckdb.DuckDBPyConnection,
+    sheet: Sheet,
+    table: pa.Table,
+    projects: Iterable[str],
+    version: int | None = None,
+) -> list[int]:
+    """The Excel rows (`ROW_FIELD`) of validated `table` whose key no stored row of
+    `projects` has as of `version` (default: latest): the rows storing would add."""
+    frame = incoming_frame(sheet, table, {"excel_row": table.column(ROW_FIELD)})
+    connection.register("incoming_frame", frame)
+    try:
+        rows = connection.execute(
+            f"""SELECT excel_row FROM ({incoming_sql(sheet, "incoming_frame", ["excel_row"])})
+            WHERE row_key NOT IN (
+              SELECT row_key FROM {sheet.table} WHERE {as_of()}
+                AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[])))
+            ORDER BY row_order""",
+            {
+                "version": version_or_latest(connection, version),
+                "projects": sorted(set(projects)),
+            },
+        ).fetchall()
+    finally:
+        connection.unregister("incoming_frame")
+    return [int(row[0]) for row in rows]
+
+
+def stored_projects_in(
+    connection: duckdb.DuckDBPyConnection,
+    version: int | None = None,
+    *,
+    recommendations: bool = True,
+) -> StoredProjects:
+    """The stored projects as of `version` (default: latest), their names and (unless not
+    asked for) their recommendations: what lib.validate.similar compares an upload's new
+    projects with. Read only when an upload names a project that is not stored."""
+    params = {"version": version_or_latest(connection, version)}
+    every_table = " UNION ".join(
+        f"SELECT {PROJECT_COLUMN} FROM {sheet.table} WHERE {as_of()}" for sheet in SHEETS
+    )
+    stored = StoredProjects({row[0] for row in connection.execute(every_table, params).fetchall()})
+    names = connection.execute(
+        f"SELECT {PROJECT_COLUMN}, prosjektnavn FROM {PROSJEKTER.table} WHERE {as_of()}", params
+    ).fetchall()
+    stored.names = {project: name for project, name in names}
+    if recommendations:
+        rows = connection.execute(
+            f"""SELECT {PROJECT_COLUMN}, anbefaling_id, anbefaling FROM {ANBEFALINGER.table}
+            WHERE {as_of()} AND anbefaling IS NOT NULL""",
+            params,
+        ).fetchall()
+        for project, recommendation_id, title in rows:
+            stored.recommendations.setdefault(project, set()).add(
+                (recommendation_id, normalize_heading(title))
+            )
+    return stored
 
 
 def _replace_sheet(
@@ -177,8 +271,10 @@ def _replace_sheet(
     table: pa.Table | pd.DataFrame,
     projects: set[str],
     version: int,
+    absent: Iterable[str] = (),
 ) -> SheetChange:
-    """Make `table` the truth for `projects` in this sheet, as `version`.
+    """Make `table` the truth for `projects` in this sheet, as `version`; the stored rows
+    keep their values in the `absent` columns (see `incoming_sql`).
 
     Rows are matched by single-column keys and hashes so every step is a hash join; a
     multi-column correlated match made a 50,000-row upload quadratic.
@@ -200,16 +296,18 @@ def _replace_sheet(
         )
         connection.unregister("incoming_frame")
         return SheetChange(len(table), 0, 0, len(table))
-    connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE incoming AS {incoming_sql(sheet, 'incoming_frame')}"
-    )
-    connection.unregister("incoming_frame")
+    absent = sorted(set(absent))
     connection.execute(
         f"""CREATE OR REPLACE TEMP TABLE current_rows AS
-        SELECT row_key, row_hash FROM {sheet.table}
+        SELECT row_key, row_hash{"".join(f", {db}" for db in absent)} FROM {sheet.table}
         WHERE valid_to IS NULL AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
         {"projects": sorted(projects)},
     )
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming AS "
+        + incoming_sql(sheet, "incoming_frame", absent=absent, stored="current_rows")
+    )
+    connection.unregister("incoming_frame")
     added, changed, removed = connection.execute(
         """SELECT
           count(*) FILTER (WHERE c.row_key IS NULL),
@@ -376,8 +474,13 @@ def store_upload(
     opened: OpeningConnection | None = None,
     created_at: dt.datetime | None = None,
     removed_with_parents: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+    absent: Mapping[str, Iterable[str]] | None = None,
 ) -> StoredVersion:
     """Store validated tables as one new version, all or nothing.
+
+    `absent` ({sheet key: columns}, see `ValidatedUpload.absent_columns`) names the columns a
+    sheet does not have: stored rows keep their values in them, new rows get the default.
+    Without it, every table is whole rows (a rollback, a table made by hand).
 
     `removed_with_parents` ({child sheet key: {(project, parent id)}}, see
     `ValidatedUpload.removed_with_parents`) are stored measurements and evaluations that go
@@ -409,7 +512,12 @@ def store_upload(
             version = latest_version_in(connection) + 1
             changes = {
                 sheet.key: _replace_sheet(
-                    connection, sheet, tables[sheet.key], scope.get(sheet.key, set()), version
+                    connection,
+                    sheet,
+                    tables[sheet.key],
+                    scope.get(sheet.key, set()),
+                    version,
+                    (absent or {}).get(sheet.key, ()),
                 )
                 for sheet in sheets
             }

@@ -116,6 +116,100 @@ def test_a_valid_workbook_is_previewed_and_stored_only_when_confirmed(
     assert app.text_input(key=NAME).value == "Åse Ødegård"  # remembered
 
 
+def written_bytes(tmp_path: Path, name: str, sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook written cell by cell: only the columns given (tests.fixtures.make_workbook)."""
+    return make_workbook(tmp_path / name, sheets).read_bytes()
+
+
+def test_the_preview_lists_the_stored_values_an_upload_would_clear(
+    db: Path, tmp_path: Path
+) -> None:
+    app = open_page("app_pages/last_opp.py")
+    data = written_bytes(
+        tmp_path,
+        "prosjekter.xlsx",
+        {
+            "Prosjekter": [
+                ["Prosjekt-ID", "Prosjektnavn", "Enhet"],
+                ["P1", "Prosjekt én", None],
+                ["P2", "Prosjekt to", "Oppvekst"],
+            ]
+        },
+    )
+    upload(app, "prosjekter.xlsx", data)
+    warnings = [text.replace("\\", "") for text in texts(app.warning)]
+    cleared = [text for text in warnings if "tømmes" in text]
+    assert len(cleared) == 1
+    assert "- Prosjekter – tømmes: Enhet i 1 rad (P1 Helse)" in cleared[0]
+    # A sheet without the column clears nothing, and says nothing.
+    app.file_uploader[0].upload(
+        "uten-enhet.xlsx",
+        written_bytes(
+            tmp_path,
+            "uten-enhet.xlsx",
+            {"Prosjekter": [["Prosjekt-ID", "Prosjektnavn"], ["P1", "Prosjekt én"]]},
+        ),
+        XLSX,
+    ).run()
+    assert not [text for text in texts(app.warning) if "tømmes" in text]
+    assert {metric.label: metric.value for metric in app.metric}["Endrede rader"] == "0"
+
+
+def test_a_similar_stored_project_is_flagged_and_can_be_loaded_onto(
+    db: Path, tmp_path: Path
+) -> None:
+    app = open_page("app_pages/last_opp.py")
+    data = written_bytes(
+        tmp_path,
+        "p1.xlsx",
+        {
+            "Prosjekter": [["Prosjekt-ID", "Prosjektnavn"], ["P-1", "PROSJEKT ÉN"]],
+            "Risiko": [
+                ["Risiko-ID", "Risiko", "Sannsynlighet", "Konsekvens"],
+                ["R1", "Risiko R1", 5, 5],
+            ],
+        },
+    )
+    upload(app, "p1.xlsx", data)
+    warnings = [text.replace("\\", "") for text in texts(app.warning)]
+    assert any(
+        "Prosjekt-ID «P-1» er ikke lagret fra før, men det lagrede prosjektet P1 "
+        "(«Prosjekt én») har samme prosjektnavn" in text
+        for text in warnings
+    ), warnings
+    button = app.button(key="opplasting_last_inn_pa_P-1_P1")
+    assert button.label.replace("\\", "") == "Last inn på P1 i stedet"
+    assert {metric.label: metric.value for metric in app.metric}["Nye rader"] == "2"
+
+    button.click().run()
+    assert not app.exception, app.exception
+    assert not any("er ikke lagret fra før" in text for text in texts(app.warning))
+    assert any("P-1 lastes inn på P1" in text.replace("\\", "") for text in texts(app.info))
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert (metrics["Nye rader"], metrics["Endrede rader"]) == ("0", "2")
+    app.text_input(key=NAME).input("Kari").run()
+    app.button(key="opplasting_lagre").click().run()
+    assert not app.exception, app.exception
+    assert latest_version(db) == 2
+    assert sorted(sheet_rows(db, "prosjekter").prosjekt_id) == ["P1", "P2"]
+    rows = sheet_rows(db, "risiko")
+    assert rows[rows.risiko_id == "R1"].sannsynlighet.tolist() == [5]
+
+
+def test_undoing_the_choice_checks_the_workbook_as_written(db: Path, tmp_path: Path) -> None:
+    app = open_page("app_pages/last_opp.py")
+    data = written_bytes(
+        tmp_path,
+        "p1.xlsx",
+        {"Prosjekter": [["Prosjekt-ID", "Prosjektnavn"], ["P-1", "Prosjekt én"]]},
+    )
+    upload(app, "p1.xlsx", data)
+    app.button(key="opplasting_last_inn_pa_P-1_P1").click().run()
+    assert not any("er ikke lagret fra før" in text for text in texts(app.warning))
+    app.button(key="opplasting_angre").click().run()
+    assert any("er ikke lagret fra før" in text for text in texts(app.warning))
+
+
 def test_measurements_that_go_with_a_removed_benefit_are_previewed(
     db: Path, tmp_path: Path
 ) -> None:

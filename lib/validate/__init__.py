@@ -10,9 +10,11 @@ cell (projects, keys, references, benefits); `upload` holds what validation take
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pyarrow.compute as pc
 
-from lib.contract import HEADER_SEARCH_ROWS, PROJECT_COLUMN, SHEETS, sheet_for_name
+from lib.contract import GEVINSTER, HEADER_SEARCH_ROWS, PROJECT_COLUMN, SHEETS, sheet_for_name
 from lib.read import RawWorkbook
 from lib.validate.across import (
     assign_projects,
@@ -32,9 +34,17 @@ from lib.validate.upload import (
 
 
 def validate(
-    workbook: RawWorkbook, known: KnownData | None = None, project: str | None = None
+    workbook: RawWorkbook,
+    known: KnownData | None = None,
+    project: str | None = None,
+    renamed_projects: Mapping[str, str] | None = None,
 ) -> ValidatedUpload:
-    """Check a whole workbook against the contract; every problem is reported at once."""
+    """Check a whole workbook against the contract; every problem is reported at once.
+
+    `renamed_projects` ({Prosjekt-ID in the workbook: stored Prosjekt-ID}) loads the rows of
+    a project onto another, e.g. a stored project that a similar one in the workbook means
+    (lib.validate.similar); see `assign_projects`.
+    """
     known = known or KnownData()
     upload = ValidatedUpload(workbook.file_name)
     for name in workbook.ignored_sheets:
@@ -49,9 +59,11 @@ def validate(
         )
     found = _parse_sheets(workbook, upload)
     check_dates_in_order(found, upload)
-    assign_projects(found, known, project, upload)
+    assign_projects(found, known, project, upload, renamed_projects)
+    _allow_required_columns_for_stored_rows(found, known, upload)
     check_keys_and_references(found, known, upload)
     removed_with_parents(found, known, upload)
+    _stored_types_where_type_is_absent(found, known)
     check_benefits(found, known, upload)
     _keep_tables(found, upload)
     # Read as a person reads the workbook: sheet by sheet, row by row (stable: within a row,
@@ -79,8 +91,62 @@ def _parse_sheets(workbook: RawWorkbook, upload: ValidatedUpload) -> dict[str, S
     return found
 
 
+def _allow_required_columns_for_stored_rows(
+    found: dict[str, SheetRows], known: KnownData, upload: ValidatedUpload
+) -> None:
+    """A required column a sheet does not have leaves the stored values as they are, so a
+    sheet of stored rows may leave it out (a leader's Risiko with only ID, Sannsynlighet and
+    Konsekvens). When every row's project is stored, the reader's "the column must be in
+    the sheet" is taken back here, and the rows that are new (which must have it) are found
+    where the upload is previewed or stored (`ValidatedUpload.required_absent`). An ID
+    column, and a column of a project that is not stored, stay required."""
+    for key, rows in found.items():
+        keys = {PROJECT_COLUMN, *rows.sheet.id_columns}
+        missing = {
+            column.name: column.db
+            for column in rows.sheet.columns
+            if column.required
+            and column.default is None
+            and column.db not in keys
+            and column.db not in rows.headings
+        }
+        if not missing or not len(rows.row_numbers):
+            continue
+        projects = set(rows.values(PROJECT_COLUMN))
+        if None in projects or not projects <= known.projects:
+            continue
+        data_rows = set(rows.rows)
+        upload.errors = [
+            error
+            for error in upload.errors
+            if not (
+                error.sheet == rows.name
+                and error.column in missing
+                and not error.value
+                and error.row not in data_rows
+            )
+        ]
+        upload.required_absent[key] = set(missing.values())
+
+
+def _stored_types_where_type_is_absent(found: dict[str, SheetRows], known: KnownData) -> None:
+    """A Gevinster sheet without a Type column keeps each stored benefit's type (the store
+    keeps it too: a column the sheet does not have is untouched), so the checks of its
+    values and measurements go by the stored type, not by a default from Målverdi."""
+    benefits = found.get(GEVINSTER.key)
+    if benefits is None or "type" in benefits.headings or not known.benefit_types:
+        return
+    types = benefits.values("type")
+    keys = zip(benefits.values(PROJECT_COLUMN), benefits.values("gevinst_id"), strict=True)
+    for index, key in enumerate(keys):
+        stored = known.benefit_types.get(key)  # type: ignore[arg-type]
+        if stored is not None:
+            types[index] = stored
+
+
 def _keep_tables(found: dict[str, SheetRows], upload: ValidatedUpload) -> None:
-    """The sheets' typed tables, and the projects each replaces; an empty sheet is left alone."""
+    """The sheets' typed tables, the columns each has, and the projects each replaces; an
+    empty sheet is left alone."""
     for key, rows in found.items():
         if not len(rows.row_numbers):
             # A sheet left empty (as in the template) means "not touched", never "remove all":
@@ -101,6 +167,8 @@ def _keep_tables(found: dict[str, SheetRows], upload: ValidatedUpload) -> None:
             )
             continue
         upload.tables[key] = rows.table()
+        upload.headings[key] = dict(rows.headings)
+        upload.sheet_names[key] = rows.name
         # The (project, sheet) pairs this upload replaces: the projects its rows name.
         projects = upload.tables[key].column(PROJECT_COLUMN)
         upload.scope[key] = set(pc.unique(projects).drop_null().to_pylist())

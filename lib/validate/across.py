@@ -9,6 +9,7 @@ upload; some fill in what a row may leave out (its project, a benefit's type).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -49,9 +50,24 @@ def _other_project(project: str) -> str:
 
 
 def assign_projects(
-    found: Found, known: KnownData, project: str | None, upload: ValidatedUpload
+    found: Found,
+    known: KnownData,
+    project: str | None,
+    upload: ValidatedUpload,
+    renamed: Mapping[str, str] | None = None,
 ) -> set[str]:
-    """Fill in each row's project; returns the projects the upload's Prosjekter sheet holds."""
+    """Fill in each row's project; returns the projects the upload's Prosjekter sheet holds.
+
+    `renamed` ({Prosjekt-ID in the workbook: the ID to store it as}) moves a project's rows
+    onto another first. A project chosen at upload does that by itself for a workbook whose
+    rows all name one other project that is not stored: the person chose where it goes.
+    """
+    renamed = dict(renamed or {})
+    if project is not None:
+        project = renamed.get(project, project)
+        renamed.update(_chosen_instead(found, known, project))
+    if renamed:
+        _rename_projects(found, renamed, upload)
     project_rows = found.get(PROSJEKTER.key)
     upload_projects = (
         _own_projects(project_rows, project, upload) if project_rows is not None else set()
@@ -69,6 +85,51 @@ def assign_projects(
             continue  # every row names a known project: nothing to fill in or report
         _fill_in_projects(rows, project, default, all_projects, upload)
     return upload_projects
+
+
+def _named_projects(found: Found) -> set[str]:
+    """Every Prosjekt-ID the workbook's rows name."""
+    named: set[str] = set()
+    for rows in found.values():
+        named.update(pc.unique(rows.array(PROJECT_COLUMN)).drop_null().to_pylist())
+    return named
+
+
+def _chosen_instead(found: Found, known: KnownData, project: str) -> dict[str, str]:
+    """{the one other project the workbook names: the project chosen at upload}, when the
+    workbook's rows name exactly one project, it is not the chosen one and it is not stored
+    (a stored project's rows are never moved onto another by a choice at upload)."""
+    named = _named_projects(found)
+    if len(named) != 1:
+        return {}
+    other = next(iter(named))
+    if other == project or other in known.projects:
+        return {}
+    return {other: project}
+
+
+def _rename_projects(found: Found, renamed: Mapping[str, str], upload: ValidatedUpload) -> None:
+    """Store the rows of each project in `renamed` as the project it maps to, with a notice."""
+    moved: dict[str, list[str]] = defaultdict(list)
+    for rows in found.values():
+        values = rows.values(PROJECT_COLUMN)
+        names = set(values)
+        for old in renamed:
+            if old in names:
+                moved[old].append(rows.name)
+        if names & renamed.keys():
+            values[:] = [renamed.get(value, value) for value in values]  # type: ignore[arg-type]
+    for old, sheets in moved.items():
+        upload.notices.append(
+            Problem(
+                ", ".join(sheets),
+                None,
+                PROSJEKTER.column(PROJECT_COLUMN).name,
+                old,
+                f"«{renamed[old]}»: radene lagres på prosjektet {renamed[old]}, som valgt ved "
+                "opplasting",
+            )
+        )
 
 
 def _own_projects(rows: SheetRows, project: str | None, upload: ValidatedUpload) -> set[str]:

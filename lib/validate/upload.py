@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from lib.contract import PROJECT_COLUMN, SHEETS_BY_KEY
 from lib.parse import is_empty
 
 if TYPE_CHECKING:  # pandas only for problems_frame: a load from the command line never needs it
@@ -88,6 +89,15 @@ class ValidatedUpload:
     # with the benefits (recommendations) this upload removes; see
     # lib.validate.references.removed_with_parents
     removed_with_parents: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # sheet key -> {db name: heading as written}: the columns each stored sheet has. A column
+    # a sheet does not have leaves the stored values as they are (see `absent_columns`).
+    headings: dict[str, dict[str, str]] = field(default_factory=dict)
+    # sheet key -> the sheet's name as written in the workbook
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    # sheet key -> required columns (without a default) the sheet does not have: fine for
+    # rows that are stored (they keep their values), an error for a new row. Whether a row
+    # is stored is looked up where the upload is previewed or stored (lib.ingest).
+    required_absent: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +105,22 @@ class ValidatedUpload:
 
     def row_counts(self) -> dict[str, int]:
         return {key: len(table) for key, table in self.tables.items()}
+
+    def absent_columns(self) -> dict[str, set[str]]:
+        """Sheet key -> the columns its sheet does not have (never the row's key: the project
+        is filled in and the IDs are required). Storing keeps the stored values of these in
+        every row it matches, and gives new rows the column's default."""
+        absent = {}
+        for key in self.tables:
+            sheet = SHEETS_BY_KEY[key]
+            keys = {PROJECT_COLUMN, *sheet.id_columns}
+            present = self.headings.get(key)
+            if present is None:  # not recorded (a table made by hand): whole rows
+                continue
+            missing = {c.db for c in sheet.columns if c.db not in present and c.db not in keys}
+            if missing:
+                absent[key] = missing
+        return absent
 
     def touched_projects(self) -> set[str]:
         """The projects whose rows storing this upload replaces (in at least one sheet)."""

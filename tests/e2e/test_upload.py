@@ -210,3 +210,46 @@ def store_snapshots(db: Path) -> list:
     from lib.history import snapshots
 
     return snapshots(db)
+
+
+def test_a_similar_project_is_loaded_onto_the_stored_one_with_one_click(
+    demo_db_copy: Path, tmp_path: Path, page
+) -> None:
+    """A leader's workbook names the stored project under a new ID: the preview warns, and
+    «Last inn på ASK-TM i stedet» stores it on the stored project, not beside it."""
+    db = demo_db_copy
+    latest = latest_version(db)
+    projects = sheet_rows(db, "prosjekter")
+    name = projects[projects.prosjekt_id == PROJECT].prosjektnavn.iloc[0]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Prosjekter"
+    sheet.append(["Prosjekt-ID", "Prosjektnavn", "Prosjektleder"])
+    sheet.append(["TM-NY", f"  {name.upper()} ", "Ny Leder"])
+    path = tmp_path / "Tillitsmodellen ny ID.xlsx"
+    workbook.save(path)
+    server = StreamlitServer(db)
+    try:
+        page.goto(server.url)
+        settled(page)
+        go_to(page, "Last opp", "last_opp", "2. Last opp")
+        page.locator("input[type='file']").set_input_files(str(path))
+        page.get_by_text("Prosjekt-ID «TM-NY» er ikke lagret fra før").wait_for(timeout=60_000)
+        settled(page)
+        screenshot(page, "last-opp-lignende-prosjekt")
+        page.get_by_role("button", name=f"Last inn på {PROJECT} i stedet").click()
+        page.get_by_text(f"TM-NY lastes inn på {PROJECT}").wait_for(timeout=60_000)
+        settled(page)
+        assert page.get_by_text("er ikke lagret fra før").count() == 0
+        page.get_by_role("textbox", name="Ditt navn").fill("Kari Nordmann")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name=f"Lagre som versjon {latest + 1}").click()
+        page.get_by_text(f"Versjon {latest + 1} er lagret av Kari Nordmann").wait_for(
+            timeout=60_000
+        )
+    finally:
+        server.stop()
+    projects = sheet_rows(db, "prosjekter")
+    assert "TM-NY" not in set(projects.prosjekt_id)
+    stored = projects[projects.prosjekt_id == PROJECT].iloc[0]
+    assert stored.prosjektleder == "Ny Leder"
