@@ -22,6 +22,7 @@ from lib.contract import (
     DECISION_EMPTY,
     DECISIONS,
     EVALUATION_RESULTS,
+    EXCEL_TEXT_LIMIT,
     RISK_STATUSES,
     SCALE_LABELS,
     Kind,
@@ -58,9 +59,36 @@ def is_empty(value: object) -> bool:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The invisible characters that override or isolate the direction of text (U+202A–U+202E,
+#: U+2066–U+2069): one in a title turns it around wherever it is shown. Removed from every
+#: text cell at upload (lib.validate.rows counts the cells for a notice). A regular
+#: expression that Python and Arrow (RE2) read alike.
+DIRECTION_CONTROLS = "[\u202a-\u202e\u2066-\u2069]"
+_DIRECTION_CONTROL = re.compile(DIRECTION_CONTROLS)
+
+
+def text_too_long(text: str) -> str:
+    """What a text over EXCEL_TEXT_LIMIT is refused with: the limit and the text's length."""
+    length = excel_length(text)
+    counted = " (Excel teller en emoji som to tegn)" if length != len(text) else ""
+    return (
+        f"en tekst på høyst {_thousands(EXCEL_TEXT_LIMIT)} tegn, så mye en Excel-celle rommer; "
+        f"denne har {_thousands(length)} tegn{counted}. Kort den ned"
+    )
+
+
+def excel_length(text: str) -> int:
+    """The length of a text as Excel counts it: UTF-16 code units (an emoji counts as two)."""
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")  # 32 767, with a no-break space
 
 
 def parse_text(value: object) -> str | None:
+    """A text cell trimmed, without control characters; raises ParseError when Excel could not
+    hold it (longer than EXCEL_TEXT_LIMIT)."""
     if is_empty(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -70,9 +98,12 @@ def parse_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     # Line ends as \n, and no control characters a workbook cannot hold, so that an export
-    # loads back unchanged.
+    # loads back unchanged; no direction overrides, which would turn the text around.
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip() or None
+    text = _DIRECTION_CONTROL.sub("", _CONTROL.sub("", text)).strip()
+    if len(text) > EXCEL_TEXT_LIMIT // 2 and excel_length(text) > EXCEL_TEXT_LIMIT:
+        raise ParseError(text_too_long(text))
+    return text or None
 
 
 def parse_id(value: object) -> str | None:

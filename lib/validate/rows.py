@@ -1,5 +1,9 @@
 """One sheet at a time: its headings mapped to the contract's columns, every cell parsed, and
-the cells that do not parse or are left empty where required reported."""
+the cells that do not parse or are left empty where required reported.
+
+This is the one place text cells are parsed: invisible direction overrides are removed here
+from every cell (with a notice per column), and text longer than an Excel cell holds is
+refused (through lib.parse.parse_text)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import wording
 from lib.contract import (
+    EXCEL_TEXT_LIMIT,
     HEADER_SEARCH_ROWS,
     PROJECT_COLUMN,
     Column,
@@ -17,7 +23,7 @@ from lib.contract import (
     column_for_heading,
     heading_index,
 )
-from lib.parse import ARROW_TYPES, FIRST_DATE, PARSERS, ParseError
+from lib.parse import ARROW_TYPES, DIRECTION_CONTROLS, FIRST_DATE, PARSERS, ParseError
 from lib.read import RawSheet, content_mask
 from lib.validate.upload import REQUIRED_VALUE, Problem, ValidatedUpload, cell_text
 
@@ -94,20 +100,25 @@ def parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> SheetRo
     count = len(row_numbers)
     every_row = count == height
 
-    def parse(position: int, column: Column) -> tuple[pa.Array, BadCells]:
+    def parse(position: int, column: Column) -> tuple[pa.Array, BadCells, int]:
         if position >= len(raw.columns):
-            return _parse_column(pa.nulls(count), column.kind)
+            return (*_parse_column(pa.nulls(count), column.kind), 0)
         cells = raw.columns[position]
-        return _parse_column(cells if every_row else pc.filter(cells, has_content), column.kind)
+        cells, cleaned = _without_direction_controls(
+            cells if every_row else pc.filter(cells, has_content)
+        )
+        return (*_parse_column(cells, column.kind), cleaned)
 
     # Arrow's kernels release the GIL, so columns parse side by side on a second core.
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(parse, mapping.keys(), mapping.values()))
     parsed: dict[str, pa.Array] = {}
     headings: dict[str, str] = {}
-    for (position, column), (values, bad) in zip(mapping.items(), results, strict=True):
+    for (position, column), (values, bad, cleaned) in zip(mapping.items(), results, strict=True):
         heading = str(raw.headings[position]).strip()
         headings[column.db] = heading
+        if cleaned:
+            upload.notices.append(_direction_controls_removed(raw.name, heading, cleaned))
         _report_cells(upload, raw.name, row_numbers, heading, column, values, bad)
         parsed[column.db] = values
     for column in sheet.columns:
@@ -200,8 +211,30 @@ def _report_cells(
         upload.errors.append(Problem(name, row_numbers[index].as_py(), heading, "", REQUIRED_VALUE))
 
 
-# A text cell that Python's strip() would change, or that holds a control character, goes
-# through parse_text; every other non-empty text cell is already what parse_text returns.
+def _without_direction_controls(cells: pa.Array) -> tuple[pa.Array, int]:
+    """The cells without invisible direction overrides, and how many cells held one."""
+    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
+        return cells, 0
+    held = pc.sum(pc.match_substring_regex(cells, DIRECTION_CONTROLS)).as_py() or 0
+    if not held:
+        return cells, 0
+    return pc.replace_substring_regex(cells, DIRECTION_CONTROLS, ""), held
+
+
+def _direction_controls_removed(sheet: str, heading: str, cells: int) -> Problem:
+    return Problem(
+        sheet,
+        None,
+        heading,
+        "",
+        "tekst uten usynlige tegn som snur skriveretningen (U+202A–U+202E, U+2066–U+2069); "
+        f"de er fjernet fra {wording.count(cells, 'celle', 'celler')}",
+    )
+
+
+# A text cell that Python's strip() would change, that holds a control character, or that may
+# be longer than Excel holds (UTF-8 bytes are at least Excel's count) goes through parse_text;
+# every other non-empty text cell is already what parse_text returns.
 _TEXT_NEEDS_PARSING = r"[\x00-\x1f\x7f-\x9f]|^[\s\p{Z}]|[\s\p{Z}]$"
 
 
@@ -229,7 +262,11 @@ def _parse_cells(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
         if earliest is None or earliest >= FIRST_DATE:
             return days, []
     if kind in (Kind.TEXT, Kind.ID) and pa.types.is_string(array.type):
-        needs_parsing = pc.fill_null(pc.match_substring_regex(array, _TEXT_NEEDS_PARSING), False)
+        needs_parsing = pc.or_(
+            pc.match_substring_regex(array, _TEXT_NEEDS_PARSING),
+            pc.greater(pc.binary_length(array), EXCEL_TEXT_LIMIT),
+        )
+        needs_parsing = pc.fill_null(needs_parsing, False)
         plain = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         if not pc.any(needs_parsing).as_py():
             return plain, []
