@@ -33,6 +33,10 @@ def _rows(path: Path, file_name: str) -> list[list[object]]:
     delimiter = max(";,\t", key=sample.count)
     rows: list[list[object]] = []
     cells = 0
+    # A cell may be as large as the file (csv's default stops at 128 KiB, with a message that
+    # would call the file broken): validation refuses text an Excel cell cannot hold, and says
+    # where it is.
+    csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FILE_BYTES))
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             cells += max(len(row), 1)
