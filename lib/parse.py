@@ -63,7 +63,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: U+2066–U+2069): one in a title turns it around wherever it is shown. Removed from every
 #: text cell at upload (lib.validate.rows counts the cells for a notice). A regular
 #: expression that Python and Arrow (RE2) read alike.
-DIRECTION_CONTROLS = "[\u202a-\u202e\u2066-\u2069]"
+DIRECTION_CONTROL_RANGES = "\u202a-\u202e\u2066-\u2069"  # inside [...]
+DIRECTION_CONTROLS = f"[{DIRECTION_CONTROL_RANGES}]"
 _DIRECTION_CONTROL = re.compile(DIRECTION_CONTROLS)
 
 

@@ -8,6 +8,7 @@ refused (through lib.parse.parse_text)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,7 +24,14 @@ from lib.contract import (
     column_for_heading,
     heading_index,
 )
-from lib.parse import ARROW_TYPES, DIRECTION_CONTROLS, FIRST_DATE, PARSERS, ParseError
+from lib.parse import (
+    ARROW_TYPES,
+    DIRECTION_CONTROL_RANGES,
+    DIRECTION_CONTROLS,
+    FIRST_DATE,
+    PARSERS,
+    ParseError,
+)
 from lib.read import RawSheet, content_mask
 from lib.validate.upload import REQUIRED_VALUE, Problem, ValidatedUpload, cell_text
 
@@ -100,14 +108,11 @@ def parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> SheetRo
     count = len(row_numbers)
     every_row = count == height
 
-    def parse(position: int, column: Column) -> tuple[pa.Array, BadCells, int]:
+    def parse(position: int, column: Column) -> Parsed:
         if position >= len(raw.columns):
-            return (*_parse_column(pa.nulls(count), column.kind), 0)
+            return _parse_column(pa.nulls(count), column.kind)
         cells = raw.columns[position]
-        cells, cleaned = _without_direction_controls(
-            cells if every_row else pc.filter(cells, has_content)
-        )
-        return (*_parse_column(cells, column.kind), cleaned)
+        return _parse_column(cells if every_row else pc.filter(cells, has_content), column.kind)
 
     # Arrow's kernels release the GIL, so columns parse side by side on a second core.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -211,16 +216,6 @@ def _report_cells(
         upload.errors.append(Problem(name, row_numbers[index].as_py(), heading, "", REQUIRED_VALUE))
 
 
-def _without_direction_controls(cells: pa.Array) -> tuple[pa.Array, int]:
-    """The cells without invisible direction overrides, and how many cells held one."""
-    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
-        return cells, 0
-    held = pc.sum(pc.match_substring_regex(cells, DIRECTION_CONTROLS)).as_py() or 0
-    if not held:
-        return cells, 0
-    return pc.replace_substring_regex(cells, DIRECTION_CONTROLS, ""), held
-
-
 def _direction_controls_removed(sheet: str, heading: str, cells: int) -> Problem:
     return Problem(
         sheet,
@@ -232,55 +227,69 @@ def _direction_controls_removed(sheet: str, heading: str, cells: int) -> Problem
     )
 
 
-# A text cell that Python's strip() would change, that holds a control character, or that may
-# be longer than Excel holds (UTF-8 bytes are at least Excel's count) goes through parse_text;
-# every other non-empty text cell is already what parse_text returns.
-_TEXT_NEEDS_PARSING = r"[\x00-\x1f\x7f-\x9f]|^[\s\p{Z}]|[\s\p{Z}]$"
+# A text cell that Python's strip() would change, that holds a control character or a
+# direction override, or that may be longer than Excel holds (see below) goes through
+# parse_text; every other non-empty text cell is already what parse_text returns.
+_TEXT_NEEDS_PARSING = r"[\x00-\x1f\x7f-\x9f" + DIRECTION_CONTROL_RANGES + r"]|^[\s\p{Z}]|[\s\p{Z}]$"
 
 
-def _parse_column(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
+class Parsed(NamedTuple):
+    """One column parsed: the typed values, the cells that do not parse, and how many cells
+    held an invisible direction override (removed before parsing)."""
+
+    values: pa.Array
+    bad: BadCells
+    cleaned: int = 0
+
+
+def _parse_column(array: pa.Array, kind: Kind) -> Parsed:
     """Parse one column; returns the typed values and (index, expected, cell) per bad cell.
 
     Each distinct cell is parsed once, by the one parser of its kind (lib.parse), and the
     results are spread back over the rows; text that needs no parsing and dates Excel
     already typed skip even that.
     """
-    values, bad = _parse_cells(array, kind)
+    parsed = _parse_cells(array, kind)
     empty = PARSERS[kind](None)  # an empty cell may mean something (Vedtak: not yet treated)
-    if empty is not None and values.null_count:
-        values = pc.fill_null(values, pa.scalar(empty, ARROW_TYPES[kind]))
-    return values, bad
+    if empty is not None and parsed.values.null_count:
+        values = pc.fill_null(parsed.values, pa.scalar(empty, ARROW_TYPES[kind]))
+        return parsed._replace(values=values)
+    return parsed
 
 
-def _parse_cells(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
+def _parse_cells(array: pa.Array, kind: Kind) -> Parsed:
     target = ARROW_TYPES[kind]
     if pa.types.is_null(array.type):
-        return pa.nulls(len(array), target), []
+        return Parsed(pa.nulls(len(array), target), [])
     if kind is Kind.DATE and (pa.types.is_timestamp(array.type) or pa.types.is_date(array.type)):
         days = pc.cast(array, pa.date32(), safe=False)
         earliest = pc.min(days).as_py()
         if earliest is None or earliest >= FIRST_DATE:
-            return days, []
+            return Parsed(days, [])
     if kind in (Kind.TEXT, Kind.ID) and pa.types.is_string(array.type):
-        needs_parsing = pc.or_(
-            pc.match_substring_regex(array, _TEXT_NEEDS_PARSING),
-            pc.greater(pc.binary_length(array), EXCEL_TEXT_LIMIT),
-        )
+        needs_parsing = pc.match_substring_regex(array, _TEXT_NEEDS_PARSING)
+        # UTF-8 takes at least as many bytes as Excel counts characters: only a cell of more
+        # bytes than the limit may be too long.
+        lengths = pc.binary_length(array)
+        if (pc.max(lengths).as_py() or 0) > EXCEL_TEXT_LIMIT:
+            needs_parsing = pc.or_(needs_parsing, pc.greater(lengths, EXCEL_TEXT_LIMIT))
         needs_parsing = pc.fill_null(needs_parsing, False)
         plain = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         if not pc.any(needs_parsing).as_py():
-            return plain, []
-        parsed, bad = _parse_distinct(pc.filter(array, needs_parsing), kind)
+            return Parsed(plain, [])
+        parsed = _parse_distinct(pc.filter(array, needs_parsing), kind)
         where = pc.indices_nonzero(needs_parsing).to_pylist()
-        values = pc.replace_with_mask(plain, needs_parsing, parsed)
-        return values, [(where[index], expected, cell) for index, expected, cell in bad]
+        values = pc.replace_with_mask(plain, needs_parsing, parsed.values)
+        bad = [(where[index], expected, cell) for index, expected, cell in parsed.bad]
+        return Parsed(values, bad, parsed.cleaned)
     return _parse_distinct(array, kind)
 
 
-def _parse_distinct(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
+def _parse_distinct(array: pa.Array, kind: Kind) -> Parsed:
     parser = PARSERS[kind]
     encoded = array.dictionary_encode()
-    distinct = encoded.dictionary.to_pylist()
+    dictionary, cleaned = _without_direction_controls(encoded)
+    distinct = dictionary.to_pylist()
     parsed: list[object] = []
     failed: dict[int, str] = {}
     for position, cell in enumerate(distinct):
@@ -295,4 +304,17 @@ def _parse_distinct(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
         for index in pc.indices_nonzero(pc.equal(encoded.indices, position)).to_pylist():
             bad.append((index, expected, distinct[position]))
     bad.sort(key=lambda found: found[0])
-    return values, bad
+    return Parsed(values, bad, cleaned)
+
+
+def _without_direction_controls(encoded: pa.DictionaryArray) -> tuple[pa.Array, int]:
+    """The distinct cells without invisible direction overrides, and how many cells (rows)
+    held one. Looked for among the distinct cells only: the rows repeat them."""
+    dictionary = encoded.dictionary
+    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+        return dictionary, 0
+    held = pc.match_substring_regex(dictionary, DIRECTION_CONTROLS)
+    if not pc.any(held).as_py():
+        return dictionary, 0
+    cells = pc.sum(pc.take(held, encoded.indices)).as_py() or 0
+    return pc.replace_substring_regex(dictionary, DIRECTION_CONTROLS, ""), cells
