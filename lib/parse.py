@@ -28,6 +28,7 @@ from lib.contract import (
     Kind,
     normalize_name,
 )
+from lib.wording import thousands
 
 
 class ParseError(ValueError):
@@ -73,18 +74,14 @@ def text_too_long(text: str) -> str:
     length = excel_length(text)
     counted = " (Excel teller en emoji som to tegn)" if length != len(text) else ""
     return (
-        f"en tekst på høyst {_thousands(EXCEL_TEXT_LIMIT)} tegn, så mye en Excel-celle rommer; "
-        f"denne har {_thousands(length)} tegn{counted}. Kort den ned"
+        f"en tekst på høyst {thousands(EXCEL_TEXT_LIMIT)} tegn, så mye en Excel-celle rommer; "
+        f"denne har {thousands(length)} tegn{counted}. Kort den ned"
     )
 
 
 def excel_length(text: str) -> int:
     """The length of a text as Excel counts it: UTF-16 code units (an emoji counts as two)."""
     return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")  # 32 767, with a no-break space
 
 
 def parse_text(value: object) -> str | None:

@@ -38,7 +38,7 @@ from lib.contract import (
 from lib.db import latest_version
 from lib.parse import ParseError, excel_length, parse_text
 from lib.queries import Filters
-from lib.read import RawWorkbook, read_workbook, sheet_from_rows
+from lib.read import RawWorkbook, UnreadableFile, read_workbook, sheet_from_rows
 from lib.validate import KnownData, Problem, ValidatedUpload, validate
 from tests.fixtures import make_workbook, sheet_member
 
@@ -221,7 +221,7 @@ def test_the_template_does_not_hold_benefit_values_to_whole_numbers(tmp_path: Pa
 def test_text_up_to_the_limit_is_kept_and_longer_text_is_refused() -> None:
     assert parse_text("x" * EXCEL_TEXT_LIMIT) == "x" * EXCEL_TEXT_LIMIT
     assert parse_text("  " + "x" * EXCEL_TEXT_LIMIT + "  \r\n") == "x" * EXCEL_TEXT_LIMIT
-    with pytest.raises(ParseError, match=r"høyst 32\u00a0767 tegn.*denne har 32\u00a0768 tegn"):
+    with pytest.raises(ParseError, match=r"høyst 32 767 tegn.*denne har 32 768 tegn"):
         parse_text("x" * (EXCEL_TEXT_LIMIT + 1))
     # Excel counts an emoji as two: 16 384 of them do not fit, 16 383 and a letter do.
     with pytest.raises(ParseError, match="emoji"):
@@ -276,7 +276,7 @@ def test_every_text_column_refuses_text_longer_than_a_cell(sheet: Sheet, db: str
     problem = only([p for p in upload.errors if "Excel-celle" in p.expected])
     assert (problem.sheet, problem.row, problem.column) == (sheet.name, 2, heading)
     assert problem.value == long_text[:200] + "…"
-    assert "høyst 32\u00a0767 tegn" in problem.expected and "33\u00a0005 tegn" in problem.expected
+    assert "høyst 32 767 tegn" in problem.expected and "33 005 tegn" in problem.expected
 
 
 def test_a_long_cell_in_a_real_workbook_is_refused_and_the_limit_kept(tmp_path: Path) -> None:
@@ -301,15 +301,14 @@ def test_a_long_cell_in_a_real_workbook_is_refused_and_the_limit_kept(tmp_path: 
     problem = only(upload.errors)
     assert (problem.sheet, problem.row, problem.column) == ("Risiko", 2, "Beskrivelse")
     assert problem.value == "Æ" * 200 + "…"
-    assert "32\u00a0768 tegn (Excel teller en emoji som to tegn)" in problem.expected
+    assert "32 768 tegn (Excel teller en emoji som to tegn)" in problem.expected
     # The cell at the limit (two bytes a character in UTF-8) is not refused.
     assert not [p for p in upload.errors if p.column == "Tiltak"]
 
 
 def test_a_long_cell_in_a_csv_file_is_refused_where_it_is(tmp_path: Path) -> None:
-    """Longer than csv's own field limit (128 KiB) too: an error in the cell, not a broken file."""
     path = tmp_path / "Risiko.csv"
-    long_text = "Beskrivelse " * 12_000  # 144 000 characters
+    long_text = "Beskrivelse " * 4_000  # 48 000 characters
     path.write_text(
         "Risiko-ID;Risiko;S;K;Beskrivelse\n"
         "R1;Forsinkelse;3;3;Kort\n"
@@ -320,6 +319,20 @@ def test_a_long_cell_in_a_csv_file_is_refused_where_it_is(tmp_path: Path) -> Non
     problem = only(upload.errors)
     assert (problem.sheet, problem.row, problem.column) == ("Risiko", 3, "Beskrivelse")
     assert "Excel-celle" in problem.expected
+
+
+def test_a_csv_cell_over_csvs_own_limit_is_named_with_its_likely_cause(tmp_path: Path) -> None:
+    """Four times what Excel holds: almost always a quote that never closes."""
+    path = tmp_path / "Risiko.csv"
+    path.write_text(
+        'Risiko-ID;Risiko;S;K\nR1;Forsinkelse;3;3\nR2;"Sykefravær;2;2\n' + "x;1;1\n" * 30_000,
+        encoding="utf-8",
+    )
+    with pytest.raises(UnreadableFile) as refused:
+        read_workbook(path)
+    message = str(refused.value)
+    assert "«Risiko.csv» er ikke en gyldig CSV-fil: rad 3 har en celle" in message
+    assert "avsluttende anførselstegn" in message and "last opp på nytt" in message
 
 
 def test_text_at_the_limit_is_exported_and_loaded_back_unchanged(tmp_path: Path) -> None:
