@@ -110,9 +110,9 @@ def parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> SheetRo
 
     def parse(position: int, column: Column) -> Parsed:
         if position >= len(raw.columns):
-            return _parse_column(pa.nulls(count), column.kind)
+            return _parse_counting(pa.nulls(count), column.kind)
         cells = raw.columns[position]
-        return _parse_column(cells if every_row else pc.filter(cells, has_content), column.kind)
+        return _parse_counting(cells if every_row else pc.filter(cells, has_content), column.kind)
 
     # Arrow's kernels release the GIL, so columns parse side by side on a second core.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -242,8 +242,15 @@ class Parsed(NamedTuple):
     cleaned: int = 0
 
 
-def _parse_column(array: pa.Array, kind: Kind) -> Parsed:
-    """Parse one column; returns the typed values and (index, expected, cell) per bad cell.
+def _parse_column(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
+    """`_parse_counting`'s typed values and (index, expected, cell) per bad cell."""
+    values, bad, _cleaned = _parse_counting(array, kind)
+    return values, bad
+
+
+def _parse_counting(array: pa.Array, kind: Kind) -> Parsed:
+    """Parse one column: the typed values, (index, expected, cell) per bad cell, and how many
+    cells held a direction override.
 
     Each distinct cell is parsed once, by the one parser of its kind (lib.parse), and the
     results are spread back over the rows; text that needs no parsing and dates Excel
