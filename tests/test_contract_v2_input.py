@@ -478,8 +478,10 @@ def test_known_sheets_without_rows_store_nothing(tmp_path: Path) -> None:
     assert problem.value == "Risiko (ingen rader), Milepæler (ingen rader), Notater (ukjent ark)"
     assert problem.as_text().startswith("fant «Risiko (ingen rader)")
     assert not upload.tables
-    result = ingest.load_file(tmp_path / "styringsrom.duckdb", path, project="OU2")
-    assert not result.ok and result.stored is None
+    db = tmp_path / "styringsrom.duckdb"
+    done = cli("load", path, "--db", db, "--project", "OU2")
+    assert done.returncode == 1 and "Risiko (ingen rader)" in done.stderr, done.stderr
+    assert latest_version(db) == 0
 
 
 def test_another_error_is_not_buried_under_nothing_to_store() -> None:
