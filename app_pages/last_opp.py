@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 
 from lib import ingest, queries, wording
-from lib.contract import SHEETS
 from lib.db import StoreBusy, StoreError
 from lib.exports import XLSX_MIME
 from lib.preview import PREVIEW_ROWS, SheetPreview, UploadPreview
@@ -261,16 +260,6 @@ def show_check(checked: ingest.CheckedUpload) -> bool:
         errors = problems_frame(upload.errors)
         show_rows(errors, key="opplasting_feil_tabell", drop_empty=False)
         layout.download(errors, "Feil i arbeidsboken", key="opplasting_feil")
-        return False
-    if not upload.tables:
-        st.warning(
-            escape(
-                f"«{upload.file_name}» har ingen rader i ark som Styringsrom kjenner igjen "
-                f"({', '.join(sheet.name for sheet in SHEETS)}), så det er ingenting å lagre. "
-                "Se merknadene over."
-            ),
-            icon=":material/warning:",
-        )
         return False
     return True
 

@@ -116,9 +116,19 @@ SUPPORTED_DECISIONS: tuple[str, ...] = ("Støttes", "Støttes delvis")
 
 RISK_STATUSES: tuple[str, ...] = ("Åpen", "Under arbeid", "Lukket")
 RISK_STATUS_DEFAULT = "Åpen"
-BENEFIT_TYPES: tuple[str, ...] = ("Kvantitativ", "Kvalitativ")
+QUANTITATIVE = "Kvantitativ"
+QUALITATIVE = "Kvalitativ"
+BENEFIT_TYPES: tuple[str, ...] = (QUANTITATIVE, QUALITATIVE)
+#: A qualitative benefit is rated on this scale (Nullpunkt, Målverdi, every measurement): any
+#: number from the lowest to the highest, decimals included (4,5 is a survey's average).
+QUALITY_SCALE: tuple[float, float] = (1.0, 5.0)
 EVALUATION_RESULTS: tuple[str, ...] = ("Oppnådd", "Delvis oppnådd", "Ikke oppnådd")
 DEFAULT_EVALUATION_MONTHS: tuple[int, ...] = (6, 12)
+
+#: The most characters an Excel cell holds, counted as Excel counts them (UTF-16 code units:
+#: a character outside the Basic Multilingual Plane, such as an emoji, counts as two). Longer
+#: text is refused at upload: an export could not hold it, so it would not load back unchanged.
+EXCEL_TEXT_LIMIT = 32_767
 
 #: Statuses of the derived evaluation plan, in the order a meeting reads them.
 EVALUATION_DONE = "Gjennomført"
@@ -480,6 +490,12 @@ def column_for_heading(index: dict[str, Column], heading: str) -> Column | None:
             if column is not None:
                 break
     return column
+
+
+def on_quality_scale(value: float) -> bool:
+    """Whether a qualitative benefit's value is on its scale (QUALITY_SCALE, decimals too)."""
+    low, high = QUALITY_SCALE
+    return low <= value <= high
 
 
 def scale_label(kind: Kind, value: int) -> str:

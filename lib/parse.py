@@ -22,11 +22,13 @@ from lib.contract import (
     DECISION_EMPTY,
     DECISIONS,
     EVALUATION_RESULTS,
+    EXCEL_TEXT_LIMIT,
     RISK_STATUSES,
     SCALE_LABELS,
     Kind,
     normalize_name,
 )
+from lib.wording import thousands
 
 
 class ParseError(ValueError):
@@ -58,9 +60,33 @@ def is_empty(value: object) -> bool:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The invisible characters that override or isolate the direction of text (U+202A–U+202E,
+#: U+2066–U+2069): one in a title turns it around wherever it is shown. Removed from every
+#: text cell at upload (lib.validate.rows counts the cells for a notice). A regular
+#: expression that Python and Arrow (RE2) read alike.
+DIRECTION_CONTROL_RANGES = "\u202a-\u202e\u2066-\u2069"  # inside [...]
+DIRECTION_CONTROLS = f"[{DIRECTION_CONTROL_RANGES}]"
+_DIRECTION_CONTROL = re.compile(DIRECTION_CONTROLS)
+
+
+def text_too_long(text: str) -> str:
+    """What a text over EXCEL_TEXT_LIMIT is refused with: the limit and the text's length."""
+    length = excel_length(text)
+    counted = " (Excel teller en emoji som to tegn)" if length != len(text) else ""
+    return (
+        f"en tekst på høyst {thousands(EXCEL_TEXT_LIMIT)} tegn, så mye en Excel-celle rommer; "
+        f"denne har {thousands(length)} tegn{counted}. Kort den ned"
+    )
+
+
+def excel_length(text: str) -> int:
+    """The length of a text as Excel counts it: UTF-16 code units (an emoji counts as two)."""
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
 
 
 def parse_text(value: object) -> str | None:
+    """A text cell trimmed, without control characters; raises ParseError when Excel could not
+    hold it (longer than EXCEL_TEXT_LIMIT)."""
     if is_empty(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -70,9 +96,12 @@ def parse_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     # Line ends as \n, and no control characters a workbook cannot hold, so that an export
-    # loads back unchanged.
+    # loads back unchanged; no direction overrides, which would turn the text around.
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip() or None
+    text = _DIRECTION_CONTROL.sub("", _CONTROL.sub("", text)).strip()
+    if len(text) > EXCEL_TEXT_LIMIT // 2 and excel_length(text) > EXCEL_TEXT_LIMIT:
+        raise ParseError(text_too_long(text))
+    return text or None
 
 
 def parse_id(value: object) -> str | None:

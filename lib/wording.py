@@ -10,6 +10,11 @@ def count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
+def thousands(number: int) -> str:
+    """`32 767`: a whole number with a space between thousands."""
+    return f"{number:,}".replace(",", " ")
+
+
 def rows(number: int) -> str:
     """`1 rad`, `40 rader`."""
     return count(number, "rad", "rader")

@@ -202,9 +202,10 @@ def test_template_has_every_sheet_and_drop_downs(tmp_path: Path) -> None:
     decisions = [v.formula1 for v in book["Anbefalinger"].data_validations.dataValidation]
     assert any("Utredes videre" in formula for formula in decisions)
     assert book["Risiko"]["J2"].number_format == "DD.MM.YYYY"
-    # The empty template loads cleanly and stores nothing but an empty version.
+    # The empty template reads cleanly, but has nothing to store: refused (exit 1) rather than
+    # stored as an empty version (contract version 2).
     done = cli("load", path, db=tmp_path / "cli.duckdb")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and "ingenting å lagre" in done.stderr, done.stderr
 
 
 def test_a_version_that_does_not_exist_is_refused(tmp_path: Path, workbook: Path) -> None:

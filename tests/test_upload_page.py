@@ -284,8 +284,12 @@ def test_a_workbook_without_known_sheets_has_nothing_to_store(db: Path, tmp_path
     app = open_page("app_pages/last_opp.py")
     other = make_workbook(tmp_path / "annet.xlsx", {"Budsjett": [["Post", "Beløp"], ["A", 1]]})
     upload(app, "annet.xlsx", other.read_bytes())
-    warning = " ".join(texts(app.warning)).replace("\\", "")
-    assert "ingenting å lagre" in warning and "Milepæler" in warning
+    # An error of validation since contract version 2, shown like every other error.
+    error = " ".join(texts(app.error)).replace("\\", "")
+    assert "Ingenting er lagret" in error
+    problem = app.table[0].value.iloc[0]
+    assert problem["Verdi"].replace("\\", "") == "Budsjett (ukjent ark)"
+    assert "ingenting å lagre" in problem["Forventet"] and "Milepæler" in problem["Forventet"]
     assert not [b for b in app.button if b.key == "opplasting_lagre"]
     assert latest_version(db) == 1
 

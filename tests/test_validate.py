@@ -185,7 +185,13 @@ def test_all_empty_rows_are_skipped(tmp_path):
 
 
 def test_a_sheet_with_only_a_header_is_a_notice_and_leaves_stored_rows_alone(tmp_path):
-    upload = check(tmp_path, {"Risiko": [RISIKO_HEADER, [None, "", None]]}, project="OU2")
+    # Beside a sheet with rows: a workbook with none at all stores nothing (see below).
+    milestones = [["Milepæl-ID", "Milepæl", "Planlagt"], ["M1", "Oppstart", "1.2.2025"]]
+    upload = check(
+        tmp_path,
+        {"Risiko": [RISIKO_HEADER, [None, "", None]], "Milepæler": milestones},
+        project="OU2",
+    )
     assert upload.ok, upload.errors
     assert "risiko" not in upload.tables and "risiko" not in upload.scope
     assert only(upload.notices, sheet="Risiko").row is None
@@ -216,7 +222,8 @@ def test_unknown_sheets_and_columns_are_notices(tmp_path):
     assert "risikoscore" not in upload.tables["risiko"].column_names
 
 
-def test_a_second_sheet_of_the_same_kind_is_a_notice(tmp_path):
+def test_a_second_sheet_of_the_same_kind_is_an_error(tmp_path):
+    # Contract version 2: which of the two holds the leader's edits cannot be guessed.
     upload = check(
         tmp_path,
         {
@@ -225,9 +232,10 @@ def test_a_second_sheet_of_the_same_kind_is_a_notice(tmp_path):
         },
         project="OU2",
     )
-    assert upload.ok, upload.errors
-    assert only(upload.notices, sheet="Milepaeler")
-    assert rows_of(upload, "milepaeler")[0]["milepael_id"] == "M1"
+    problem = only(upload.errors)
+    assert (problem.sheet, problem.value) == ("Milepæler", '"Milepæler", "Milepaeler"')
+    assert "bare ett ark som betyr «Milepæler»" in problem.expected
+    assert not upload.tables
 
 
 def test_a_second_heading_for_the_same_column_is_a_notice():
@@ -635,8 +643,12 @@ def test_an_empty_child_sheet_says_which_of_its_rows_still_go(tmp_path):
             "Gevinster": [["Gevinst-ID", "Gevinst"], ["G1", "Tid"]],
             "Målinger": [["Gevinst-ID", "Dato", "Verdi"], ["G1", "1.1.2025", 3]],
         },
-        # an empty Gevinster sheet removes nothing
-        {"Gevinster": [["Gevinst-ID", "Gevinst"]]},
+        # an empty Gevinster sheet removes nothing (beside a sheet with rows: a workbook
+        # without any stores nothing)
+        {
+            "Gevinster": [["Gevinst-ID", "Gevinst"]],
+            "Milepæler": [["Milepæl-ID", "Milepæl", "Planlagt"], ["M1", "Oppstart", "1.2.2025"]],
+        },
     ],
     ids=["kept", "children-replaced", "empty-sheet"],
 )
@@ -960,7 +972,7 @@ def test_qualitative_benefits_are_measured_on_the_scale(tmp_path):
         ("Målinger", 3, "Verdi", "7"),
     }
     assert {p.expected for p in upload.errors} == {
-        "en verdi på skalaen 1–5 (gevinsten er kvalitativ)"
+        "en verdi på skalaen 1–5, desimaler tillatt (gevinsten er kvalitativ)"
     }
 
 
@@ -1098,12 +1110,13 @@ def test_csv_in_windows_encoding_with_a_norwegian_stem(tmp_path):
     assert rows_of(upload, "malinger")[0]["verdi"] == 1234.5
 
 
-def test_a_csv_of_an_unknown_sheet_is_a_notice(tmp_path):
+def test_a_csv_of_an_unknown_sheet_is_a_notice_and_nothing_to_store(tmp_path):
     path = tmp_path / "notater.csv"
     path.write_text("a;b\n1;2\n", encoding="utf-8")
     upload = validate(read_workbook(path))
-    assert upload.ok and not upload.tables
     assert only(upload.notices, sheet="notater")
+    assert only(upload.errors).value == "notater (ukjent ark)"
+    assert not upload.tables
 
 
 def test_a_complete_workbook_validates(tmp_path):

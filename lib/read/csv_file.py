@@ -6,10 +6,10 @@ import io
 from itertools import zip_longest
 from pathlib import Path
 
-from lib.contract import find_header_row, sheet_for_name
+from lib.contract import EXCEL_TEXT_LIMIT, find_header_row, sheet_for_name
 from lib.read import limits
 from lib.read.checks import OLE2_SIGNATURE, ZIP_SIGNATURE
-from lib.read.messages import upload_limit
+from lib.read.messages import thousands, upload_limit
 from lib.read.raw import RawSheet, RawWorkbook, UnreadableFile, row_has_content
 
 
@@ -43,7 +43,18 @@ def _rows(path: Path, file_name: str) -> list[list[object]]:
                     "overflødige rader, eller del filen, og last opp på nytt."
                 )
             rows.append(list(row))
-    except csv.Error:
+    except csv.Error as error:
+        if "field limit" in str(error):
+            # A cell over csv's limit (128 Ki characters) is four times what an Excel cell
+            # holds: almost always a quote that never closes, which makes the rest of the file
+            # one cell. (A long cell under the limit is refused by validation, where it is.)
+            raise UnreadableFile(
+                f"«{file_name}» er ikke en gyldig CSV-fil: rad {len(rows) + 1} har en celle med "
+                f"mer enn {thousands(csv.field_size_limit())} tegn, og en Excel-celle rommer "
+                f"høyst {thousands(EXCEL_TEXT_LIMIT)}. Som oftest mangler et avsluttende "
+                'anførselstegn ("), så resten av filen leses som én celle. Rett det i filen og '
+                "last opp på nytt."
+            ) from None
         raise UnreadableFile(
             f"«{file_name}» er ikke en gyldig CSV-fil (feil i rad {len(rows) + 1}). Åpne "
             "den i Excel og lagre som «Excel-arbeidsbok (.xlsx)» eller «CSV UTF-8», og last "

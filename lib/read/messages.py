@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import zipfile
 
+from lib.wording import thousands
+
 RESAVE = "Åpne den i Excel, lagre på nytt som «Excel-arbeidsbok (.xlsx)» og last opp igjen."
 
 
@@ -77,10 +79,6 @@ def too_large_upload(
 
 def upload_limit(max_rows: int, max_cells: int) -> str:
     return f"{thousands(max_rows)} rader og {thousands(max_cells)} celler per opplasting"
-
-
-def thousands(number: int) -> str:
-    return f"{number:,}".replace(",", " ")
 
 
 def megabytes(size: int) -> str:

@@ -74,20 +74,34 @@ def validate(
 
 
 def _parse_sheets(workbook: RawWorkbook, upload: ValidatedUpload) -> dict[str, SheetRows]:
-    """Sheet key -> its parsed rows; a second sheet of the same kind is ignored."""
+    """Sheet key -> its parsed rows.
+
+    Two sheets that mean the same contract sheet (`Risiko`, `Risiko `, `RISIKO`) are an error
+    naming them all: which one holds the leader's edits cannot be guessed. A workbook with no
+    rows in any sheet Styringsrom knows is an error too: storing it would make an empty version.
+    """
+    by_sheet: dict[str, list[str]] = {}
+    for raw in workbook.sheets:
+        sheet = sheet_for_name(raw.name)
+        if sheet is not None:
+            by_sheet.setdefault(sheet.key, []).append(raw.name)
     found: dict[str, SheetRows] = {}
+    repeated: set[str] = set()
     for raw in workbook.sheets:
         sheet = sheet_for_name(raw.name)
         if sheet is None:
             continue
-        if sheet.key in found:
-            upload.notices.append(
-                Problem(raw.name, None, "", "", f"bare ett ark «{sheet.name}»; dette ble ignorert")
-            )
+        names = by_sheet[sheet.key]
+        if len(names) > 1:
+            if sheet.key not in repeated:  # one error for them all
+                repeated.add(sheet.key)
+                upload.errors.append(_same_sheet_twice(sheet.name, names))
             continue
         rows = parse_sheet(raw, sheet, upload)
         if rows is not None:
             found[sheet.key] = rows
+    if not upload.errors and not any(len(rows.row_numbers) for rows in found.values()):
+        upload.errors.append(_nothing_to_store(workbook))
     return found
 
 
@@ -142,6 +156,33 @@ def _stored_types_where_type_is_absent(found: dict[str, SheetRows], known: Known
         stored = known.benefit_types.get(key)  # type: ignore[arg-type]
         if stored is not None:
             types[index] = stored
+
+
+def _same_sheet_twice(name: str, names: list[str]) -> Problem:
+    return Problem(
+        names[0],
+        None,
+        "",
+        ", ".join(f'"{written}"' for written in names),  # quoted: a trailing space shows
+        f"bare ett ark som betyr «{name}» (Styringsrom skiller ikke mellom store og små "
+        "bokstaver, mellomrom eller æ og ae); samle radene i ett av de "
+        f"{len(names)} arkene og slett de andre",
+    )
+
+
+def _nothing_to_store(workbook: RawWorkbook) -> Problem:
+    """The error for a workbook without rows in any known sheet, naming the sheets it has."""
+    seen = [f"{raw.name} (ingen rader)" for raw in workbook.sheets]
+    seen += [f"{name} (ukjent ark)" for name in workbook.ignored_sheets]
+    known = ", ".join(sheet.name for sheet in SHEETS)
+    return Problem(
+        "",
+        None,
+        "",
+        ", ".join(seen),
+        f"rader i ark som Styringsrom kjenner igjen ({known}); arbeidsboken har ingen, så det "
+        "er ingenting å lagre",
+    )
 
 
 def _keep_tables(found: dict[str, SheetRows], upload: ValidatedUpload) -> None:

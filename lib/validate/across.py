@@ -1,6 +1,6 @@
 """The checks that look beyond one cell: each row's project, unique keys, references to other
-sheets and to what is stored, stored rows that go with their parent, benefit types and their
-1–5 scale, and dates in order.
+sheets and to what is stored, stored rows that go with their parent, benefit types and the
+qualitative scale (1–5, decimals included), and dates in order.
 
 Each takes the sheets parsed so far (sheet key -> SheetRows) and adds its problems to the
 upload; some fill in what a row may leave out (its project, a benefit's type).
@@ -15,7 +15,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import wording
-from lib.contract import GEVINSTER, PROJECT_COLUMN, PROSJEKTER, SHEETS, SHEETS_BY_KEY
+from lib.contract import (
+    GEVINSTER,
+    PROJECT_COLUMN,
+    PROSJEKTER,
+    QUALITATIVE,
+    QUALITY_SCALE,
+    QUANTITATIVE,
+    SHEETS,
+    SHEETS_BY_KEY,
+    on_quality_scale,
+)
 from lib.validate.rows import SheetRows
 from lib.validate.upload import REQUIRED_VALUE, KnownData, Problem, ValidatedUpload, cell_text
 
@@ -346,7 +356,8 @@ def _show_key(value: object) -> str:
 
 
 def check_benefits(found: Found, known: KnownData, upload: ValidatedUpload) -> None:
-    """Type defaults to Kvantitativ when Målverdi is a number; qualitative values are 1–5."""
+    """Type defaults to Kvantitativ when Målverdi is a number; a qualitative benefit's values
+    (Nullpunkt, Målverdi, measurements) are on the quality scale, decimals included."""
     types = dict(known.benefit_types)
     defaulted: set[tuple[str, str]] = set()  # this upload's benefits whose Type was left empty
     benefits = found.get(GEVINSTER.key)
@@ -364,7 +375,7 @@ def check_benefits(found: Found, known: KnownData, upload: ValidatedUpload) -> N
                 columns["type"][index] = benefit_type
                 defaulted.add(key)
             types[key] = benefit_type
-            if benefit_type == "Kvalitativ":
+            if benefit_type == QUALITATIVE:
                 for db in ("nullpunkt", "malverdi"):
                     _check_quality_scale(
                         benefits, index, db, columns[db][index], upload, key in defaulted
@@ -374,18 +385,22 @@ def check_benefits(found: Found, known: KnownData, upload: ValidatedUpload) -> N
         columns = {db: measurements.values(db) for db in (PROJECT_COLUMN, "gevinst_id", "verdi")}
         for index, value in enumerate(columns["verdi"]):
             key = (columns[PROJECT_COLUMN][index], columns["gevinst_id"][index])
-            if types.get(key) == "Kvalitativ":
+            if types.get(key) == QUALITATIVE:
                 _check_quality_scale(measurements, index, "verdi", value, upload, key in defaulted)
 
 
 def _default_benefit_type(baseline: object, target: object) -> str:
     """Kvantitativ when Målverdi is a number (the contract); without one, a baseline off the
-    1–5 scale still says the benefit is counted, not rated."""
+    quality scale still says the benefit is counted, not rated."""
     if target is not None:
-        return "Kvantitativ"
-    if isinstance(baseline, float) and not (baseline.is_integer() and 1 <= baseline <= 5):
-        return "Kvantitativ"
-    return "Kvalitativ"
+        return QUANTITATIVE
+    if isinstance(baseline, float) and not on_quality_scale(baseline):
+        return QUANTITATIVE
+    return QUALITATIVE
+
+
+#: The quality scale as a message writes it: 1–5.
+_SCALE = "–".join(f"{end:g}" for end in QUALITY_SCALE)
 
 
 def _check_quality_scale(
@@ -396,17 +411,13 @@ def _check_quality_scale(
     upload: ValidatedUpload,
     defaulted: bool = False,
 ) -> None:
-    if value is not None and not (
-        isinstance(value, float) and value.is_integer() and 1 <= value <= 5
-    ):
+    if isinstance(value, float) and not on_quality_scale(value):
         why = (
             "gevinsten regnes som kvalitativ fordi Type og Målverdi er tomme; fyll inn "
-            "Målverdi eller Type «Kvantitativ» i arket Gevinster hvis den måles i tall"
+            f"Målverdi eller Type «{QUANTITATIVE}» i arket Gevinster hvis den måles i tall"
             if defaulted
             else "gevinsten er kvalitativ"
         )
-        upload.errors.append(
-            rows.problem(
-                index, rows.heading(db), cell_text(value), f"en verdi på skalaen 1–5 ({why})"
-            )
-        )
+        shown = cell_text(value).replace(".", ",")  # as a Norwegian writes it: 5,5
+        expected = f"en verdi på skalaen {_SCALE}, desimaler tillatt ({why})"
+        upload.errors.append(rows.problem(index, rows.heading(db), shown, expected))

@@ -1,14 +1,21 @@
 """One sheet at a time: its headings mapped to the contract's columns, every cell parsed, and
-the cells that do not parse or are left empty where required reported."""
+the cells that do not parse or are left empty where required reported.
+
+This is the one place text cells are parsed: invisible direction overrides are removed here
+from every cell (with a notice per column), and text longer than an Excel cell holds is
+refused (through lib.parse.parse_text)."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import wording
 from lib.contract import (
+    EXCEL_TEXT_LIMIT,
     HEADER_SEARCH_ROWS,
     PROJECT_COLUMN,
     Column,
@@ -17,7 +24,14 @@ from lib.contract import (
     column_for_heading,
     heading_index,
 )
-from lib.parse import ARROW_TYPES, FIRST_DATE, PARSERS, ParseError
+from lib.parse import (
+    ARROW_TYPES,
+    DIRECTION_CONTROL_RANGES,
+    DIRECTION_CONTROLS,
+    FIRST_DATE,
+    PARSERS,
+    ParseError,
+)
 from lib.read import RawSheet, content_mask
 from lib.validate.upload import REQUIRED_VALUE, Problem, ValidatedUpload, cell_text
 
@@ -94,20 +108,22 @@ def parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> SheetRo
     count = len(row_numbers)
     every_row = count == height
 
-    def parse(position: int, column: Column) -> tuple[pa.Array, BadCells]:
+    def parse(position: int, column: Column) -> Parsed:
         if position >= len(raw.columns):
-            return _parse_column(pa.nulls(count), column.kind)
+            return _parse_counting(pa.nulls(count), column.kind)
         cells = raw.columns[position]
-        return _parse_column(cells if every_row else pc.filter(cells, has_content), column.kind)
+        return _parse_counting(cells if every_row else pc.filter(cells, has_content), column.kind)
 
     # Arrow's kernels release the GIL, so columns parse side by side on a second core.
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(parse, mapping.keys(), mapping.values()))
     parsed: dict[str, pa.Array] = {}
     headings: dict[str, str] = {}
-    for (position, column), (values, bad) in zip(mapping.items(), results, strict=True):
+    for (position, column), (values, bad, cleaned) in zip(mapping.items(), results, strict=True):
         heading = str(raw.headings[position]).strip()
         headings[column.db] = heading
+        if cleaned:
+            upload.notices.append(_direction_controls_removed(raw.name, heading, cleaned))
         _report_cells(upload, raw.name, row_numbers, heading, column, values, bad)
         parsed[column.db] = values
     for column in sheet.columns:
@@ -200,50 +216,87 @@ def _report_cells(
         upload.errors.append(Problem(name, row_numbers[index].as_py(), heading, "", REQUIRED_VALUE))
 
 
-# A text cell that Python's strip() would change, or that holds a control character, goes
-# through parse_text; every other non-empty text cell is already what parse_text returns.
-_TEXT_NEEDS_PARSING = r"[\x00-\x1f\x7f-\x9f]|^[\s\p{Z}]|[\s\p{Z}]$"
+def _direction_controls_removed(sheet: str, heading: str, cells: int) -> Problem:
+    return Problem(
+        sheet,
+        None,
+        heading,
+        "",
+        "tekst uten usynlige tegn som snur skriveretningen (U+202A–U+202E, U+2066–U+2069); "
+        f"de er fjernet fra {wording.count(cells, 'celle', 'celler')}",
+    )
+
+
+# A text cell that Python's strip() would change, that holds a control character or a
+# direction override, or that may be longer than Excel holds (see below) goes through
+# parse_text; every other non-empty text cell is already what parse_text returns.
+_TEXT_NEEDS_PARSING = r"[\x00-\x1f\x7f-\x9f" + DIRECTION_CONTROL_RANGES + r"]|^[\s\p{Z}]|[\s\p{Z}]$"
+
+
+class Parsed(NamedTuple):
+    """One column parsed: the typed values, the cells that do not parse, and how many cells
+    held an invisible direction override (removed before parsing)."""
+
+    values: pa.Array
+    bad: BadCells
+    cleaned: int = 0
 
 
 def _parse_column(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
-    """Parse one column; returns the typed values and (index, expected, cell) per bad cell.
+    """`_parse_counting`'s typed values and (index, expected, cell) per bad cell."""
+    values, bad, _cleaned = _parse_counting(array, kind)
+    return values, bad
+
+
+def _parse_counting(array: pa.Array, kind: Kind) -> Parsed:
+    """Parse one column: the typed values, (index, expected, cell) per bad cell, and how many
+    cells held a direction override.
 
     Each distinct cell is parsed once, by the one parser of its kind (lib.parse), and the
     results are spread back over the rows; text that needs no parsing and dates Excel
     already typed skip even that.
     """
-    values, bad = _parse_cells(array, kind)
+    parsed = _parse_cells(array, kind)
     empty = PARSERS[kind](None)  # an empty cell may mean something (Vedtak: not yet treated)
-    if empty is not None and values.null_count:
-        values = pc.fill_null(values, pa.scalar(empty, ARROW_TYPES[kind]))
-    return values, bad
+    if empty is not None and parsed.values.null_count:
+        values = pc.fill_null(parsed.values, pa.scalar(empty, ARROW_TYPES[kind]))
+        return parsed._replace(values=values)
+    return parsed
 
 
-def _parse_cells(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
+def _parse_cells(array: pa.Array, kind: Kind) -> Parsed:
     target = ARROW_TYPES[kind]
     if pa.types.is_null(array.type):
-        return pa.nulls(len(array), target), []
+        return Parsed(pa.nulls(len(array), target), [])
     if kind is Kind.DATE and (pa.types.is_timestamp(array.type) or pa.types.is_date(array.type)):
         days = pc.cast(array, pa.date32(), safe=False)
         earliest = pc.min(days).as_py()
         if earliest is None or earliest >= FIRST_DATE:
-            return days, []
+            return Parsed(days, [])
     if kind in (Kind.TEXT, Kind.ID) and pa.types.is_string(array.type):
-        needs_parsing = pc.fill_null(pc.match_substring_regex(array, _TEXT_NEEDS_PARSING), False)
+        needs_parsing = pc.match_substring_regex(array, _TEXT_NEEDS_PARSING)
+        # UTF-8 takes at least as many bytes as Excel counts characters: only a cell of more
+        # bytes than the limit may be too long.
+        lengths = pc.binary_length(array)
+        if (pc.max(lengths).as_py() or 0) > EXCEL_TEXT_LIMIT:
+            needs_parsing = pc.or_(needs_parsing, pc.greater(lengths, EXCEL_TEXT_LIMIT))
+        needs_parsing = pc.fill_null(needs_parsing, False)
         plain = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
         if not pc.any(needs_parsing).as_py():
-            return plain, []
-        parsed, bad = _parse_distinct(pc.filter(array, needs_parsing), kind)
+            return Parsed(plain, [])
+        parsed = _parse_distinct(pc.filter(array, needs_parsing), kind)
         where = pc.indices_nonzero(needs_parsing).to_pylist()
-        values = pc.replace_with_mask(plain, needs_parsing, parsed)
-        return values, [(where[index], expected, cell) for index, expected, cell in bad]
+        values = pc.replace_with_mask(plain, needs_parsing, parsed.values)
+        bad = [(where[index], expected, cell) for index, expected, cell in parsed.bad]
+        return Parsed(values, bad, parsed.cleaned)
     return _parse_distinct(array, kind)
 
 
-def _parse_distinct(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
+def _parse_distinct(array: pa.Array, kind: Kind) -> Parsed:
     parser = PARSERS[kind]
     encoded = array.dictionary_encode()
-    distinct = encoded.dictionary.to_pylist()
+    dictionary, cleaned = _without_direction_controls(encoded)
+    distinct = dictionary.to_pylist()
     parsed: list[object] = []
     failed: dict[int, str] = {}
     for position, cell in enumerate(distinct):
@@ -258,4 +311,17 @@ def _parse_distinct(array: pa.Array, kind: Kind) -> tuple[pa.Array, BadCells]:
         for index in pc.indices_nonzero(pc.equal(encoded.indices, position)).to_pylist():
             bad.append((index, expected, distinct[position]))
     bad.sort(key=lambda found: found[0])
-    return values, bad
+    return Parsed(values, bad, cleaned)
+
+
+def _without_direction_controls(encoded: pa.DictionaryArray) -> tuple[pa.Array, int]:
+    """The distinct cells without invisible direction overrides, and how many cells (rows)
+    held one. Looked for among the distinct cells only: the rows repeat them."""
+    dictionary = encoded.dictionary
+    if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+        return dictionary, 0
+    held = pc.match_substring_regex(dictionary, DIRECTION_CONTROLS)
+    if not pc.any(held).as_py():
+        return dictionary, 0
+    cells = pc.sum(pc.take(held, encoded.indices)).as_py() or 0
+    return pc.replace_substring_regex(dictionary, DIRECTION_CONTROLS, ""), cells

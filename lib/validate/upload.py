@@ -34,8 +34,9 @@ class Problem:
             where.append(f"rad {self.row}")
         if self.column:
             where.append(f"kolonne «{self.column}»")
-        found = f": fant «{self.value}»" if self.value else ""
-        return f"{', '.join(where)}{found} – forventet {self.expected}"
+        found = f"fant «{self.value}»" if self.value else ""
+        head = ": ".join(part for part in (", ".join(where), found) if part)  # may name no sheet
+        return f"{head} – forventet {self.expected}" if head else f"forventet {self.expected}"
 
 
 PROBLEM_HEADINGS = {"sheet": "Ark", "row": "Rad", "column": "Kolonne", "value": "Verdi"}
