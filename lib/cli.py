@@ -255,6 +255,8 @@ def _load(db: Path, args: argparse.Namespace, early: object) -> int:
     except UnreadableFile as error:
         print(f"Kan ikke lese filen: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
+    if result.upload.template is not None:  # a known template, read as it is
+        print(result.upload.template.summary(), file=sys.stderr)
     for notice in result.notices:
         print(f"Merk: {notice.as_text()}", file=sys.stderr)
     if result.stored is None:

@@ -191,12 +191,13 @@ def uncalculated_message(sheet: str, cells: list[tuple[str, int]]) -> str:
     cell, row = cells[0]
     letters = cell.rstrip("0123456789")
     others = len(cells) - 1
-    more = f", og {others} andre celler" if others > 1 else (", og 1 annen celle" if others else "")
+    more = f", og det samme gjelder {others} andre celler i arket" if others > 1 else ""
+    more = ", og det samme gjelder 1 annen celle i arket" if others == 1 else more
     return (
-        f"«{{file_name}}» er {TEMPLATE_NAME}, men formlene er ikke regnet ut: celle {cell} i "
-        f"arket «{sheet}» (rad {row}, kolonne {letters}{more}) er en formel "
-        "uten lagret verdi. Filen er trolig laget av et program som ikke regner ut formler. "
-        "Åpne den i Excel eller LibreOffice, lagre den der, og last opp på nytt."
+        f"«{{file_name}}» er {TEMPLATE_NAME}, men formlene i den er ikke regnet ut: celle "
+        f"{cell} i arket «{sheet}» (rad {row}, kolonne {letters}) er en formel uten lagret "
+        f"verdi{more}. Filen er trolig laget av et program som ikke regner ut formler. Åpne "
+        "den i Excel eller LibreOffice, lagre den der, og last opp på nytt."
     )
 
 
@@ -499,12 +500,13 @@ def _label_and_value(
                 continue
             text, _, rest = cell.partition(":")
             rest = rest.strip(" _\t")
+            label = " ".join(text.split()) + ":"
             if rest:
-                return row_index + 1, column_index, " ".join(cell.split()), rest
+                return row_index + 1, column_index, label, rest
             for value in row[column_index + 1 :]:
                 if not _is_empty(value) and not (isinstance(value, str) and not value.strip("_ ")):
-                    return row_index + 1, column_index, " ".join(text.split()) + ":", value
-            return row_index + 1, column_index, " ".join(text.split()) + ":", None
+                    return row_index + 1, column_index, label, value
+            return row_index + 1, column_index, label, None
     return None
 
 

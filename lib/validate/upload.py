@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from lib.parse import is_empty
+from lib.read import KnownTemplate
 
 if TYPE_CHECKING:  # pandas only for problems_frame: a load from the command line never needs it
     import pandas as pd
@@ -88,6 +89,7 @@ class ValidatedUpload:
     # with the benefits (recommendations) this upload removes; see
     # lib.validate.references.removed_with_parents
     removed_with_parents: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    template: KnownTemplate | None = None  # the known template the upload was read from
 
     @property
     def ok(self) -> bool:
