@@ -413,3 +413,24 @@ def test_the_upload_page_names_the_template_and_offers_the_project(
     assert not app.error
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Nye rader"] == "10"  # 6 benefits, 4 measurements
+
+
+def test_a_template_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> None:
+    path = kommit_workbook(tmp_path / "hel.xlsx")
+    broken = tmp_path / "skadet.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            target.writestr(member, data)
+    # The follow-up plan's stored CRC, changed in both headers: its cells unpack as before,
+    # so only the checksum can tell.
+    raw = bytearray(broken.read_bytes())
+    with zipfile.ZipFile(broken) as archive:
+        member = archive.getinfo("xl/worksheets/sheet10.xml")
+    crc = member.CRC.to_bytes(4, "little")
+    wrong = ((member.CRC + 1) % 2**32).to_bytes(4, "little")
+    assert raw.count(crc) >= 2
+    broken.write_bytes(bytes(raw).replace(crc, wrong))
+    with pytest.raises(UnreadableFile) as raised:
+        read_workbook(broken)
+    assert "kontrollsummen" in str(raised.value)

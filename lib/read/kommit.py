@@ -41,7 +41,7 @@ from lib.contract import (
 )
 from lib.read.cells import cell_by_cell
 from lib.read.checks import sheet_parts
-from lib.read.messages import say_reading
+from lib.read.messages import corrupt, say_reading, zip_problem
 from lib.read.raw import CellOrigin, KnownTemplate, RawSheet, RawWorkbook
 
 if TYPE_CHECKING:
@@ -228,7 +228,12 @@ def read_template(
     and Målinger; or a Norwegian message in which "{file_name}" stands for the file."""
     names = recognise(sheet_names)
     assert names is not None
-    uncalculated = formulas_without_values(path, names)
+    try:
+        uncalculated = formulas_without_values(path, names)
+    except zipfile.BadZipFile as error:  # a checksum that fails: the sheet is not what it says
+        return corrupt("{file_name}", zip_problem(error))
+    except Exception:  # zlib.error, EOFError: a broken zip
+        return corrupt("{file_name}")
     tops: dict[str, list[list[object]]] = {}
     read: dict[str, _Read] = {}
     for template_sheet, name in names.items():
