@@ -196,6 +196,19 @@ def test_benefits_are_matched_between_sheets_by_their_text(tmp_path: Path) -> No
     assert owners[:2] == ["Ola Hansen", "Kari Nordmann"]  # the rows' owners, by text
 
 
+def test_benefits_with_the_same_text_are_matched_in_their_order(tmp_path: Path) -> None:
+    benefits: list[Benefit | None] = [
+        Benefit("Samme gevinst", owner="Første", measurement=1),
+        Benefit("Annen gevinst", owner="Andre", measurement=2),
+        Benefit("Samme gevinst", owner="Tredje", measurement=3),
+    ]
+    upload = checked(tmp_path, benefits=benefits)
+    assert upload.ok, upload.errors
+    assert column(upload, "gevinster", "gevinsteier") == ["Første", "Andre", "Tredje"]
+    assert column(upload, "malinger", "gevinst_id") == ["G1", "G2", "G3"]
+    assert column(upload, "malinger", "verdi") == [1, 2, 3]
+
+
 def test_a_template_without_its_plan_leaves_the_plans_columns_alone(tmp_path: Path) -> None:
     workbook = read(tmp_path, leave_out=(PLAN,))
     assert workbook.template is not None and PLAN not in workbook.template.used_sheets
@@ -413,6 +426,15 @@ def test_the_upload_page_names_the_template_and_offers_the_project(
     assert not app.error
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Nye rader"] == "10"  # 6 benefits, 4 measurements
+    # The new rows are numbered as they stand in the template: the benefits by their slots'
+    # rows in the Oppfølgingsplan, the measurements by their rows in Resultatoppfølging.
+    frames = [element.value for element in [*app.table, *app.dataframe]]
+    rows = {
+        "Gevinst" in frame.columns: frame["Rad"].astype(str).tolist()
+        for frame in frames
+        if "Gevinst-ID" in frame.columns
+    }
+    assert rows == {True: ["5", "6", "8", "9", "10", "11"], False: ["14", "15", "17", "18"]}
 
 
 def test_a_template_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> None:

@@ -276,7 +276,7 @@ def read_template(
         used_sheets=used,
         ignored_sheets=tuple(name for name in sheet_names if name not in used),
         benefits=len(slots),
-        measurements=len(measurements.columns[0]) if measurements is not None else 0,
+        measurements=_count(measurements),
     )
     return workbook
 
@@ -357,7 +357,11 @@ def _matches(sheet_read: _Read | None, texts: list[str]) -> list[int | None]:
 
 
 def _benefits(read: dict[str, _Read]) -> tuple[RawSheet, list[tuple[int, str]]]:
-    """The Gevinster sheet, one row per filled slot; and (slot index, folded text) of each."""
+    """The Gevinster sheet, and (slot index, folded text) of each filled slot.
+
+    Its rows stand where the slots stand in the Oppfølgingsplan (an empty slot is an empty
+    row, which validation skips), so that a row's number is the slot's Excel row there.
+    """
     follow_up = read[FOLLOW_UP]
     used = list(follow_up.columns)
     by_column = {db: follow_up.values(db) for db in used}
@@ -366,19 +370,24 @@ def _benefits(read: dict[str, _Read]) -> tuple[RawSheet, list[tuple[int, str]]]:
         for index in range(follow_up.height)
         if any(not _is_empty(by_column[db][index]) for db in used)
     ]
-    indexes = [index for index, _ in slots]
-    texts = [text for _, text in slots]
-    own_rows = tuple(follow_up.excel_row(index) for index in indexes)
+    height = slots[-1][0] + 1 if slots else 0
+    own: list[int | None] = [None] * height  # row -> the slot's row in the follow-up plan
+    for index, _ in slots:
+        own[index] = index
+    own_rows = tuple(follow_up.excel_row(index) for index in range(height))
     headings: list[str | None] = ["Gevinst-ID"]
-    columns: list[pa.Array] = [_array([f"{BENEFIT_ID_PREFIX}{index + 1}" for index in indexes])]
+    ids = [f"{BENEFIT_ID_PREFIX}{index + 1}" if index is not None else None for index in own]
+    columns: list[pa.Array] = [_array(ids)]
     origins: list[CellOrigin | None] = [None]
     for db in used:
         headings.append(GEVINSTER.column(db).name)
-        columns.append(_take(follow_up, db, indexes))
+        columns.append(_take(follow_up, db, own))
         origins.append(CellOrigin(follow_up.name, follow_up.headings[db], own_rows))
     for sheet_key, dbs in ((PLAN, ("maldato", "gevinsteier")), (ANALYSIS, ("type",))):
         other = read.get(sheet_key)
-        matched = _matches(other, texts)
+        matched: list[int | None] = [None] * height
+        for (index, _), row in zip(slots, _matches(other, [t for _, t in slots]), strict=True):
+            matched[index] = row
         for db in dbs:
             if other is None or db not in other.columns:
                 continue  # a column the upload does not have leaves the stored values be
@@ -389,9 +398,9 @@ def _benefits(read: dict[str, _Read]) -> tuple[RawSheet, list[tuple[int, str]]]:
             elif db == "type":
                 values = _array([_benefit_type(value) for value in values.to_pylist()])
             columns.append(values)
-            rows = tuple(other.excel_row(i) if i is not None else None for i in matched)
-            origins.append(CellOrigin(other.name, other.headings[db], rows))  # type: ignore[arg-type]
-    raw = RawSheet(GEVINSTER.name, headings, columns, header_row=1)
+            rows = tuple(other.excel_row(row) if row is not None else None for row in matched)
+            origins.append(CellOrigin(other.name, other.headings[db], rows))
+    raw = RawSheet(GEVINSTER.name, headings, columns, header_row=follow_up.raw.header_row)
     raw.origins = origins
     raw.row_origin = CellOrigin(follow_up.name, follow_up.headings.get("gevinst", ""), own_rows)
     return raw, slots
@@ -402,37 +411,46 @@ def _measurements(
     slots: list[tuple[int, str]],
     measured_on: tuple[object, CellOrigin | None] | None,
 ) -> RawSheet | None:
-    """The Målinger sheet: one row per benefit with a «Dagens måling» in the results; None
-    without the results sheet (then stored measurements are left as they are)."""
-    headings: list[str | None] = ["Gevinst-ID", "Dato", "Verdi"]
+    """The Målinger sheet: one row per benefit with a «Dagens måling» in the results, where
+    it stands there (so that a row's number is its Excel row); None without the results sheet
+    (then stored measurements are left as they are)."""
     results = read.get(RESULTS)
     if results is None or "verdi" not in results.columns:
         return None
-    matched = _matches(results, [text for _, text in slots])
     values = results.values("verdi")
-    measured = [
-        (slot, row)
+    matched = _matches(results, [text for _, text in slots])
+    slot_of_row = {
+        row: slot
         for (slot, _), row in zip(slots, matched, strict=True)
         if row is not None and not _is_empty(values[row])
-    ]
-    rows = [row for _, row in measured]
-    excel_rows = tuple(results.excel_row(row) for row in rows)
+    }
+    height = max(slot_of_row) + 1 if slot_of_row else 0
+    here: list[int | None] = [row if row in slot_of_row else None for row in range(height)]
     day, day_origin = measured_on if measured_on is not None else (clock.today(), None)
-    columns = [
-        _array([f"{BENEFIT_ID_PREFIX}{slot + 1}" for slot, _ in measured]),
-        _array([day] * len(measured)),
-        _take(results, "verdi", rows),
+    ids = [
+        f"{BENEFIT_ID_PREFIX}{slot_of_row[row] + 1}" if row is not None else None for row in here
     ]
-    gevinst = CellOrigin(results.name, results.headings.get("gevinst", ""), excel_rows)
-    dato = (
-        CellOrigin(day_origin.sheet, day_origin.heading, (day_origin.rows[0],) * len(rows))
-        if day_origin is not None
-        else None
+    columns = [
+        _array(ids),
+        _array([day if row is not None else None for row in here]),
+        _take(results, "verdi", here),
+    ]
+    own_rows = tuple(results.excel_row(row) for row in range(height))
+    gevinst = CellOrigin(results.name, results.headings.get("gevinst", ""), own_rows)
+    dato = None
+    if day_origin is not None:
+        dato = CellOrigin(day_origin.sheet, day_origin.heading, (day_origin.rows[0],) * height)
+    raw = RawSheet(
+        MALINGER.name, ["Gevinst-ID", "Dato", "Verdi"], columns, header_row=results.raw.header_row
     )
-    raw = RawSheet(MALINGER.name, headings, columns, header_row=1)
-    raw.origins = [gevinst, dato, CellOrigin(results.name, results.headings["verdi"], excel_rows)]
+    raw.origins = [gevinst, dato, CellOrigin(results.name, results.headings["verdi"], own_rows)]
     raw.row_origin = gevinst
     return raw
+
+
+def _count(sheet: RawSheet | None) -> int:
+    """The rows of a made-up sheet (its first column, the ID, is set on every row)."""
+    return len(sheet.columns[0]) - sheet.columns[0].null_count if sheet is not None else 0
 
 
 def _take(sheet_read: _Read, db: str, rows: list[int | None]) -> pa.Array:
