@@ -22,7 +22,8 @@ from lib.preview import PREVIEW_ROWS, SheetPreview, UploadPreview
 from lib.queries import Filters
 from lib.read import UnreadableFile
 from lib.store import ConcurrentUpload
-from lib.validate import problems_frame
+from lib.validate import ValidatedUpload, problems_frame
+from lib.validate.templates import template_lines
 from ui import data, filters, layout, router
 from ui.person import current_name, your_name
 from ui.text import escape
@@ -90,6 +91,7 @@ def main() -> None:
         st.error(escape(check.error), icon=":material/error:")
         return
     show_renamed(check)
+    show_template(check.checked.upload, project, names)
     if not show_check(check.checked):
         return
     preview = check.checked.preview
@@ -242,6 +244,13 @@ def check(
         except (UnreadableFile, StoreBusy, StoreError) as error:
             return Check(uploaded.file_id, project, None, str(error), key)
     return Check(uploaded.file_id, project, checked, renamed=key)
+
+
+def show_template(upload: ValidatedUpload, project: str | None, names: dict[str, str]) -> None:
+    """A known template (the KommIT Gevinstverktøy): what was read, and from which sheets."""
+    if upload.template is not None:
+        lines = template_lines(upload.template, project, names)
+        st.info("\n\n".join(escape(line) for line in lines), icon=":material/fact_check:")
 
 
 def show_check(checked: ingest.CheckedUpload) -> bool:

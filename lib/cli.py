@@ -348,6 +348,8 @@ def _load(db: Path, args: argparse.Namespace, early: object) -> int:
     except UnreadableFile as error:
         say(f"Kan ikke lese filen: {value(error)}", err=True)
         return EXIT_UNREADABLE
+    if result.upload.template is not None:  # a known template, read as it is
+        print(result.upload.template.summary(), file=sys.stderr)
     for notice in result.notices:
         say(f"Merk: {value(notice.as_text())}", err=True)
     if result.stored is None:

@@ -28,7 +28,14 @@ from lib.read.csv_file import read_csv, sheet_from_rows
 from lib.read.lean import import_pyarrow_lean, yield_to_the_parse
 from lib.read.limits import MAX_FILE_BYTES, MAX_INDEX_BYTES
 from lib.read.parse import parse_workbook_in_this_process
-from lib.read.raw import RawSheet, RawWorkbook, UnreadableFile, content_mask
+from lib.read.raw import (
+    CellOrigin,
+    KnownTemplate,
+    RawSheet,
+    RawWorkbook,
+    UnreadableFile,
+    content_mask,
+)
 
 
 def read_workbook(path: Path | str, file_name: str | None = None) -> RawWorkbook:
@@ -58,6 +65,8 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_INDEX_BYTES",
     "SUFFIXES",
+    "CellOrigin",
+    "KnownTemplate",
     "PendingRead",
     "RawSheet",
     "RawWorkbook",

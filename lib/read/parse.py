@@ -22,7 +22,7 @@ from lib.contract import (
     normalize_name,
     sheet_for_name,
 )
-from lib.read import limits
+from lib.read import kommit, limits
 from lib.read.cells import cell_by_cell
 from lib.read.checks import sheet_parts
 from lib.read.lean import import_pyarrow_lean, yield_to_the_parse
@@ -72,6 +72,11 @@ def parse_workbook_in_this_process(
         if "password" in str(error).lower():
             return encrypted("{file_name}")
         return corrupt("{file_name}")
+    if kommit.recognise(names) is not None:  # a known template: read as the contract says
+        verified = Verification(path)
+        read = kommit.read_template(reader, path, names, budget)
+        problem = verified.result()
+        return problem if problem is not None else read
     hints = _sheet_hints(path)
     # calamine unpacks a zip member to its end, whatever size the zip declares, so the sizes
     # checked before parsing could be lies: verify them (and the checksums) while it parses.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lib import wording
+
 if TYPE_CHECKING:  # imported where they are used: the command line forks sooner without them
     import pyarrow as pa
 
@@ -27,6 +29,59 @@ class RawSheet:
     columns: list[pa.Array] = field(default_factory=list)
     header_row: int = 1  # Excel row of the headings (with none: of the first row with content)
     empty: bool = False  # nothing at all in the sheet
+    # A sheet made from a known template's sheets: where each column's cells are in the file
+    # (None: as read), and where each row is (for problems with the row as a whole).
+    origins: list[CellOrigin | None] | None = None
+    row_origin: CellOrigin | None = None
+
+    def locate(self, row: int | None, column: str) -> tuple[str, int | None, str]:
+        """Where a person finds the cell of Excel row `row` (as counted from `header_row`) in
+        the column headed `column`: (sheet, row, heading), in the file's own terms."""
+        origin = self.row_origin
+        if self.origins is not None and self.headings is not None and column in self.headings:
+            origin = self.origins[self.headings.index(column)] or origin
+        if origin is None:
+            return self.name, row, column
+        heading = column if origin is self.row_origin else origin.heading
+        if row is None:
+            return origin.sheet, None, heading
+        index = row - self.header_row - 1
+        found = origin.rows[index] if 0 <= index < len(origin.rows) else None
+        return origin.sheet, found, heading
+
+
+@dataclass(frozen=True)
+class CellOrigin:
+    """Where a made-up sheet's column comes from: a sheet of the file, its heading as written,
+    and the Excel row there of each of the column's cells."""
+
+    sheet: str
+    heading: str
+    rows: tuple[int | None, ...]  # None: no such cell (a benefit the sheet does not have)
+
+
+@dataclass(frozen=True)
+class KnownTemplate:
+    """A known template recognised in a workbook, read as the contract says (see
+    lib.read.kommit): which sheets were used, which ignored, and what they held."""
+
+    name: str  # "KommIT Gevinstverktøy"
+    project_name: str | None  # the project's name as the template's front page gives it
+    project_cell: tuple[str, int, str] | None  # (sheet, Excel row, label) of that name
+    used_sheets: tuple[str, ...]
+    ignored_sheets: tuple[str, ...]
+    benefits: int
+    measurements: int
+
+    def summary(self) -> str:
+        """`KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger.`"""
+        benefits = wording.count(self.benefits, "gevinst", "gevinster")
+        measurements = wording.count(self.measurements, "måling", "målinger")
+        return f"{self.name} gjenkjent: {benefits}, {measurements}."
+
+    def sheets_text(self) -> str:
+        """`Lest fra arkene «…», «…».`"""
+        return "Lest fra arkene " + ", ".join(f"«{name}»" for name in self.used_sheets) + "."
 
 
 @dataclass
@@ -34,6 +89,7 @@ class RawWorkbook:
     file_name: str
     sheets: list[RawSheet] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
+    template: KnownTemplate | None = None  # the known template the sheets were made from
 
 
 def row_has_content(row: list[object]) -> bool:

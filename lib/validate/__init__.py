@@ -24,6 +24,7 @@ from lib.validate.across import (
     removed_with_parents,
 )
 from lib.validate.rows import ROW_FIELD, SheetRows, parse_sheet
+from lib.validate.templates import check_template
 from lib.validate.upload import (
     PROBLEM_HEADINGS,
     KnownData,
@@ -47,6 +48,9 @@ def validate(
     """
     known = known or KnownData()
     upload = ValidatedUpload(workbook.file_name)
+    upload.template = workbook.template
+    if workbook.template is not None and not check_template(workbook.template, project, upload):
+        return upload  # without a project, its rows could only repeat that error
     for name in workbook.ignored_sheets:
         upload.notices.append(
             Problem(
@@ -69,6 +73,8 @@ def validate(
     # Read as a person reads the workbook: sheet by sheet, row by row (stable: within a row,
     # the columns stay in the order they were checked).
     sheet_order = {raw.name: position for position, raw in enumerate(workbook.sheets)}
+    # One cell of a known template can stand for many rows (its «Dato:»): say it once.
+    upload.errors = list(dict.fromkeys(upload.errors))
     upload.errors.sort(key=lambda p: (sheet_order.get(p.sheet, len(sheet_order)), p.row or 0))
     return upload
 

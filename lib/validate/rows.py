@@ -7,6 +7,7 @@ refused (through lib.parse.parse_text)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -39,6 +40,8 @@ ROW_FIELD = "_excel_row"
 
 #: (index, expected, cell) of each cell that does not parse
 BadCells = list[tuple[int, str, object]]
+#: (Excel row, heading) -> (sheet, row, heading) a person finds the cell at: RawSheet.locate
+Locate = Callable[[int | None, str], tuple[str, int | None, str]]
 
 
 class SheetRows:
@@ -52,9 +55,11 @@ class SheetRows:
         arrays: dict[str, pa.Array],
         row_numbers: pa.Array,
         headings: dict[str, str],
+        locate: Locate | None = None,
     ) -> None:
         self.sheet = sheet
         self.name = name  # as written
+        self.locate: Locate = locate or (lambda row, column: (name, row, column))
         self.arrays = arrays  # db name -> parsed values
         self.row_numbers = row_numbers  # Excel row numbers (int64)
         self.headings = headings  # db name -> heading as written
@@ -91,7 +96,7 @@ class SheetRows:
 
     def problem(self, index: int, column: str, value: str, expected: str) -> Problem:
         """A problem in data row `index` (0 for the first row under the headings)."""
-        return Problem(self.name, self.rows[index], column, value, expected)
+        return Problem(*self.locate(self.rows[index], column), value, expected)
 
 
 def parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> SheetRows | None:
@@ -123,15 +128,16 @@ def parse_sheet(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> SheetRo
         heading = str(raw.headings[position]).strip()
         headings[column.db] = heading
         if cleaned:
-            upload.notices.append(_direction_controls_removed(raw.name, heading, cleaned))
-        _report_cells(upload, raw.name, row_numbers, heading, column, values, bad)
+            sheet_name, _, written = raw.locate(None, heading)  # a template's own terms
+            upload.notices.append(_direction_controls_removed(sheet_name, written, cleaned))
+        _report_cells(upload, raw.locate, row_numbers, heading, column, values, bad)
         parsed[column.db] = values
     for column in sheet.columns:
         if column.db not in parsed:
             parsed[column.db] = pa.nulls(count, ARROW_TYPES[column.kind])
         if column.default is not None:
             parsed[column.db] = pc.fill_null(parsed[column.db], column.default)
-    return SheetRows(sheet, raw.name, parsed, row_numbers, headings)
+    return SheetRows(sheet, raw.name, parsed, row_numbers, headings, raw.locate)
 
 
 def _map_headings(raw: RawSheet, sheet: Sheet, upload: ValidatedUpload) -> dict[int, Column] | None:
@@ -193,7 +199,7 @@ def _column_mapping(
 
 def _report_cells(
     upload: ValidatedUpload,
-    name: str,
+    locate: Locate,
     row_numbers: pa.Array,
     heading: str,
     column: Column,
@@ -202,9 +208,8 @@ def _report_cells(
 ) -> None:
     """Errors for a column's cells that do not parse, and for its required cells left empty."""
     for index, expected, cell in bad:
-        upload.errors.append(
-            Problem(name, row_numbers[index].as_py(), heading, cell_text(cell), expected)
-        )
+        where = locate(row_numbers[index].as_py(), heading)
+        upload.errors.append(Problem(*where, cell_text(cell), expected))
     if not column.required or column.db == PROJECT_COLUMN:
         return
     missing = pc.is_null(values)
@@ -213,7 +218,8 @@ def _report_cells(
         everywhere = pa.array(range(len(row_numbers)))
         missing = pc.and_(missing, pc.invert(pc.is_in(everywhere, failed)))
     for index in pc.indices_nonzero(missing).to_pylist():
-        upload.errors.append(Problem(name, row_numbers[index].as_py(), heading, "", REQUIRED_VALUE))
+        where = locate(row_numbers[index].as_py(), heading)
+        upload.errors.append(Problem(*where, "", REQUIRED_VALUE))
 
 
 def _direction_controls_removed(sheet: str, heading: str, cells: int) -> Problem:

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from lib.contract import PROJECT_COLUMN, SHEETS_BY_KEY
 from lib.parse import is_empty
+from lib.read import KnownTemplate
 
 if TYPE_CHECKING:  # pandas only for problems_frame: a load from the command line never needs it
     import pandas as pd
@@ -99,6 +100,7 @@ class ValidatedUpload:
     # rows that are stored (they keep their values), an error for a new row. Whether a row
     # is stored is looked up where the upload is previewed or stored (lib.ingest).
     required_absent: dict[str, set[str]] = field(default_factory=dict)
+    template: KnownTemplate | None = None  # the known template the upload was read from
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,458 @@
+"""The KommIT Gevinstverktøy, read as it is: recognised by its sheets, its formula cells read by
+their cached values, mapped as the contract's *Known templates* says, with problems located in
+the template's own sheets, on the command line and on the upload page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import clock
+from lib.ingest import load_file
+from lib.read import RawWorkbook, UnreadableFile, read_workbook
+from lib.read.kommit import formulas_without_values, recognise
+from lib.validate import Problem, ValidatedUpload, validate
+from tests.fixtures import PROJECTS, load
+from tests.kommit_workbook import (
+    ANALYSE,
+    DIREKTE,
+    KVALITATIVE,
+    OPPFOLGING,
+    PLAN,
+    RESULTAT,
+    SHEET_NAMES,
+    USED,
+    Benefit,
+    example_benefits,
+    kommit_workbook,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def read(tmp_path: Path, name: str = "gevinster.xlsx", **kwargs: object) -> RawWorkbook:
+    return read_workbook(kommit_workbook(tmp_path / name, **kwargs))  # type: ignore[arg-type]
+
+
+def checked(tmp_path: Path, project: str | None = "P1", **kwargs: object) -> ValidatedUpload:
+    return validate(read(tmp_path, **kwargs), None, project)
+
+
+def column(upload: ValidatedUpload, key: str, db: str) -> list[object]:
+    return upload.tables[key].column(db).to_pylist()
+
+
+def cli(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "lib.cli", *map(str, args), "--db", str(db)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+# --- Recognition ---------------------------------------------------------------------------------
+
+
+def test_the_template_is_recognised_by_its_sheets(tmp_path: Path) -> None:
+    workbook = read(tmp_path)
+    template = workbook.template
+    assert template is not None
+    assert template.name == "KommIT Gevinstverktøy"
+    assert template.summary() == "KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger."
+    assert template.used_sheets == USED
+    assert set(template.ignored_sheets) == set(SHEET_NAMES) - set(USED)
+    assert (template.project_name, template.project_cell) == (
+        "Digital hjemmetjeneste",
+        ("Forside", 4, "Foreløpig navn / prosjektnavn:"),
+    )
+    assert [sheet.name for sheet in workbook.sheets] == ["Gevinster", "Målinger"]
+    assert workbook.ignored_sheets == []  # said once, by the template's notice
+
+
+def test_recognition_needs_the_follow_up_plan_and_another_template_sheet() -> None:
+    assert recognise(list(SHEET_NAMES)) is not None
+    assert recognise([OPPFOLGING.upper(), "forside"]) == {
+        OPPFOLGING: OPPFOLGING.upper(),
+        "Forside": "forside",
+    }
+    assert recognise([OPPFOLGING]) is None
+    assert recognise(["Forside", PLAN, RESULTAT]) is None  # no slots, no IDs
+    assert recognise(["Prosjekter", "Gevinster", "Målinger"]) is None
+
+
+def test_a_contract_workbook_is_not_taken_for_the_template(tmp_path: Path) -> None:
+    path = tmp_path / "vanlig.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Forside"
+    sheet = book.create_sheet("Gevinster")
+    sheet.append(["Gevinst-ID", "Gevinst"])
+    sheet.append(["G1", "Raskere svar"])
+    book.save(path)
+    workbook = read_workbook(path)
+    assert workbook.template is None
+    assert [sheet.name for sheet in workbook.sheets] == ["Gevinster"]
+
+
+# --- Mapping -------------------------------------------------------------------------------------
+
+
+def test_every_column_is_mapped_as_the_contract_says(tmp_path: Path) -> None:
+    upload = checked(tmp_path, date_cell="15.03.2026")
+    assert upload.ok, upload.errors
+    assert column(upload, "gevinster", "gevinst_id") == ["G1", "G2", "G4", "G5", "G6", "G7"]
+    assert column(upload, "gevinster", "prosjekt_id") == ["P1"] * 6
+    expected = [b for b in example_benefits() if b is not None]
+    assert column(upload, "gevinster", "gevinst") == [b.text for b in expected]
+    assert column(upload, "gevinster", "maleindikator") == [b.indicator for b in expected]
+    assert column(upload, "gevinster", "enhet") == [b.unit for b in expected]
+    assert column(upload, "gevinster", "nullpunkt") == [b.baseline for b in expected]
+    assert column(upload, "gevinster", "malverdi") == [b.target for b in expected]
+    assert column(upload, "gevinster", "gevinsteier") == [b.owner for b in expected]
+    assert column(upload, "gevinster", "maldato") == [
+        dt.date(2026, 12, 31),
+        dt.date(2026, 6, 30),
+        dt.date(2027, 12, 31),
+        dt.date(2025, 12, 31),
+        dt.date(2026, 12, 31),
+        dt.date(2027, 12, 31),
+    ]
+    assert column(upload, "gevinster", "type") == [
+        "Kvantitativ",
+        "Kvantitativ",
+        "Kvalitativ",
+        "Kvantitativ",
+        "Kvantitativ",
+        "Kvantitativ",
+    ]
+    assert column(upload, "malinger", "gevinst_id") == ["G1", "G2", "G4", "G5"]
+    assert column(upload, "malinger", "dato") == [dt.date(2026, 3, 15)] * 4
+    assert column(upload, "malinger", "verdi") == [15, 380, 3, 90000]
+
+
+def test_a_year_alone_means_the_last_day_of_that_year(tmp_path: Path) -> None:
+    benefits: list[Benefit | None] = [
+        Benefit("Som tall", realised=2028),
+        Benefit("Som tekst", realised=" 2029 "),
+        Benefit("Som dato", realised=dt.date(2027, 5, 1)),
+        Benefit("Som norsk dato", realised="1. juni 2030"),
+        Benefit("Uten dato"),
+    ]
+    upload = checked(tmp_path, benefits=benefits)
+    assert upload.ok, upload.errors
+    assert column(upload, "gevinster", "maldato") == [
+        dt.date(2028, 12, 31),
+        dt.date(2029, 12, 31),
+        dt.date(2027, 5, 1),
+        dt.date(2030, 6, 1),
+        None,
+    ]
+
+
+def test_the_types_of_the_template_become_the_contracts(tmp_path: Path) -> None:
+    benefits: list[Benefit | None] = [
+        Benefit("A", type=DIREKTE),
+        Benefit("B", type="Indirekte (frigjort tid - årsverk)"),
+        Benefit("C", type=KVALITATIVE, baseline=2, target=4),
+        Benefit("D", type="kvalitative"),
+        Benefit("E", baseline=1, target=2),  # no type: the contract's default
+    ]
+    upload = checked(tmp_path, benefits=benefits)
+    assert upload.ok, upload.errors
+    assert column(upload, "gevinster", "type") == [
+        "Kvantitativ",
+        "Kvantitativ",
+        "Kvalitativ",
+        "Kvalitativ",
+        "Kvantitativ",
+    ]
+
+
+def test_benefits_are_matched_between_sheets_by_their_text(tmp_path: Path) -> None:
+    path = kommit_workbook(tmp_path / "flyttet.xlsx")
+    # The plan's first and second benefit change places, with their cells: matched by text
+    # (spaces and case aside), each benefit keeps its own date and owner.
+    rewritten = tmp_path / "omstokket.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet9.xml":  # the plan
+                text = data.decode()
+                text = text.replace("Redusert saksbehandlingstid", "@1")
+                second = "Færre telefoner til servicetorget"
+                text = text.replace(second, "Redusert  SAKSBEHANDLINGSTID")
+                text = text.replace("@1", second)
+                data = text.encode()
+            target.writestr(member, data)
+    upload = validate(read_workbook(rewritten), None, "P1")
+    assert upload.ok, upload.errors
+    owners = column(upload, "gevinster", "gevinsteier")
+    assert owners[:2] == ["Ola Hansen", "Kari Nordmann"]  # the rows' owners, by text
+
+
+def test_benefits_with_the_same_text_are_matched_in_their_order(tmp_path: Path) -> None:
+    benefits: list[Benefit | None] = [
+        Benefit("Samme gevinst", owner="Første", measurement=1),
+        Benefit("Annen gevinst", owner="Andre", measurement=2),
+        Benefit("Samme gevinst", owner="Tredje", measurement=3),
+    ]
+    upload = checked(tmp_path, benefits=benefits)
+    assert upload.ok, upload.errors
+    assert column(upload, "gevinster", "gevinsteier") == ["Første", "Andre", "Tredje"]
+    assert column(upload, "malinger", "gevinst_id") == ["G1", "G2", "G3"]
+    assert column(upload, "malinger", "verdi") == [1, 2, 3]
+
+
+def test_a_template_without_its_plan_leaves_the_plans_columns_alone(tmp_path: Path) -> None:
+    workbook = read(tmp_path, leave_out=(PLAN,))
+    assert workbook.template is not None and PLAN not in workbook.template.used_sheets
+    headings = workbook.sheets[0].headings
+    assert headings is not None and "Måldato" not in headings and "Gevinsteier" not in headings
+    upload = validate(workbook, None, "P1")
+    assert upload.ok and "maldato" in upload.tables["gevinster"].column_names
+
+
+def test_without_results_sheet_measurements_are_not_touched(tmp_path: Path) -> None:
+    workbook = read(tmp_path, leave_out=(RESULTAT,))
+    assert [sheet.name for sheet in workbook.sheets] == ["Gevinster"]
+    assert workbook.template is not None and workbook.template.measurements == 0
+
+
+# --- The measurements' date ----------------------------------------------------------------------
+
+
+def test_measurements_are_dated_by_the_date_written_after_dato(tmp_path: Path) -> None:
+    upload = checked(tmp_path, date_cell="1. april 2026")
+    assert set(column(upload, "malinger", "dato")) == {dt.date(2026, 4, 1)}
+
+
+def test_measurements_are_dated_by_a_date_beside_dato(tmp_path: Path) -> None:
+    upload = checked(tmp_path, date_beside=dt.date(2026, 5, 2))
+    assert set(column(upload, "malinger", "dato")) == {dt.date(2026, 5, 2)}
+
+
+def test_without_a_date_measurements_are_dated_the_upload_day(tmp_path: Path) -> None:
+    before = clock.today()
+    upload = checked(tmp_path)  # «Dato: ______» left as the template has it
+    assert set(column(upload, "malinger", "dato")) <= {before, clock.today()}
+    assert len(column(upload, "malinger", "dato")) == 4
+
+
+# --- Problems in the template's own terms --------------------------------------------------------
+
+
+def test_errors_name_the_templates_own_sheet_row_and_column(tmp_path: Path) -> None:
+    benefits = example_benefits()
+    benefits[0].baseline = "mange"  # slot 1: Oppfølgingsplan row 5
+    benefits[3].realised = "neste år"  # slot 4: the plan's row 5 + 2 × 3
+    benefits[4].type = "Ukjent"  # slot 5: Gevinstanalyse row 11
+    benefits[1].measurement = "cirka"  # slot 2: Resultatoppfølging row 15
+    upload = checked(tmp_path, benefits=benefits, date_cell="i morgen")
+    found = {(p.sheet, p.row, p.column, p.value) for p in upload.errors}
+    assert found == {
+        (OPPFOLGING, 5, "Dagens verdi", "mange"),
+        (PLAN, 11, "Når blir gevinsten realisert?", "neste år"),
+        (ANALYSE, 11, "Gevinsttype (velg fra listen):", "Ukjent"),
+        (RESULTAT, 15, "Dagens måling:", "cirka"),
+        (RESULTAT, 1, "Dato:", "i morgen"),  # once, though four measurements share it
+    }
+    assert len(upload.errors) == len(found)
+
+
+def test_a_slot_with_values_but_no_benefit_is_an_error_at_its_row(tmp_path: Path) -> None:
+    benefits = example_benefits()
+    benefits[2] = Benefit("", baseline=5, target=2)  # slot 3: row 7, no text to name it
+    upload = checked(tmp_path, benefits=benefits)
+    assert [(p.sheet, p.row, p.column) for p in upload.errors] == [
+        (OPPFOLGING, 7, "Gevinst (kopieres automatisk)")
+    ]
+
+
+def test_without_a_project_the_error_asks_for_one_and_offers_the_front_pages_name(
+    tmp_path: Path,
+) -> None:
+    upload = checked(tmp_path, project=None)
+    assert upload.errors == [
+        Problem(
+            "Forside",
+            4,
+            "Foreløpig navn / prosjektnavn:",
+            "Digital hjemmetjeneste",
+            upload.errors[0].expected,
+        )
+    ]
+    assert "--project" in upload.errors[0].expected
+    assert upload.template is not None and not upload.tables
+
+
+def test_the_other_sheets_are_ignored_with_one_notice(tmp_path: Path) -> None:
+    upload = checked(tmp_path)
+    ignored = [notice for notice in upload.notices if "ble ignorert" in notice.expected]
+    assert len(ignored) == 1
+    assert "9 arkene" in ignored[0].expected
+    for name in set(SHEET_NAMES) - set(USED):
+        assert name in ignored[0].sheet
+
+
+# --- Formulas without cached values --------------------------------------------------------------
+
+
+def test_a_workbook_whose_formulas_have_no_values_gets_a_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile) as raised:
+        read(tmp_path, name="uten-verdier.xlsx", cached=False)
+    message = str(raised.value)
+    assert message.startswith("«uten-verdier.xlsx» er KommIT Gevinstverktøy")
+    assert "formel uten lagret verdi" in message
+    assert "Åpne den i Excel eller LibreOffice, lagre den der" in message
+    assert f"arket «{ANALYSE}» (rad 7, kolonne B)" in message
+
+
+def test_formulas_without_values_are_found_as_openpyxl_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "openpyxl.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = OPPFOLGING
+    sheet["A5"] = "=1+1"
+    sheet["A6"] = "tekst"
+    book.save(path)
+    assert formulas_without_values(path, {OPPFOLGING: OPPFOLGING}) == {OPPFOLGING: [("A5", 5)]}
+
+
+def test_formulas_saved_with_values_are_read_by_them(tmp_path: Path) -> None:
+    path = kommit_workbook(tmp_path / "excel.xlsx")  # empty slots: t="str" and <v/>
+    assert all(not cells for cells in formulas_without_values(path, {"x": OPPFOLGING}).values())
+    assert checked(tmp_path).ok
+
+
+# --- Storing and the command line ----------------------------------------------------------------
+
+
+def test_a_second_upload_of_the_same_workbook_updates_the_same_benefits(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    assert load(db, tmp_path, "prosjekter.xlsx", {"prosjekter": PROJECTS}).ok
+    first = load_file(db, kommit_workbook(tmp_path / "mars.xlsx"), project="P1")
+    assert first.ok and first.stored is not None
+    assert first.stored.changes["gevinster"].added == 6
+    benefits = example_benefits()
+    benefits[1].target = 200  # G2's target
+    second = load_file(db, kommit_workbook(tmp_path / "april.xlsx", benefits), project="P1")
+    assert second.stored is not None
+    change = second.stored.changes["gevinster"]
+    assert (change.added, change.changed, change.removed) == (0, 1, 0)
+
+
+def dump(sheet: str, db: Path) -> list[dict[str, str]]:
+    done = cli("dump", sheet, db=db)
+    assert done.returncode == 0, done.stderr
+    return list(csv.DictReader(io.StringIO(done.stdout)))
+
+
+def test_the_command_line_loads_it_and_its_export_loads_back_unchanged(tmp_path: Path) -> None:
+    db, copy = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    assert load(db, tmp_path, "prosjekter.xlsx", {"prosjekter": PROJECTS}).ok
+    path = kommit_workbook(tmp_path / "kommit.xlsx", date_cell="15.03.2026")
+
+    without = cli("load", path, db=db)
+    assert without.returncode == 1
+    assert "--project" in without.stderr and "Digital hjemmetjeneste" in without.stderr
+    assert "KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger." in without.stderr
+
+    loaded = cli("load", path, "--project", "P2", db=db)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "KommIT Gevinstverktøy gjenkjent" in loaded.stderr
+    assert loaded.stderr.count("ble ignorert") == 1
+
+    export = tmp_path / "eksport.xlsx"
+    assert cli("export", export, db=db).returncode == 0
+    assert read_workbook(export).template is None  # our own format
+    again = cli("load", export, db=copy)
+    assert again.returncode == 0, again.stderr
+    for sheet in ("gevinster", "malinger"):
+        assert dump(sheet, copy) == dump(sheet, db)
+    benefits = dump("gevinster", db)
+    assert [row["Gevinst-ID"] for row in benefits] == ["G1", "G2", "G4", "G5", "G6", "G7"]
+    assert {row["Prosjekt-ID"] for row in benefits} == {"P2"}
+    assert [row["Dato"] for row in dump("malinger", db)] == ["2026-03-15"] * 4
+    reloaded = cli("load", export, db=db)  # back into the same database: nothing changes
+    assert reloaded.returncode == 0 and "0 endret" in reloaded.stdout
+
+
+# --- The upload page -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.duckdb"
+    projects = [*PROJECTS, {"prosjekt_id": "DH", "prosjektnavn": "Digital hjemmetjeneste"}]
+    assert load(path, tmp_path, "prosjekter.xlsx", {"prosjekter": projects}).ok
+    monkeypatch.setenv("STYRINGSROM_DB", str(path))
+    return path
+
+
+def open_upload_page() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.run()
+    app.switch_page("app_pages/last_opp.py")
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_the_upload_page_names_the_template_and_offers_the_project(
+    app_db: Path, tmp_path: Path
+) -> None:
+    data = kommit_workbook(tmp_path / "gevinstverktoy.xlsx").read_bytes()
+    app = open_upload_page()
+    app.file_uploader[0].upload("gevinstverktoy.xlsx", data, XLSX).run()
+    assert not app.exception, app.exception
+    info = " ".join(str(element.value) for element in app.info).replace("\\", "")
+    assert "KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger." in info
+    assert f"«{OPPFOLGING}»" in info and f"«{RESULTAT}»" in info
+    assert "Prosjektnavnet på forsiden er «Digital hjemmetjeneste»" in info
+    assert "Det lagrede prosjektet DH har samme navn" in info
+    assert app.error  # no project chosen yet: nothing to store
+
+    app.selectbox(key="opplasting_prosjekt").select("DH").run()
+    assert not app.exception, app.exception
+    info = " ".join(str(element.value) for element in app.info).replace("\\", "")
+    assert "KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger." in info
+    assert "Prosjektnavnet på forsiden" not in info
+    assert not app.error
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Nye rader"] == "10"  # 6 benefits, 4 measurements
+    # The new rows are numbered as they stand in the template: the benefits by their slots'
+    # rows in the Oppfølgingsplan, the measurements by their rows in Resultatoppfølging.
+    frames = [element.value for element in [*app.table, *app.dataframe]]
+    rows = {
+        "Gevinst" in frame.columns: frame["Rad"].astype(str).tolist()
+        for frame in frames
+        if "Gevinst-ID" in frame.columns
+    }
+    assert rows == {True: ["5", "6", "8", "9", "10", "11"], False: ["14", "15", "17", "18"]}
+
+
+def test_a_template_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> None:
+    path = kommit_workbook(tmp_path / "hel.xlsx")
+    broken = tmp_path / "skadet.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            target.writestr(member, data)
+    # The follow-up plan's stored CRC, changed in both headers: its cells unpack as before,
+    # so only the checksum can tell.
+    raw = bytearray(broken.read_bytes())
+    with zipfile.ZipFile(broken) as archive:
+        member = archive.getinfo("xl/worksheets/sheet10.xml")
+    crc = member.CRC.to_bytes(4, "little")
+    wrong = ((member.CRC + 1) % 2**32).to_bytes(4, "little")
+    assert raw.count(crc) >= 2
+    broken.write_bytes(bytes(raw).replace(crc, wrong))
+    with pytest.raises(UnreadableFile) as raised:
+        read_workbook(broken)
+    assert "kontrollsummen" in str(raised.value)
