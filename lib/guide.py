@@ -20,7 +20,9 @@ from pathlib import Path
 from lib import contract
 from lib.contract import Column, Kind, Sheet
 from lib.parse import FIRST_DATE, MONTHS_NB, add_months
+from lib.read import kommit
 from lib.validate import HEADER_SEARCH_ROWS, PROBLEM_HEADINGS
+from lib.wording import thousands
 
 GUIDE_PATH = Path(__file__).resolve().parent.parent / "docs" / "arbeidsbok.md"
 REGENERATE = "python -m lib.guide --write"
@@ -172,6 +174,10 @@ def _intro() -> list[str]:
     ]
 
 
+#: The contract's example of a sheet that updates only the scores and loses nothing else.
+SCORES_ONLY = ("risiko_id", "sannsynlighet", "konsekvens")
+
+
 def _uploading() -> list[str]:
     error_columns = _join(list(PROBLEM_HEADINGS.values()))
     return [
@@ -181,9 +187,27 @@ def _uploading() -> list[str]:
         "- **Det du laster opp, blir den nye fasiten** for hvert prosjekt og hvert ark som er med "
         "i filen: nye rader legges til, rader som finnes fra før oppdateres, og rader som mangler "
         "markeres som fjernet. Ark og prosjekter som ikke er med i filen, blir ikke rørt.",
-        "- **Last derfor opp hele arket for prosjektet**, ikke bare radene du har endret. Det "
-        "enkleste er å ta utgangspunkt i dagens data: `python -m lib.cli export data.xlsx` lager "
-        "en arbeidsbok i samme format som malen.",
+        "- **Last derfor opp alle radene i arket for prosjektet**, ikke bare radene du har "
+        "endret. Det enkleste er å ta utgangspunkt i dagens data: "
+        "`python -m lib.cli export data.xlsx` lager en arbeidsbok i samme format som malen.",
+        "- **Kolonner du ikke tar med, endres ikke.** Mangler en kolonne i arket, beholder "
+        "lagrede rader verdiene sine i den, og nye rader får standardverdien. Finnes kolonnen, "
+        "endrer den verdien, og en tom celle tømmer den. Et ark med bare "
+        f"{_join([_name(contract.RISIKO, db) for db in SCORES_ONLY])} "
+        "oppdaterer altså bare vurderingen og mister ingenting annet. En påkrevd kolonne, som "
+        f"{_name(contract.RISIKO, 'risiko')}, kan utelates når alle radene finnes fra før; en ny "
+        "rad må ha den. Før du lagrer, viser forhåndsvisningen hvilke lagrede verdier som "
+        "tømmes.",
+        "- **Et prosjekt som ligner et lagret prosjekt.** Har arbeidsboken en "
+        f"{_name(contract.PROSJEKTER, contract.PROJECT_COLUMN)} som ikke er lagret, mens et "
+        f"lagret prosjekt har samme {_name(contract.PROSJEKTER, 'prosjektnavn')} eller de samme "
+        "anbefalingene, får du en advarsel med knappen «Last inn på … i stedet»: som regel var "
+        "det det lagrede prosjektet du mente. På kommandolinjen skrives advarselen som en "
+        "merknad, og `load --project ID` legger en arbeidsbok som gjelder ett prosjekt som "
+        "ikke er lagret, på prosjektet ID.",
+        "- **En fil uten rader lagres ikke.** Har arbeidsboken ingen rader i ark appen kjenner "
+        "igjen, får du en feil som lister arkene i filen, og ingenting lagres "
+        "(kommandolinjen avslutter med kode 1).",
         "- **Målinger hører til gevinsten sin, evalueringer til anbefalingen sin.** Tar du bort "
         "en gevinst fra arket Gevinster, fjernes også de lagrede målingene av den (og tilsvarende "
         "evalueringene av en anbefaling du tar bort), med mindre arket Målinger (Evalueringer) "
@@ -210,6 +234,10 @@ def _finding() -> list[str]:
         f"og æ, ø og å kan skrives ae, o og a: {examples} er samme ark. Andre ark hoppes over "
         f"med en merknad. Arket «{contract.INSTRUCTIONS_SHEET}» i malen hoppes over uten "
         "merknad.",
+        "- **Samme ark to ganger.** To ark som betyr det samme arket (for eksempel `Risiko`, "
+        "`Risiko ` og `RISIKO`) stopper opplastingen med en feil som nevner alle: appen kan "
+        "ikke vite hvilket av dem som har de siste endringene. Samle radene i ett ark og slett "
+        "de andre.",
         f"- **Overskriftsraden** er den første raden blant de {HEADER_SEARCH_ROWS} øverste der "
         "minst to celler er kjente kolonnenavn. Rader over den (en tittel, en logo, en dato) "
         "blir ikke lest.",
@@ -233,7 +261,12 @@ def _values() -> list[str]:
     lines = ["## Slik skriver du verdier", ""]
     lines += [
         "Tekst kan skrives fritt; mellomrom før og etter fjernes. En celle med en formel leses "
-        "som verdien formelen sist viste.",
+        "som verdien formelen sist viste. En celle kan ha høyst "
+        f"{thousands(contract.EXCEL_TEXT_LIMIT)} tegn, så mye en Excel-celle rommer (Excel "
+        "teller en emoji som to tegn); lengre tekst gir en feil, slik at alt som lagres kan "
+        "eksporteres og lastes opp igjen uendret. Usynlige tegn som snur skriveretningen "
+        "(U+202A–U+202E og U+2066–U+2069) fjernes, med en merknad per kolonne om hvor mange "
+        "celler som ble renset: de kan få en tittel til å vises baklengs.",
         "",
     ]
     lines += _dates() + _numbers() + _scales() + _decisions() + _vocabularies() + _months()
@@ -322,7 +355,7 @@ def _vocabularies() -> list[str]:
     malverdi = _name(gevinster, "malverdi")
     scaled = _join([_name(gevinster, "nullpunkt"), malverdi])
     verdi = _name(contract.MALINGER, "verdi")
-    low, high = _scale_range()
+    quality_low, quality_high = contract.QUALITY_SCALE
     return [
         "### Status for risiko",
         "",
@@ -336,7 +369,10 @@ def _vocabularies() -> list[str]:
         f"(målt i tall) eller «{qualitative}» (vurdert på skalaen {_scale_text()}). Står cellen "
         f"tom, blir gevinsten {quantitative.lower()} når {malverdi} er fylt ut, ellers "
         f"{qualitative.lower()}. For en {qualitative.lower()} gevinst må {scaled}, og "
-        f"{verdi} i arket {contract.MALINGER.name}, være hele tall fra {low} til {high}.",
+        f"{verdi} i arket {contract.MALINGER.name}, være tall fra {quality_low:g} til "
+        f"{quality_high:g}; desimaler er lov (`4,5` kan være snittet av en "
+        "spørreundersøkelse). Fremdrift og «på sporet» regnes ut på samme måte som for "
+        f"{quantitative.lower()} gevinster.",
         "",
         "### Resultat av evaluering",
         "",
@@ -564,6 +600,104 @@ def _sheets() -> list[str]:
     return lines
 
 
+def _export_and_backup() -> list[str]:
+    prosjekter = contract.PROSJEKTER
+    return [
+        "## Eksport, nedlastinger og sikkerhetskopi",
+        "",
+        "- **Eksport** (`python -m lib.cli export data.xlsx`, eller «Last ned» i appen) gir "
+        "dataene slik de står i én versjon, som en utfylt mal. Den kan lastes opp igjen uten at "
+        "noe endres, og i en ny, tom database gir den nøyaktig de samme arkene. Et prosjekt som "
+        "bare ble valgt ved opplasting (arket hadde ingen "
+        f"{_name(prosjekter, contract.PROJECT_COLUMN)}), står i eksporten med en rad i "
+        f"{prosjekter.name} der {_name(prosjekter, 'prosjektnavn')} er prosjekt-ID-en. Gi det et "
+        "ordentlig navn der og last opp igjen.",
+        "- **Formler slipper aldri ut.** Tekst som begynner med `=`, `+`, `-` eller `@` (også "
+        "etter usynlige tegn) lagres som tekst i alle nedlastede lister, i eksporten og i "
+        "`changes --csv`, aldri som en formel Excel regner ut. Tabellenes egen «Download as "
+        "CSV» og kopiering med Ctrl+C er slått av; bruk «Last ned som Excel» under listen.",
+        "- **`dump` er for maskiner**: nøyaktige data uten slik beskyttelse. Skrives de til et "
+        "terminalvindu, vises kontrolltegn synlig (`\\x1b`), slik kommandolinjen alltid viser "
+        "data.",
+        "- **Sikkerhetskopi med hele historikken:** `python -m lib.cli backup MAPPE` skriver en "
+        "sammenhengende kopi av databasen, med alle versjoner og møtelåser, også mens appen "
+        "kjører. README forklarer hvordan en kopi tas i bruk igjen.",
+        "",
+    ]
+
+
+def _known_templates() -> list[str]:
+    gevinster = contract.GEVINSTER
+    rows = [
+        (
+            f"{sheet_name}" if position == 0 else "",
+            column.name,
+            f"{contract.SHEETS_BY_KEY[_sheet_of(column)].name}: "
+            f"{contract.SHEETS_BY_KEY[_sheet_of(column)].column(column.db).name}",
+        )
+        for sheet_name, sheet in kommit.TEMPLATE_SHEETS.items()
+        for position, column in enumerate(
+            [c for c in sheet.columns if c.db != "gevinst" or sheet_name == kommit.FOLLOW_UP]
+        )
+    ]
+    return [
+        f"## Kjente maler: {kommit.TEMPLATE_NAME}",
+        "",
+        "Bruker dere Gevinstverktøyet fra KS/KommIT (`Gevinstverktøy_KommIT.xlsx`, også i "
+        "Prosjektportalens malbibliotek), kan du laste opp arbeidsboken slik den er. Du trenger "
+        "ikke skrive gevinstene inn på nytt.",
+        "",
+        f"- **Gjenkjennes på arkene.** Arbeidsboken kjennes igjen på arket «{kommit.FOLLOW_UP}» "
+        "sammen med minst ett av arkene "
+        f"{_join(_quoted(n for n in kommit.USED_SHEETS if n != kommit.FOLLOW_UP), 'og')}. "
+        f"Forhåndsvisningen sier da for eksempel «{kommit.TEMPLATE_NAME} gjenkjent: 6 "
+        "gevinster, 4 målinger» og hvilke ark som ble lest. De andre arkene hoppes over med "
+        "én samlet merknad.",
+        f"- **Velg prosjektet.** Gevinstverktøyet har ingen "
+        f"{_name(gevinster, contract.PROJECT_COLUMN)}. Velg prosjektet under «Arbeidsboken "
+        "gjelder», eller skriv `python -m lib.cli load Gevinstverktøy.xlsx --project ID`. "
+        f"Har et lagret prosjekt samme navn som på «{kommit.FRONT_PAGE}», er det valgt på "
+        "forhånd. Gjelder verktøyet et nytt prosjekt, skriver du en ny prosjekt-ID; prosjektet "
+        f"får da navnet fra «{kommit.FRONT_PAGE}».",
+        "- **Lagre i Excel eller LibreOffice først.** De fleste cellene i verktøyet er formler "
+        "som kopierer teksten mellom arkene. Styringsrom leser verdien Excel eller LibreOffice "
+        "lagret sammen med formelen. Er filen laget av et program som ikke regner ut formler, "
+        "får du beskjed om å åpne og lagre den i Excel eller LibreOffice.",
+        "",
+        *_table(("Ark i malen", "Kolonne", "Blir"), rows),
+        "",
+        f"- **{_name(gevinster, 'gevinst_id')} er plassen i «{kommit.FOLLOW_UP}».** Gevinsten i første rad under overskriften blir "
+        f"{kommit.BENEFIT_ID_PREFIX}1, den neste {kommit.BENEFIT_ID_PREFIX}2 og så videre. Tomme "
+        "rader hoppes over. Laster du opp samme arbeidsbok senere, oppdateres de samme "
+        "gevinstene. La derfor en gevinst bli stående på plassen sin.",
+        "- **Arkene kobles på gevinstens tekst**, slik verktøyet selv kopierer den. Store og små "
+        "bokstaver og ekstra mellomrom spiller ingen rolle.",
+        f"- **{_name(gevinster, 'maldato')}:** står det bare et årstall, blir det 31.12 det året. "
+        f"**{_name(gevinster, 'type')}:** «Direkte …» og «Indirekte …» blir "
+        f"{contract.QUANTITATIVE}, «Kvalitative …» blir {contract.QUALITATIVE}.",
+        f"- **Dato for målingene:** skriv datoen etter «Dato:» øverst i «{kommit.RESULTS}» "
+        "(for eksempel `Dato: 15.03.2026`), eller i cellen ved siden av. Står det ingen dato, "
+        "dateres målingene med opplastingsdagen.",
+        "- **Målingene samles opp.** Hver opplasting legger til målingene for sin dato; "
+        "målinger med andre datoer blir stående. Laster du opp igjen med samme dato, "
+        "oppdateres målingene for den datoen.",
+        f"- **Feil vises der du retter dem:** med verktøyets eget ark, rad og kolonne, for "
+        f"eksempel ark «{kommit.PLAN}», rad 9, kolonne «Når blir gevinsten realisert?». "
+        "Radnumrene i forhåndsvisningen er også verktøyets egne.",
+        f"- Mangler arket «{kommit.PLAN}» eller «{kommit.ANALYSIS}», blir de lagrede verdiene i "
+        f"kolonnene de gir, stående. Uten «{kommit.RESULTS}» blir de lagrede målingene ikke "
+        "endret.",
+        "- `python -m lib.cli export` skriver dataene i Styringsroms eget format, som kan lastes "
+        "opp igjen.",
+        "",
+    ]
+
+
+def _sheet_of(column: Column) -> str:
+    """The contract sheet a template column fills (its db name is that sheet's)."""
+    return contract.MALINGER.key if column.db == "verdi" else contract.GEVINSTER.key
+
+
 def render_guide() -> str:
     """The workbook guide as Markdown (Norwegian bokmål), generated from lib.contract."""
     lines = [
@@ -575,6 +709,8 @@ def render_guide() -> str:
         *_progress(),
         *_evaluation_plan(),
         *_sheets(),
+        *_export_and_backup(),
+        *_known_templates(),
     ]
     while lines and not lines[-1]:
         lines.pop()
