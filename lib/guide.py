@@ -666,7 +666,8 @@ def _known_templates() -> list[str]:
         "",
         *_table(("Ark i malen", "Kolonne", "Blir"), rows),
         "",
-        f"- **{_name(gevinster, 'gevinst_id')} er plassen i «{kommit.FOLLOW_UP}».** Gevinsten i første rad under overskriften blir "
+        f"- **{_name(gevinster, 'gevinst_id')} er plassen i «{kommit.FOLLOW_UP}».** "
+        "Gevinsten i første rad under overskriften blir "
         f"{kommit.BENEFIT_ID_PREFIX}1, den neste {kommit.BENEFIT_ID_PREFIX}2 og så videre. Tomme "
         "rader hoppes over. Laster du opp samme arbeidsbok senere, oppdateres de samme "
         "gevinstene. La derfor en gevinst bli stående på plassen sin.",
