@@ -324,7 +324,10 @@ class OpeningConnection:
         self._closed = False
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._open, args=(path,), daemon=True)
+        # Not a daemon: a process that ends while the thread is inside duckdb.connect would
+        # abort ("exception not rethrown"); the interpreter waits for the opening instead
+        # (bounded by LOCK_WAIT_SECONDS), and the thread closes what it opened.
+        self._thread = threading.Thread(target=self._open, args=(path,), daemon=False)
         self._thread.start()
 
     def _open(self, path: Path | str | None) -> None:
