@@ -306,8 +306,10 @@ def removed_with_parents(found: Found, known: KnownData, upload: ValidatedUpload
         for (project, parent_id), count in sorted(stored_children.items()):
             if project not in replaced or (project, parent_id) in kept:
                 continue
-            if project in children_replaced:
+            if project in children_replaced and child.key not in upload.keyed_sheets:
                 continue  # the upload's own children are the new truth (and checked)
+            # (A keyed child sheet replaces only the rows with its own keys: the stored
+            # children of the removed parent would stay, so they go with it here.)
             upload.removed_with_parents.setdefault(child.key, set()).add((project, parent_id))
             rows = wording.count(count, "lagret rad", "lagrede rader")
             upload.notices.append(
