@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import clock
-from lib.ingest import load_file
+from lib.ingest import check_upload, load_file, store_checked
 from lib.read import RawWorkbook, UnreadableFile, read_workbook
 from lib.read.kommit import formulas_without_values, recognise
 from lib.validate import Problem, ValidatedUpload, validate
@@ -345,6 +345,82 @@ def test_a_second_upload_of_the_same_workbook_updates_the_same_benefits(tmp_path
     assert second.stored is not None
     change = second.stored.changes["gevinster"]
     assert (change.added, change.changed, change.removed) == (0, 1, 0)
+
+
+def stored_db(tmp_path: Path) -> Path:
+    db = tmp_path / "db.duckdb"
+    assert load(db, tmp_path, "prosjekter.xlsx", {"prosjekter": PROJECTS}).ok
+    return db
+
+
+def counts(result: object, key: str) -> tuple[int, int, int]:
+    change = result.stored.changes[key]  # type: ignore[attr-defined]
+    return change.added, change.changed, change.removed
+
+
+def test_measurements_of_another_date_are_kept(tmp_path: Path) -> None:
+    """Resultatoppfølging updated each quarter: every upload adds its «Dato:»'s measurements,
+    and those of earlier dates stay (before, the second upload removed the first's)."""
+    db = stored_db(tmp_path)
+    march = load_file(
+        db, kommit_workbook(tmp_path / "mars.xlsx", date_cell="15.03.2026"), project="P1"
+    )
+    assert counts(march, "malinger") == (4, 0, 0)
+    june = kommit_workbook(tmp_path / "juni.xlsx", date_cell="15.06.2026")
+
+    checked = check_upload(db, june, project="P1")
+    assert checked.ok, checked.upload.errors
+    shown = checked.preview.sheets["malinger"]
+    assert (shown.added, shown.changed, shown.removed) == (4, 0, 0)
+    assert checked.preview.totals() == (4, 0, 0)  # the benefits are the same
+    change = store_checked(db, checked, "Kari").changes["malinger"]
+    assert (change.added, change.changed, change.removed) == (4, 0, 0)  # as previewed
+
+    rows = dump("malinger", db)
+    assert [(row["Gevinst-ID"], row["Dato"]) for row in rows] == [
+        *((g, "2026-03-15") for g in ("G1", "G2", "G4", "G5")),
+        *((g, "2026-06-15") for g in ("G1", "G2", "G4", "G5")),
+    ]
+
+
+def test_measurements_of_the_same_date_are_updated(tmp_path: Path) -> None:
+    db = stored_db(tmp_path)
+    assert load_file(
+        db, kommit_workbook(tmp_path / "a.xlsx", date_cell="15.03.2026"), project="P1"
+    ).ok
+    benefits = example_benefits()
+    benefits[0].measurement = 12  # G1, the same date
+    again = load_file(
+        db, kommit_workbook(tmp_path / "b.xlsx", benefits, date_cell="15.03.2026"), project="P1"
+    )
+    assert counts(again, "malinger") == (0, 1, 0)
+    rows = dump("malinger", db)
+    assert (rows[0]["Gevinst-ID"], rows[0]["Verdi"]) == ("G1", "12")
+    assert len(rows) == 4
+
+
+def test_a_removed_benefit_takes_its_measurements_of_every_date(tmp_path: Path) -> None:
+    """A benefit taken out of the Oppfølgingsplan goes with its measurements of every date
+    (the upload's own measurements no longer replace them all), in the preview and the store,
+    so that the export still loads back."""
+    db = stored_db(tmp_path)
+    for name, day in (("mars.xlsx", "15.03.2026"), ("juni.xlsx", "15.06.2026")):
+        assert load_file(db, kommit_workbook(tmp_path / name, date_cell=day), project="P1").ok
+    benefits = example_benefits()
+    benefits[1] = None  # G2, measured in March and June
+    path = kommit_workbook(tmp_path / "sept.xlsx", benefits, date_cell="15.09.2026")
+    checked = check_upload(db, path, project="P1")
+    assert checked.ok, checked.upload.errors
+    shown = checked.preview.sheets["malinger"]
+    assert (shown.added, shown.changed, shown.removed) == (3, 0, 2)
+    stored = store_checked(db, checked, "Kari")
+    assert stored.changes["malinger"].removed == 2
+    assert stored.changes["gevinster"].removed == 1
+    rows = dump("malinger", db)
+    assert len(rows) == 9 and "G2" not in {row["Gevinst-ID"] for row in rows}
+    export = tmp_path / "eksport.xlsx"
+    assert cli("export", export, db=db).returncode == 0
+    assert cli("load", export, db=tmp_path / "kopi.duckdb").returncode == 0
 
 
 def dump(sheet: str, db: Path) -> list[dict[str, str]]:
