@@ -41,7 +41,6 @@ from lib.contract import (
     normalize_heading,
     normalize_name,
 )
-from lib.parse import ParseError, parse_date
 from lib.read.cells import cell_by_cell
 from lib.read.checks import sheet_parts
 from lib.read.messages import corrupt, say_reading, zip_problem
@@ -599,6 +598,9 @@ def _front_page_project(
 def _as_date(value: object) -> dt.date | None:
     """A front page's date cell as a date, or None when it holds none (a text such as
     «høsten 2026»)."""
+    # lib.parse imports pyarrow, which must come lean in this process (lib.read.lean).
+    from lib.parse import ParseError, parse_date
+
     if isinstance(value, str) and (match := _RENDERED_DATE_TIME.fullmatch(value.strip())):
         value = match[1]
     try:
