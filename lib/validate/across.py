@@ -291,8 +291,8 @@ def removed_with_parents(found: Found, known: KnownData, upload: ValidatedUpload
     upload removes it, its stored children go with it, unless the upload replaces the
     project's children itself (all of them: a sheet in `upload.keyed_sheets` replaces only
     the rows with its own keys, so the removed parent's other children go here). Left
-    behind, they would name an unknown ID and the export
-    would no longer load back. Each such removal is a notice, and shows in the preview."""
+    behind, they would name an unknown ID and the export would no longer load back. Each
+    such removal is a notice, and shows in the preview."""
     for child in SHEETS:
         if child.parent is None:
             continue
