@@ -18,12 +18,13 @@ import streamlit as st
 from lib import ingest, queries, wording
 from lib.db import StoreBusy, StoreError
 from lib.exports import XLSX_MIME
+from lib.parse import ParseError, parse_id
 from lib.preview import PREVIEW_ROWS, SheetPreview, UploadPreview
 from lib.queries import Filters
-from lib.read import UnreadableFile
+from lib.read import KnownTemplate, UnreadableFile
 from lib.store import ConcurrentUpload
-from lib.validate import ValidatedUpload, problems_frame
-from lib.validate.templates import template_lines
+from lib.validate import problems_frame
+from lib.validate.templates import stored_project_named, template_lines
 from ui import data, filters, layout, router
 from ui.person import current_name, your_name
 from ui.text import escape
@@ -40,6 +41,13 @@ FAILED = "opplasting_feilet"  # why storing failed (the database was busy), show
 UPLOADER_ROUND = "opplasting_runde"  # bumped after a store, which empties the file field
 # (file id, {Prosjekt-ID in the workbook: stored Prosjekt-ID}): load a project onto a stored one
 RENAMED = "opplasting_bytt_prosjekt"
+# (file id, KnownTemplate, project chosen before): the file is a known template, whose project
+# is chosen with the widgets below instead of «Arbeidsboken gjelder»
+TEMPLATE = "opplasting_mal"
+TEMPLATE_KIND = "opplasting_mal_prosjekttype"  # a stored project or a new one
+TEMPLATE_STORED = "opplasting_mal_prosjekt"  # the stored project chosen
+TEMPLATE_NEW = "opplasting_mal_nytt_prosjekt"  # the new project's Prosjekt-ID, as typed
+STORED_PROJECT, NEW_PROJECT = "lagret", "nytt"
 
 #: A preview table this small is shown as a static table, whose text wraps and can be read on
 #: a projector; a larger one scrolls.
@@ -86,12 +94,27 @@ def main() -> None:
         show_last_store()
         return
     st.session_state.pop(STORED, None)
-    check = check_if_new(uploaded, project, renamed_projects(uploaded))
-    if check.checked is None:
-        st.error(escape(check.error), icon=":material/error:")
-        return
+    renamed = renamed_projects(uploaded)
+    if template_of(uploaded) is None:
+        check = check_if_new(uploaded, project, renamed)
+        if check.checked is None:
+            st.error(escape(check.error), icon=":material/error:")
+            return
+        if check.checked.upload.template is not None:
+            # A known template: its project is chosen below, with the front page's name.
+            st.session_state[TEMPLATE] = (uploaded.file_id, check.checked.upload.template, project)
+            st.rerun()
+    found = template_of(uploaded)
+    if found is not None:
+        template, chosen_before = found
+        project = show_template_project(template, names, chosen_before)
+        if project is None:
+            return
+        check = check_if_new(uploaded, project, renamed)
+        if check.checked is None:
+            st.error(escape(check.error), icon=":material/error:")
+            return
     show_renamed(check)
-    show_template(check.checked.upload, project, names)
     if not show_check(check.checked):
         return
     preview = check.checked.preview
@@ -149,19 +172,12 @@ def show_downloads(names: dict[str, str], chosen: Filters) -> None:
 
 
 def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFile | None]:
-    """Who uploads, which project the workbook is for, and the file."""
+    """Who uploads, which project the workbook is for, and the file. For a known template
+    the project is chosen further down (`show_template_project`), so it is not asked here."""
     st.subheader("2. Last opp", anchor=False)
     name_column, project_column = st.columns(2)
     with name_column:
         name = your_name("Lagres i historikken som den som lastet opp.")
-    with project_column:
-        project = st.selectbox(
-            "Arbeidsboken gjelder",
-            [None, *sorted(names)],
-            format_func=lambda p: "Prosjektene i arbeidsboken" if p is None else f"Bare {p}",
-            key="opplasting_prosjekt",
-            help="Velg et prosjekt når arbeidsboken gjelder ett prosjekt og mangler Prosjekt-ID.",
-        )
     round_number = st.session_state.setdefault(UPLOADER_ROUND, 0)
     uploaded = st.file_uploader(
         "Arbeidsbok (.xlsx, .xlsm, .ods eller .csv)",
@@ -169,12 +185,97 @@ def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFi
         key=f"opplasting_fil_{round_number}",
         help="Kontrolleres før noe lagres. Ark og kolonner du ikke tar med, blir ikke endret.",
     )
+    project = None
+    if uploaded is None or template_of(uploaded) is None:
+        with project_column:  # above the file field, though asked after it
+            project = st.selectbox(
+                "Arbeidsboken gjelder",
+                [None, *sorted(names)],
+                format_func=lambda p: "Prosjektene i arbeidsboken" if p is None else f"Bare {p}",
+                key="opplasting_prosjekt",
+                help="Velg et prosjekt når arbeidsboken gjelder ett prosjekt og mangler "
+                "Prosjekt-ID.",
+            )
     return name, project, uploaded
 
 
+TEMPLATE_WIDGETS = (TEMPLATE_KIND, TEMPLATE_STORED, TEMPLATE_NEW)
+
+
 def forget_the_check() -> None:
-    for key in (CHECKED, RECHECK, CONFLICT, RENAMED):
+    for key in (CHECKED, RECHECK, CONFLICT, RENAMED, TEMPLATE, *TEMPLATE_WIDGETS):
         st.session_state.pop(key, None)
+
+
+def template_of(uploaded: UploadedFile) -> tuple[KnownTemplate, str | None] | None:
+    """The known template this file was recognised as, and the project chosen under
+    «Arbeidsboken gjelder» before it was; None for any other file (or one not checked yet).
+    A new file forgets the last one's choice of project."""
+    found = st.session_state.get(TEMPLATE)
+    if found is None or found[0] != uploaded.file_id:
+        for key in (TEMPLATE, *TEMPLATE_WIDGETS):
+            st.session_state.pop(key, None)
+        return None
+    return found[1], found[2]
+
+
+def show_template_project(
+    template: KnownTemplate, names: dict[str, str], chosen_before: str | None
+) -> str | None:
+    """What was read from a known template, and the project it is for: a stored one (the one
+    whose Prosjektnavn is the front page's name is preselected) or a new one, whose
+    Prosjekt-ID the person types and which gets the front page's name. None until chosen."""
+    lines = template_lines(template, None, names)
+    st.info("\n\n".join(escape(line) for line in lines), icon=":material/fact_check:")
+    preselected = chosen_before or stored_project_named(template.project_name, names)
+    kinds = [STORED_PROJECT, NEW_PROJECT] if names else [NEW_PROJECT]
+    kind = st.radio(
+        "Arbeidsboken gjelder",
+        kinds,
+        index=0 if preselected is not None or len(kinds) == 1 else 1,
+        format_func=lambda k: "Et lagret prosjekt" if k == STORED_PROJECT else "Et nytt prosjekt",
+        horizontal=True,
+        key=TEMPLATE_KIND,
+    )
+    if kind == STORED_PROJECT:
+        options = sorted(names)
+        return st.selectbox(
+            "Lagret prosjekt",
+            options,
+            index=options.index(preselected) if preselected in options else None,
+            format_func=lambda p: f"{p} – {names.get(p, '')}",
+            placeholder="Velg prosjektet",
+            key=TEMPLATE_STORED,
+            help="Prosjektets navn og andre opplysninger i Prosjekter endres ikke.",
+        )
+    typed = st.text_input(
+        "Prosjekt-ID for det nye prosjektet",
+        key=TEMPLATE_NEW,
+        placeholder="f.eks. DH2",
+        help="En kort nøkkel på én linje, som i kolonnen Prosjekt-ID.",
+    )
+    named = template.project_name
+    st.caption(
+        escape(f"Det nye prosjektet får navnet «{named}» fra forsiden.")
+        if named
+        else "Forsiden har ikke noe prosjektnavn; prosjektet får Prosjekt-ID-en som navn."
+    )
+    try:
+        project = parse_id(typed)
+    except ParseError as error:
+        st.error(escape(f"Prosjekt-ID: fant «{typed}» – forventet {error.expected}."))
+        return None
+    if project is None:
+        return None
+    if project in names:
+        st.info(
+            escape(
+                f"{project} er et lagret prosjekt ({names[project]}): arbeidsboken lastes inn "
+                "på det, og navnet endres ikke."
+            ),
+            icon=":material/info:",
+        )
+    return project
 
 
 def renamed_projects(uploaded: UploadedFile) -> dict[str, str]:
@@ -244,13 +345,6 @@ def check(
         except (UnreadableFile, StoreBusy, StoreError) as error:
             return Check(uploaded.file_id, project, None, str(error), key)
     return Check(uploaded.file_id, project, checked, renamed=key)
-
-
-def show_template(upload: ValidatedUpload, project: str | None, names: dict[str, str]) -> None:
-    """A known template (the KommIT Gevinstverktøy): what was read, and from which sheets."""
-    if upload.template is not None:
-        lines = template_lines(upload.template, project, names)
-        st.info("\n\n".join(escape(line) for line in lines), icon=":material/fact_check:")
 
 
 def show_check(checked: ingest.CheckedUpload) -> bool:

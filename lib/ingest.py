@@ -199,6 +199,7 @@ def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None)
         expected_versions=checked.preview.expected_versions,
         removed_with_parents=checked.upload.removed_with_parents,
         absent=checked.upload.absent_columns(),
+        keyed=checked.upload.keyed_sheets,
     )
 
 
@@ -253,6 +254,7 @@ def load_file(
                     created_at=created_at,
                     removed_with_parents=upload.removed_with_parents,
                     absent=upload.absent_columns(),
+                    keyed=upload.keyed_sheets,
                 )
                 result.notices.extend(found.notice() for found in similar)
         except ConcurrentUpload:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib import wording
 from lib.contract import (
@@ -225,6 +226,7 @@ def preview_in(
             upload.scope[sheet.key],
             base,
             upload.absent_columns().get(sheet.key, set()),
+            keyed=sheet.key in upload.keyed_sheets,
         )
         for sheet in SHEETS
         if sheet.key in upload.tables
@@ -249,7 +251,11 @@ def _preview_sheet(
     projects: set[str],
     base: int,
     absent: set[str] | frozenset[str] = frozenset(),
+    *,
+    keyed: bool = False,
 ) -> SheetPreview:
+    """One sheet's changes; `keyed` compares only the stored rows with the upload's keys
+    (`ValidatedUpload.keyed_sheets`), as storing replaces only those."""
     if isinstance(table, pd.DataFrame):
         rows = table[ROW_FIELD].tolist() if ROW_FIELD in table else range(2, len(table) + 2)
     elif ROW_FIELD in table.column_names:
@@ -275,6 +281,10 @@ def _preview_sheet(
         raise
     finally:
         _unregister(connection, "incoming_frame")
+    if keyed:  # the stored rows with other keys stay: neither compared nor removed
+        _unregister(connection, "stored")
+        stored = stored.filter(pc.is_in(stored.column("row_key"), incoming.column("row_key")))
+        connection.register("stored", stored)
     connection.register("incoming", incoming)
     try:
         added, changed, unchanged, removed = connection.execute(

@@ -272,9 +272,13 @@ def _replace_sheet(
     projects: set[str],
     version: int,
     absent: Iterable[str] = (),
+    keyed: bool = False,
 ) -> SheetChange:
     """Make `table` the truth for `projects` in this sheet, as `version`; the stored rows
     keep their values in the `absent` columns (see `incoming_sql`).
+
+    `keyed` (see `store_upload`) replaces only the stored rows whose keys `table` has: the
+    others stay, so a sheet whose rows are dated (measurements, status reports) accumulates.
 
     Rows are matched by single-column keys and hashes so every step is a hash join; a
     multi-column correlated match made a 50,000-row upload quadratic.
@@ -308,6 +312,14 @@ def _replace_sheet(
         + incoming_sql(sheet, "incoming_frame", absent=absent, stored="current_rows")
     )
     connection.unregister("incoming_frame")
+    # Only the stored rows this upload replaces: with `keyed`, those with its keys.
+    replaced = ""
+    if keyed:
+        connection.execute(
+            "DELETE FROM current_rows WHERE row_key NOT IN (SELECT row_key FROM incoming)"
+        )
+        replaced = " AND row_key IN (SELECT row_key FROM current_rows)"
+        _place_after_kept_rows(connection, sheet, projects)
     added, changed, removed = connection.execute(
         """SELECT
           count(*) FILTER (WHERE c.row_key IS NULL),
@@ -319,7 +331,7 @@ def _replace_sheet(
     connection.execute(
         f"""UPDATE {sheet.table} SET valid_to = $version
         WHERE valid_to IS NULL AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))
-          AND row_hash NOT IN (SELECT row_hash FROM incoming)""",
+          AND row_hash NOT IN (SELECT row_hash FROM incoming){replaced}""",
         {"version": version, "projects": sorted(projects)},
     )
     # Unchanged rows stay as they are, but their place in the workbook may have moved. A moved
@@ -352,6 +364,22 @@ def _replace_sheet(
     )
     connection.execute("DROP TABLE incoming; DROP TABLE current_rows")
     return SheetChange(int(added), int(changed), int(removed), len(table))
+
+
+def _place_after_kept_rows(
+    connection: duckdb.DuckDBPyConnection, sheet: Sheet, projects: set[str]
+) -> None:
+    """Number a keyed upload's rows (temp table `incoming`) after the stored rows it keeps,
+    so that the sheet reads in the order its rows were uploaded (March's measurements, then
+    June's), and an upload of the latest rows again leaves every row where it was."""
+    kept = connection.execute(
+        f"""SELECT coalesce(max(row_order), 0) FROM {sheet.table}
+        WHERE valid_to IS NULL AND {PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))
+          AND row_key NOT IN (SELECT row_key FROM incoming)""",
+        {"projects": sorted(projects)},
+    ).fetchall()[0][0]
+    if kept:
+        connection.execute("UPDATE incoming SET row_order = row_order + $kept", {"kept": kept})
 
 
 def parent_keys(pairs: Iterable[tuple[str, str]]) -> list[str]:
@@ -475,8 +503,15 @@ def store_upload(
     created_at: dt.datetime | None = None,
     removed_with_parents: Mapping[str, Iterable[tuple[str, str]]] | None = None,
     absent: Mapping[str, Iterable[str]] | None = None,
+    keyed: Iterable[str] = (),
 ) -> StoredVersion:
     """Store validated tables as one new version, all or nothing.
+
+    For each (project, sheet) in `scope`, the table is the new truth: rows with new keys are
+    added, rows with stored keys updated, and stored rows missing from it marked removed.
+    A sheet in `keyed` (see `ValidatedUpload.keyed_sheets`) replaces only the stored rows
+    with the keys it holds; its project's other stored rows stay (a KommIT workbook's
+    measurements of one date leave those of earlier dates as they are).
 
     `absent` ({sheet key: columns}, see `ValidatedUpload.absent_columns`) names the columns a
     sheet does not have: stored rows keep their values in them, new rows get the default.
@@ -500,6 +535,7 @@ def store_upload(
     """
     sheets = [sheet for sheet in SHEETS if sheet.key in tables]
     projects = set().union(*scope.values()) if scope else set()
+    keyed_sheets = set(keyed)
     opening = nullcontext(opened.connection()) if opened is not None else connect(path)
     with write_lock, opening as connection:
         # One thread writes a version faster than two here (no parallel plan pays for its
@@ -518,6 +554,7 @@ def store_upload(
                     scope.get(sheet.key, set()),
                     version,
                     (absent or {}).get(sheet.key, ()),
+                    sheet.key in keyed_sheets,
                 )
                 for sheet in sheets
             }

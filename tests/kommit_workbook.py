@@ -150,11 +150,17 @@ def kommit_workbook(
     date_beside: object = None,
     cached: bool = True,
     leave_out: tuple[str, ...] = (),
+    start: object = None,
+    end: object = None,
+    owner: str | None = None,
+    leader: str | None = None,
 ) -> Path:
     """Write a filled-in KommIT Gevinstverktøy to `path`.
 
     `date_cell` fills in «Dato: ____» of Resultatoppfølging (F1) as text after the label;
     `date_beside` puts a value in the cell beside it (G1) instead. `leave_out` drops sheets.
+    `start`, `end`, `owner` and `leader` fill in the front page's planned start and end date,
+    Prosjekteier and Prosjektleder (column B beside their labels, as the template has them).
     """
     benefits = example_benefits() if benefits is None else benefits
     slots = (benefits + [None] * SLOTS)[:SLOTS]
@@ -167,7 +173,15 @@ def kommit_workbook(
         front.value("A1", "Prosjektkort")
         front.value("A4", "Foreløpig navn / prosjektnavn:")
         front.value("B4", project_name)
-        front.value("A10", "Planlagt startdato:")
+        for row, label, value in (
+            (10, "Planlagt startdato:", start),
+            (11, "Planlagt sluttdato:", end),
+            (15, "Prosjektroller:", None),
+            (17, "Prosjekteier:", owner),
+            (18, "Prosjektleder:", leader),
+        ):
+            front.value(f"A{row}", label)
+            front.value(f"B{row}", value)
     title = project_name or ""
     if change := sheets.get(ENDRING):
         change.formula("A1", '" Endringsanalyse - "&Forside!B4', " Endringsanalyse - " + title)

@@ -17,10 +17,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import clock
-from lib.ingest import load_file
+from lib.db import latest_version
+from lib.ingest import check_upload, load_file, store_checked
+from lib.queries import sheet_rows
 from lib.read import RawWorkbook, UnreadableFile, read_workbook
 from lib.read.kommit import formulas_without_values, recognise
-from lib.validate import Problem, ValidatedUpload, validate
+from lib.validate import KnownData, Problem, ValidatedUpload, validate
 from tests.fixtures import PROJECTS, load
 from tests.kommit_workbook import (
     ANALYSE,
@@ -300,6 +302,83 @@ def test_the_other_sheets_are_ignored_with_one_notice(tmp_path: Path) -> None:
         assert name in ignored[0].sheet
 
 
+# --- The project: a stored one keeps its name, a new one gets the front page's ----------------
+
+
+def test_a_new_project_gets_the_front_pages_name_dates_owner_and_leader(tmp_path: Path) -> None:
+    upload = checked(
+        tmp_path,
+        project="NY",
+        start=dt.date(2026, 1, 15),
+        end="30.06.2027",
+        owner="Eva Berg",
+        leader="Ola  Hansen",
+    )
+    assert upload.ok, upload.errors
+    assert upload.tables["prosjekter"].drop_columns("_excel_row").to_pylist() == [
+        {
+            "prosjekt_id": "NY",
+            "prosjektnavn": "Digital hjemmetjeneste",
+            "program": None,
+            "enhet": None,
+            "prosjekteier": "Eva Berg",
+            "prosjektleder": "Ola Hansen",
+            "startdato": dt.date(2026, 1, 15),
+            "sluttdato": dt.date(2027, 6, 30),
+        }
+    ]
+
+
+def test_a_front_page_date_that_is_no_date_is_left_out_with_a_notice(tmp_path: Path) -> None:
+    upload = checked(tmp_path, project="NY", start="høsten 2026")
+    assert upload.ok, upload.errors
+    assert column(upload, "prosjekter", "startdato") == [None]
+    assert "startdato" not in upload.headings["prosjekter"]  # left as it is, not cleared
+    [notice] = [n for n in upload.notices if n.sheet == "Forside"]
+    assert (notice.row, notice.column, notice.value) == (10, "Planlagt startdato:", "høsten 2026")
+    assert "ikke tatt med i prosjektet NY" in notice.expected
+
+
+def test_a_stored_project_gets_no_row_from_the_front_page(tmp_path: Path) -> None:
+    known = KnownData(projects={"P1"})
+    upload = validate(read(tmp_path, leader="Ola Hansen"), known, "P1")
+    assert upload.ok, upload.errors
+    assert "prosjekter" not in upload.tables
+    # nor when the workbook's new project is loaded onto a stored one
+    renamed = validate(read(tmp_path, name="b.xlsx"), known, "NY", {"NY": "P1"})
+    assert renamed.ok and "prosjekter" not in renamed.tables
+
+
+def test_the_chosen_project_is_checked_like_any_prosjekt_id(tmp_path: Path) -> None:
+    upload = checked(tmp_path, project="P\n1")
+    assert [(p.column, p.value) for p in upload.errors] == [("Prosjekt-ID", "P\n1")]
+    assert "én linje" in upload.errors[0].expected
+    assert (
+        column(checked(tmp_path, name="b.xlsx", project="  NY "), "gevinster", "prosjekt_id")
+        == ["NY"] * 6
+    )
+
+
+def test_load_with_a_new_project_gives_it_the_front_pages_name(tmp_path: Path) -> None:
+    db = stored_db(tmp_path)
+    path = kommit_workbook(tmp_path / "kommit.xlsx", start=dt.date(2026, 2, 1), leader="Ola Hansen")
+    done = cli("load", path, "--project", "DH", db=db)
+    assert done.returncode == 0, done.stderr
+    projects = {row["Prosjekt-ID"]: row for row in dump("prosjekter", db)}
+    assert projects["DH"]["Prosjektnavn"] == "Digital hjemmetjeneste"
+    assert (projects["DH"]["Startdato"], projects["DH"]["Prosjektleder"]) == (
+        "2026-02-01",
+        "Ola Hansen",
+    )
+    assert {row["Prosjekt-ID"] for row in dump("gevinster", db)} == {"DH"}
+
+    before = dump("prosjekter", db)
+    again = cli("load", path, "--project", "P1", db=db)  # a stored project: its name stays
+    assert again.returncode == 0, again.stderr
+    assert dump("prosjekter", db) == before
+    assert "prosjekter" not in again.stdout
+
+
 # --- Formulas without cached values --------------------------------------------------------------
 
 
@@ -347,6 +426,82 @@ def test_a_second_upload_of_the_same_workbook_updates_the_same_benefits(tmp_path
     assert (change.added, change.changed, change.removed) == (0, 1, 0)
 
 
+def stored_db(tmp_path: Path) -> Path:
+    db = tmp_path / "db.duckdb"
+    assert load(db, tmp_path, "prosjekter.xlsx", {"prosjekter": PROJECTS}).ok
+    return db
+
+
+def counts(result: object, key: str) -> tuple[int, int, int]:
+    change = result.stored.changes[key]  # type: ignore[attr-defined]
+    return change.added, change.changed, change.removed
+
+
+def test_measurements_of_another_date_are_kept(tmp_path: Path) -> None:
+    """Resultatoppfølging updated each quarter: every upload adds its «Dato:»'s measurements,
+    and those of earlier dates stay (before, the second upload removed the first's)."""
+    db = stored_db(tmp_path)
+    march = load_file(
+        db, kommit_workbook(tmp_path / "mars.xlsx", date_cell="15.03.2026"), project="P1"
+    )
+    assert counts(march, "malinger") == (4, 0, 0)
+    june = kommit_workbook(tmp_path / "juni.xlsx", date_cell="15.06.2026")
+
+    checked = check_upload(db, june, project="P1")
+    assert checked.ok, checked.upload.errors
+    shown = checked.preview.sheets["malinger"]
+    assert (shown.added, shown.changed, shown.removed) == (4, 0, 0)
+    assert checked.preview.totals() == (4, 0, 0)  # the benefits are the same
+    change = store_checked(db, checked, "Kari").changes["malinger"]
+    assert (change.added, change.changed, change.removed) == (4, 0, 0)  # as previewed
+
+    rows = dump("malinger", db)
+    assert [(row["Gevinst-ID"], row["Dato"]) for row in rows] == [
+        *((g, "2026-03-15") for g in ("G1", "G2", "G4", "G5")),
+        *((g, "2026-06-15") for g in ("G1", "G2", "G4", "G5")),
+    ]
+
+
+def test_measurements_of_the_same_date_are_updated(tmp_path: Path) -> None:
+    db = stored_db(tmp_path)
+    assert load_file(
+        db, kommit_workbook(tmp_path / "a.xlsx", date_cell="15.03.2026"), project="P1"
+    ).ok
+    benefits = example_benefits()
+    benefits[0].measurement = 12  # G1, the same date
+    again = load_file(
+        db, kommit_workbook(tmp_path / "b.xlsx", benefits, date_cell="15.03.2026"), project="P1"
+    )
+    assert counts(again, "malinger") == (0, 1, 0)
+    rows = dump("malinger", db)
+    assert (rows[0]["Gevinst-ID"], rows[0]["Verdi"]) == ("G1", "12")
+    assert len(rows) == 4
+
+
+def test_a_removed_benefit_takes_its_measurements_of_every_date(tmp_path: Path) -> None:
+    """A benefit taken out of the Oppfølgingsplan goes with its measurements of every date
+    (the upload's own measurements no longer replace them all), in the preview and the store,
+    so that the export still loads back."""
+    db = stored_db(tmp_path)
+    for name, day in (("mars.xlsx", "15.03.2026"), ("juni.xlsx", "15.06.2026")):
+        assert load_file(db, kommit_workbook(tmp_path / name, date_cell=day), project="P1").ok
+    benefits = example_benefits()
+    benefits[1] = None  # G2, measured in March and June
+    path = kommit_workbook(tmp_path / "sept.xlsx", benefits, date_cell="15.09.2026")
+    checked = check_upload(db, path, project="P1")
+    assert checked.ok, checked.upload.errors
+    shown = checked.preview.sheets["malinger"]
+    assert (shown.added, shown.changed, shown.removed) == (3, 0, 2)
+    stored = store_checked(db, checked, "Kari")
+    assert stored.changes["malinger"].removed == 2
+    assert stored.changes["gevinster"].removed == 1
+    rows = dump("malinger", db)
+    assert len(rows) == 9 and "G2" not in {row["Gevinst-ID"] for row in rows}
+    export = tmp_path / "eksport.xlsx"
+    assert cli("export", export, db=db).returncode == 0
+    assert cli("load", export, db=tmp_path / "kopi.duckdb").returncode == 0
+
+
 def dump(sheet: str, db: Path) -> list[dict[str, str]]:
     done = cli("dump", sheet, db=db)
     assert done.returncode == 0, done.stderr
@@ -386,10 +541,16 @@ def test_the_command_line_loads_it_and_its_export_loads_back_unchanged(tmp_path:
 # --- The upload page -----------------------------------------------------------------------------
 
 
+#: The stored project the example workbook's front page names («Digital hjemmetjeneste»),
+#: written otherwise: matched as headings are, and never renamed by the upload.
+STORED_NAME = "DIGITAL  HJEMMETJENESTE"
+NAME_FIELD = "_ditt_navn_felt"
+
+
 @pytest.fixture
 def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "app.duckdb"
-    projects = [*PROJECTS, {"prosjekt_id": "DH", "prosjektnavn": "Digital hjemmetjeneste"}]
+    projects = [*PROJECTS, {"prosjekt_id": "DH", "prosjektnavn": STORED_NAME}]
     assert load(path, tmp_path, "prosjekter.xlsx", {"prosjekter": projects}).ok
     monkeypatch.setenv("STYRINGSROM_DB", str(path))
     return path
@@ -404,28 +565,33 @@ def open_upload_page() -> AppTest:
     return app
 
 
-def test_the_upload_page_names_the_template_and_offers_the_project(
-    app_db: Path, tmp_path: Path
-) -> None:
+def info_text(app: AppTest) -> str:
+    return " ".join(str(element.value) for element in app.info).replace("\\", "")
+
+
+def store_as(app: AppTest, name: str) -> None:
+    app.text_input(key=NAME_FIELD).input(name).run()
+    app.button(key="opplasting_lagre").click().run()
+    assert not app.exception, app.exception
+
+
+def test_the_front_pages_name_preselects_the_stored_project(app_db: Path, tmp_path: Path) -> None:
     data = kommit_workbook(tmp_path / "gevinstverktoy.xlsx").read_bytes()
     app = open_upload_page()
     app.file_uploader[0].upload("gevinstverktoy.xlsx", data, XLSX).run()
     assert not app.exception, app.exception
-    info = " ".join(str(element.value) for element in app.info).replace("\\", "")
+    info = info_text(app)
     assert "KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger." in info
     assert f"«{OPPFOLGING}»" in info and f"«{RESULTAT}»" in info
     assert "Prosjektnavnet på forsiden er «Digital hjemmetjeneste»" in info
     assert "Det lagrede prosjektet DH har samme navn" in info
-    assert app.error  # no project chosen yet: nothing to store
-
-    app.selectbox(key="opplasting_prosjekt").select("DH").run()
-    assert not app.exception, app.exception
-    info = " ".join(str(element.value) for element in app.info).replace("\\", "")
-    assert "KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger." in info
-    assert "Prosjektnavnet på forsiden" not in info
+    # The template's project is chosen here, not under the form's «Arbeidsboken gjelder».
+    assert not [box for box in app.selectbox if box.key == "opplasting_prosjekt"]
+    assert app.radio(key="opplasting_mal_prosjekttype").value == "lagret"
+    assert app.selectbox(key="opplasting_mal_prosjekt").value == "DH"
     assert not app.error
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Nye rader"] == "10"  # 6 benefits, 4 measurements
+    assert metrics["Nye rader"] == "10"  # 6 benefits, 4 measurements, and no project row
     # The new rows are numbered as they stand in the template: the benefits by their slots'
     # rows in the Oppfølgingsplan, the measurements by their rows in Resultatoppfølging.
     frames = [element.value for element in [*app.table, *app.dataframe]]
@@ -435,6 +601,65 @@ def test_the_upload_page_names_the_template_and_offers_the_project(
         if "Gevinst-ID" in frame.columns
     }
     assert rows == {True: ["5", "6", "8", "9", "10", "11"], False: ["14", "15", "17", "18"]}
+
+    store_as(app, "Kari")
+    assert latest_version(app_db) == 2
+    stored = sheet_rows(app_db, "prosjekter")
+    assert stored[stored.prosjekt_id == "DH"].prosjektnavn.tolist() == [STORED_NAME]
+    assert set(sheet_rows(app_db, "gevinster").prosjekt_id) == {"DH"}
+
+
+def test_a_new_project_id_creates_the_project_with_the_front_pages_name(
+    app_db: Path, tmp_path: Path
+) -> None:
+    data = kommit_workbook(
+        tmp_path / "nytt.xlsx", project_name="Ny skole", leader="Ola"
+    ).read_bytes()
+    app = open_upload_page()
+    app.file_uploader[0].upload("nytt.xlsx", data, XLSX).run()
+    assert not app.exception, app.exception
+    assert app.radio(key="opplasting_mal_prosjekttype").value == "nytt"  # no stored «Ny skole»
+    assert not app.metric  # nothing to preview before the new project has an ID
+    assert "Det nye prosjektet får navnet «Ny skole» fra forsiden." in " ".join(
+        str(caption.value) for caption in app.caption
+    ).replace("\\", "")
+
+    app.text_input(key="opplasting_mal_nytt_prosjekt").input(" NS ").run()
+    assert not app.exception, app.exception
+    assert not app.error
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Nye rader"] == "11"  # the project, 6 benefits, 4 measurements
+    store_as(app, "Kari")
+    projects = sheet_rows(app_db, "prosjekter")
+    new = projects[projects.prosjekt_id == "NS"]
+    assert (new.prosjektnavn.tolist(), new.prosjektleder.tolist()) == (["Ny skole"], ["Ola"])
+    assert set(sheet_rows(app_db, "gevinster").prosjekt_id) == {"NS"}
+
+
+def test_a_new_project_named_like_a_stored_one_is_flagged_and_can_be_loaded_onto_it(
+    app_db: Path, tmp_path: Path
+) -> None:
+    data = kommit_workbook(tmp_path / "gevinstverktoy.xlsx").read_bytes()
+    app = open_upload_page()
+    app.file_uploader[0].upload("gevinstverktoy.xlsx", data, XLSX).run()
+    app.radio(key="opplasting_mal_prosjekttype").set_value("nytt").run()
+    app.text_input(key="opplasting_mal_nytt_prosjekt").input("DH2").run()
+    assert not app.exception, app.exception
+    # The stored DH has the same name: the usual warning, with the way to load onto it.
+    warnings = " ".join(str(element.value) for element in app.warning).replace("\\", "")
+    assert "Prosjekt-ID «DH2» er ikke lagret fra før, men det lagrede prosjektet DH" in warnings
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Nye rader"] == "11"  # with DH2's own Prosjekter row
+    button = app.button(key="opplasting_last_inn_pa_DH2_DH")
+    assert button.label == "Last inn på DH i stedet"
+    button.click().run()
+    assert not app.exception, app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Nye rader"] == "10"  # onto the stored DH: no Prosjekter row
+    store_as(app, "Kari")
+    projects = sheet_rows(app_db, "prosjekter")
+    assert "DH2" not in set(projects.prosjekt_id)
+    assert projects[projects.prosjekt_id == "DH"].prosjektnavn.tolist() == [STORED_NAME]
 
 
 def test_a_template_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> None:
@@ -456,3 +681,15 @@ def test_a_template_sheet_that_fails_its_checksum_is_refused(tmp_path: Path) -> 
     with pytest.raises(UnreadableFile) as raised:
         read_workbook(broken)
     assert "kontrollsummen" in str(raised.value)
+
+
+def test_a_project_chosen_before_the_upload_is_kept_for_the_template(
+    app_db: Path, tmp_path: Path
+) -> None:
+    data = kommit_workbook(tmp_path / "gevinstverktoy.xlsx").read_bytes()
+    app = open_upload_page()
+    app.selectbox(key="opplasting_prosjekt").select("P1").run()
+    app.file_uploader[0].upload("gevinstverktoy.xlsx", data, XLSX).run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="opplasting_mal_prosjekt").value == "P1"  # not the name's DH
+    assert not app.error

@@ -394,3 +394,23 @@ def test_preview_always_matches_the_store(
     assert set(sheet.changed_fields.get("Risiko-ID", [])) == {
         key for key in set(first) & set(second) if first[key] != second[key]
     }
+
+
+def test_the_preview_of_a_keyed_sheet_counts_what_storing_changes(db: Path) -> None:
+    """A keyed sheet (`ValidatedUpload.keyed_sheets`) is compared only with the stored rows
+    with its keys: the others stay, so they are neither removed nor unchanged rows."""
+    rows = frame("risiko", [risk("R1", 4, 4, tiltak="Ukentlig møte"), risk("R9", 1, 1)])
+    upload = ValidatedUpload("x.xlsx", {"risiko": rows}, {"risiko": {"P1"}})
+    upload.keyed_sheets = {"risiko"}
+    preview = preview_upload(db, upload)
+    sheet = preview.sheets["risiko"]
+    assert (sheet.added, sheet.changed, sheet.removed, sheet.unchanged) == (1, 1, 0, 0)
+    assert sheet.removed_rows.empty
+    stored = store.store_upload(db, upload.tables, upload.scope, keyed=upload.keyed_sheets)
+    change = stored.changes["risiko"]
+    assert (change.added, change.changed, change.removed) == (1, 1, 0)
+    assert sorted(sheet_rows(db, "risiko").query("prosjekt_id == 'P1'").risiko_id) == [
+        "R1",
+        "R2",
+        "R9",
+    ]

@@ -508,3 +508,42 @@ def test_reads_in_the_thread_of_a_writer_and_alongside_it_share_its_connection(d
     for reader in readers:
         reader.join()
     assert not errors
+
+
+def _measurements(*rows: tuple[str, dt.date, float]) -> pd.DataFrame:
+    return frame(
+        "malinger",
+        [{"gevinst_id": g, "prosjekt_id": "P1", "dato": d, "verdi": v} for g, d, v in rows],
+    )
+
+
+def test_a_keyed_sheet_replaces_only_the_rows_with_its_keys(db, tmp_path):
+    """A sheet in `keyed` (a KommIT workbook's measurements, the coming Status sheet) adds and
+    updates the rows with its keys and leaves the project's other rows as they are, after
+    which they read in the order they were uploaded; a sheet not keyed is the whole truth."""
+    jan, jun, sep = dt.date(2025, 1, 1), dt.date(2025, 6, 1), dt.date(2025, 9, 1)
+    benefit = {"gevinst_id": "G1", "prosjekt_id": "P1", "gevinst": "Tid", "malverdi": 5.0}
+    scope = {"gevinster": {"P1"}, "malinger": {"P1"}}
+    first = {"gevinster": frame("gevinster", [benefit]), "malinger": _measurements(
+        ("G1", jan, 40.0), ("G1", jun, 45.0))}  # fmt: skip
+    store.store_upload(db, first, scope)
+
+    upload = {"malinger": _measurements(("G1", sep, 50.0), ("G1", jun, 46.0))}
+    stored = store.store_upload(db, upload, {"malinger": {"P1"}}, keyed={"malinger"})
+    change = stored.changes["malinger"]
+    assert (change.added, change.changed, change.removed, change.rows) == (1, 1, 0, 2)
+    rows = sheet_rows(db, "malinger")
+    days = [day.date() for day in rows.dato]
+    assert list(zip(days, rows.verdi, strict=True)) == [(jan, 40.0), (sep, 50.0), (jun, 46.0)]
+    assert len(sheet_rows(db, "malinger", version=1)) == 2  # the history is as it was
+
+    again = store.store_upload(db, upload, {"malinger": {"P1"}}, keyed={"malinger"})
+    assert not again.changes["malinger"].added + again.changes["malinger"].changed
+    assert len(sheet_rows(db, "malinger")) == 3  # the same rows again: nothing moves
+
+    whole = store.store_upload(db, upload, {"malinger": {"P1"}})  # not keyed: the new truth
+    assert whole.changes["malinger"].removed == 1
+    assert [day.date() for day in sheet_rows(db, "malinger").dato] == [sep, jun]
+
+    restored = store.rollback(db, 2)  # whole rows, keyed or not
+    assert len(sheet_rows(db, "malinger", version=restored.version)) == 3

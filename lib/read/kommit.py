@@ -32,7 +32,9 @@ from lib import clock
 from lib.contract import (
     GEVINSTER,
     MALINGER,
+    PROSJEKTER,
     Column,
+    Kind,
     Sheet,
     column_for_heading,
     heading_index,
@@ -42,7 +44,7 @@ from lib.contract import (
 from lib.read.cells import cell_by_cell
 from lib.read.checks import sheet_parts
 from lib.read.messages import corrupt, say_reading, zip_problem
-from lib.read.raw import CellOrigin, KnownTemplate, RawSheet, RawWorkbook
+from lib.read.raw import CellOrigin, FrontPageProject, KnownTemplate, RawSheet, RawWorkbook
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -65,6 +67,13 @@ BENEFIT_ID_PREFIX = "G"
 #: The label beside the project's name on the front page, folded, and the results' date label.
 PROJECT_NAME_LABEL = "forelopig navn / prosjektnavn"
 DATE_LABEL = "dato"
+#: What else the front page says about the project: its label (folded) -> Prosjekter column.
+FRONT_PAGE_FIELDS = (
+    ("planlagt startdato", "startdato"),
+    ("planlagt sluttdato", "sluttdato"),
+    ("prosjekteier", "prosjekteier"),
+    ("prosjektleder", "prosjektleder"),
+)
 
 
 def _template_column(sheet: Sheet, db: str, heading: str, *aliases: str) -> Column:
@@ -266,6 +275,8 @@ def read_template(
     measurements = _measurements(read, slots, measured_on)
     sheets = [benefits] if measurements is None else [benefits, measurements]
     workbook = RawWorkbook(file_name="", sheets=sheets)
+    if project is not None:
+        workbook.template_project = _front_page_project(tops[FRONT_PAGE], project)
     used = tuple(
         names[sheet] for sheet in USED_SHEETS if sheet in read or (sheet == FRONT_PAGE and project)
     )
@@ -277,6 +288,9 @@ def read_template(
         ignored_sheets=tuple(name for name in sheet_names if name not in used),
         benefits=len(slots),
         measurements=_count(measurements),
+        # «Dagens måling» is one date's measurements: those of other dates stay stored, so
+        # a leader who updates Resultatoppfølging each quarter builds up the history.
+        keyed_sheets=(MALINGER.key,),
     )
     return workbook
 
@@ -547,6 +561,52 @@ def _project_name(
 
 
 _RENDERED_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}) 00:00:00")
+
+
+def _front_page_project(
+    top: list[list[object]], project: tuple[str, tuple[str, int, str]]
+) -> FrontPageProject:
+    """The Prosjekter row the front page gives: the project's name, and its planned start
+    and end and its owner and leader where they are filled in (a date only if it is one)."""
+    name, (sheet, row, label) = project
+    headings: list[str | None] = [PROSJEKTER.column("prosjektnavn").name]
+    columns = [_array([name])]
+    origins: list[CellOrigin | None] = [CellOrigin(sheet, label, (row,))]
+    unread: list[tuple[str, int, str, str]] = []
+    for field_label, db in FRONT_PAGE_FIELDS:
+        found = _label_and_value(top, field_label)
+        if found is None or _is_empty(found[3]):
+            continue
+        field_row, _, written, value = found
+        if PROSJEKTER.column(db).kind is Kind.DATE:
+            day = _as_date(value)
+            if day is None:
+                unread.append((sheet, field_row, written, " ".join(_as_text(value).split())))
+                continue
+            value = day
+        else:
+            value = " ".join(_as_text(value).split())  # type: ignore[union-attr]
+        headings.append(PROSJEKTER.column(db).name)
+        columns.append(_array([value]))
+        origins.append(CellOrigin(sheet, written, (field_row,)))
+    raw = RawSheet(PROSJEKTER.name, headings, columns, header_row=1)
+    raw.origins = origins
+    raw.row_origin = origins[0]
+    return FrontPageProject(raw, unread)
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A front page's date cell as a date, or None when it holds none (a text such as
+    «høsten 2026»)."""
+    # lib.parse imports pyarrow, which must come lean in this process (lib.read.lean).
+    from lib.parse import ParseError, parse_date
+
+    if isinstance(value, str) and (match := _RENDERED_DATE_TIME.fullmatch(value.strip())):
+        value = match[1]
+    try:
+        return parse_date(value)
+    except ParseError:
+        return None
 
 
 def _measured_on(

@@ -72,6 +72,9 @@ class KnownTemplate:
     ignored_sheets: tuple[str, ...]
     benefits: int
     measurements: int
+    # The contract sheets (keys) whose rows replace only the stored rows with the same keys:
+    # see lib.validate.upload.ValidatedUpload.keyed_sheets.
+    keyed_sheets: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """`KommIT Gevinstverktøy gjenkjent: 6 gevinster, 4 målinger.`"""
@@ -85,11 +88,25 @@ class KnownTemplate:
 
 
 @dataclass
+class FrontPageProject:
+    """A known template's project as its front page describes it, for a project that is not
+    stored yet: a Prosjekter sheet of one row without Prosjekt-ID (the project chosen at
+    upload gives it), and the front page's cells left out because they hold no date
+    (sheet, Excel row, label, value as written)."""
+
+    sheet: RawSheet
+    unread: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+
+@dataclass
 class RawWorkbook:
     file_name: str
     sheets: list[RawSheet] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
     template: KnownTemplate | None = None  # the known template the sheets were made from
+    # The template's Prosjekter row, which validation adds only for a project not stored
+    # (a stored project keeps its name): see lib.validate.templates.
+    template_project: FrontPageProject | None = None
 
 
 def row_has_content(row: list[object]) -> bool:

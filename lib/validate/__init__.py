@@ -10,11 +10,20 @@ cell (projects, keys, references, benefits); `upload` holds what validation take
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import pyarrow.compute as pc
 
-from lib.contract import GEVINSTER, HEADER_SEARCH_ROWS, PROJECT_COLUMN, SHEETS, sheet_for_name
+from lib.contract import (
+    GEVINSTER,
+    HEADER_SEARCH_ROWS,
+    PROJECT_COLUMN,
+    PROSJEKTER,
+    SHEETS,
+    sheet_for_name,
+)
+from lib.parse import ParseError, parse_id
 from lib.read import RawWorkbook
 from lib.validate.across import (
     assign_projects,
@@ -24,12 +33,13 @@ from lib.validate.across import (
     removed_with_parents,
 )
 from lib.validate.rows import ROW_FIELD, SheetRows, parse_sheet
-from lib.validate.templates import check_template
+from lib.validate.templates import check_template, front_page_project
 from lib.validate.upload import (
     PROBLEM_HEADINGS,
     KnownData,
     Problem,
     ValidatedUpload,
+    cell_text,
     problems_frame,
 )
 
@@ -49,8 +59,17 @@ def validate(
     known = known or KnownData()
     upload = ValidatedUpload(workbook.file_name)
     upload.template = workbook.template
-    if workbook.template is not None and not check_template(workbook.template, project, upload):
-        return upload  # without a project, its rows could only repeat that error
+    if project is not None:
+        project = _chosen_project(project, upload)
+        if not upload.ok:
+            return upload
+    if workbook.template is not None:
+        upload.keyed_sheets.update(workbook.template.keyed_sheets)
+        if not check_template(workbook.template, project, upload):
+            return upload  # without a project, its rows could only repeat that error
+        own = front_page_project(workbook, known, project, renamed_projects, upload)
+        if own is not None:
+            workbook = dataclasses.replace(workbook, sheets=[own, *workbook.sheets])
     for name in workbook.ignored_sheets:
         upload.notices.append(
             Problem(
@@ -77,6 +96,24 @@ def validate(
     upload.errors = list(dict.fromkeys(upload.errors))
     upload.errors.sort(key=lambda p: (sheet_order.get(p.sheet, len(sheet_order)), p.row or 0))
     return upload
+
+
+def _chosen_project(project: str, upload: ValidatedUpload) -> str | None:
+    """The project chosen at upload (`load --project`, the upload page) read as any
+    Prosjekt-ID cell is: trimmed, on one line; an error when it is no ID."""
+    try:
+        return parse_id(project)
+    except ParseError as error:
+        upload.errors.append(
+            Problem(
+                "",
+                None,
+                PROSJEKTER.column(PROJECT_COLUMN).name,
+                cell_text(project),
+                f"{error.expected} (prosjektet valgt ved opplasting)",
+            )
+        )
+        return None
 
 
 def _parse_sheets(workbook: RawWorkbook, upload: ValidatedUpload) -> dict[str, SheetRows]:

@@ -289,8 +289,10 @@ def _report_repeated_keys(rows: SheetRows, upload: ValidatedUpload) -> None:
 def removed_with_parents(found: Found, known: KnownData, upload: ValidatedUpload) -> None:
     """Measurements (evaluations) belong to the benefit (recommendation) they name: when the
     upload removes it, its stored children go with it, unless the upload replaces the
-    project's children itself. Left behind, they would name an unknown ID and the export
-    would no longer load back. Each such removal is a notice, and shows in the preview."""
+    project's children itself (all of them: a sheet in `upload.keyed_sheets` replaces only
+    the rows with its own keys, so the removed parent's other children go here). Left
+    behind, they would name an unknown ID and the export would no longer load back. Each
+    such removal is a notice, and shows in the preview."""
     for child in SHEETS:
         if child.parent is None:
             continue
@@ -306,8 +308,10 @@ def removed_with_parents(found: Found, known: KnownData, upload: ValidatedUpload
         for (project, parent_id), count in sorted(stored_children.items()):
             if project not in replaced or (project, parent_id) in kept:
                 continue
-            if project in children_replaced:
+            if project in children_replaced and child.key not in upload.keyed_sheets:
                 continue  # the upload's own children are the new truth (and checked)
+            # (A keyed child sheet replaces only the rows with its own keys: the stored
+            # children of the removed parent would stay, so they go with it here.)
             upload.removed_with_parents.setdefault(child.key, set()).add((project, parent_id))
             rows = wording.count(count, "lagret rad", "lagrede rader")
             upload.notices.append(

@@ -1,12 +1,16 @@
 """What validation says about a known template (lib.read.kommit): the sheets its reading
 ignored, in one notice, and that it needs a project chosen at upload, as it has no
-Prosjekt-ID; and the lines the upload page and the command line show about it."""
+Prosjekt-ID; the Prosjekter row its front page gives a project that is not stored yet; and
+the lines the upload page and the command line show about it."""
 
 from __future__ import annotations
 
-from lib.contract import normalize_name
-from lib.read import KnownTemplate
-from lib.validate.upload import Problem, ValidatedUpload
+from collections.abc import Mapping
+
+from lib.contract import PROSJEKTER, normalize_heading, normalize_name
+from lib.parse import DATE_EXPECTED
+from lib.read import KnownTemplate, RawSheet, RawWorkbook
+from lib.validate.upload import KnownData, Problem, ValidatedUpload
 
 
 def check_template(template: KnownTemplate, project: str | None, upload: ValidatedUpload) -> bool:
@@ -58,3 +62,46 @@ def template_lines(
             line += f" Det lagrede prosjektet {', '.join(same)} har samme navn."
         lines.append(line + " Velg prosjektet arbeidsboken gjelder.")
     return lines
+
+
+def front_page_project(
+    workbook: RawWorkbook,
+    known: KnownData,
+    project: str | None,
+    renamed_projects: Mapping[str, str] | None,
+    upload: ValidatedUpload,
+) -> RawSheet | None:
+    """The template's Prosjekter row (its front page's name, dates, owner and leader) when the
+    upload goes to a project that is not stored: the new project gets its real name. A stored
+    project gets none, so its stored name never changes. A front-page date that is no date is
+    left out, with a notice."""
+    found = workbook.template_project
+    if found is None or project is None:
+        return None
+    target = (renamed_projects or {}).get(project, project)
+    if target in known.projects:
+        return None
+    for sheet, row, label, value in found.unread:
+        upload.notices.append(
+            Problem(
+                sheet,
+                row,
+                label,
+                value,
+                f"{DATE_EXPECTED}; verdien er ikke tatt med i prosjektet {target} "
+                f"({PROSJEKTER.name})",
+            )
+        )
+    return found.sheet
+
+
+def stored_project_named(name: str | None, stored_names: Mapping[str, str]) -> str | None:
+    """The stored project (ID) whose Prosjektnavn is `name`, compared like headings; the
+    first by ID if several are. What the upload page preselects for a template's front page."""
+    if not name:
+        return None
+    wanted = normalize_heading(name)
+    for project_id, stored_name in sorted(stored_names.items()):
+        if stored_name and normalize_heading(stored_name) == wanted:
+            return project_id
+    return None

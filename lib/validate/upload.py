@@ -83,7 +83,8 @@ class KnownData:
 class ValidatedUpload:
     file_name: str
     tables: dict[str, pa.Table] = field(default_factory=dict)  # sheet key -> typed rows
-    # sheet key -> the projects whose rows of that sheet this upload replaces
+    # sheet key -> the projects whose rows of that sheet this upload replaces (all of them,
+    # or in a sheet of `keyed_sheets` those with the keys it holds)
     scope: dict[str, set[str]] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
@@ -101,6 +102,13 @@ class ValidatedUpload:
     # is stored is looked up where the upload is previewed or stored (lib.ingest).
     required_absent: dict[str, set[str]] = field(default_factory=dict)
     template: KnownTemplate | None = None  # the known template the upload was read from
+    # Sheet keys whose rows replace only the stored rows with the same keys, per project:
+    # stored rows with other keys stay. Measurements read from a known template accumulate
+    # this way (each upload adds its «Dato:»), and so will contract v2's Status sheet ("reports
+    # with other dates stay"). Storing (lib.store.store_upload's `keyed`) and the preview
+    # (lib.preview) both honour it; a child sheet here still loses the rows of the parents
+    # the upload removes (`removed_with_parents`).
+    keyed_sheets: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
