@@ -657,8 +657,11 @@ def _known_templates() -> list[str]:
         f"{_name(gevinster, contract.PROJECT_COLUMN)}. Velg prosjektet under «Arbeidsboken "
         "gjelder», eller skriv `python -m lib.cli load Gevinstverktøy.xlsx --project ID`. "
         f"Har et lagret prosjekt samme navn som på «{kommit.FRONT_PAGE}», er det valgt på "
-        "forhånd. Gjelder verktøyet et nytt prosjekt, skriver du en ny prosjekt-ID; prosjektet "
-        f"får da navnet fra «{kommit.FRONT_PAGE}».",
+        "forhånd. Gjelder verktøyet et nytt prosjekt, velger du «Et nytt prosjekt» og skriver "
+        "en kort prosjekt-ID; prosjektet får da navnet fra "
+        f"«{kommit.FRONT_PAGE}», og planlagt start- og sluttdato, prosjekteier og prosjektleder "
+        "når de er fylt ut der (en dato som ikke kan leses, tas ikke med, med en merknad). Et "
+        "lagret prosjekt beholder navnet og opplysningene det har.",
         "- **Lagre i Excel eller LibreOffice først.** De fleste cellene i verktøyet er formler "
         "som kopierer teksten mellom arkene. Styringsrom leser verdien Excel eller LibreOffice "
         "lagret sammen med formelen. Er filen laget av et program som ikke regner ut formler, "
@@ -680,8 +683,10 @@ def _known_templates() -> list[str]:
         "(for eksempel `Dato: 15.03.2026`), eller i cellen ved siden av. Står det ingen dato, "
         "dateres målingene med opplastingsdagen.",
         "- **Målingene samles opp.** Hver opplasting legger til målingene for sin dato; "
-        "målinger med andre datoer blir stående. Laster du opp igjen med samme dato, "
-        "oppdateres målingene for den datoen.",
+        "målinger med andre datoer blir stående, så kvartalsvise opplastinger gir en "
+        "målehistorikk. Laster du opp igjen med samme dato, oppdateres målingene for den "
+        f"datoen. Tar du en gevinst ut av «{kommit.FOLLOW_UP}», fjernes også alle målingene "
+        "av den, uansett dato (de finnes fortsatt i historikken).",
         f"- **Feil vises der du retter dem:** med verktøyets eget ark, rad og kolonne, for "
         f"eksempel ark «{kommit.PLAN}», rad 9, kolonne «Når blir gevinsten realisert?». "
         "Radnumrene i forhåndsvisningen er også verktøyets egne.",

@@ -33,6 +33,8 @@ from lib.contract import (
     GEVINSTER,
     MALINGER,
     PROSJEKTER,
+    QUALITATIVE,
+    QUANTITATIVE,
     Column,
     Kind,
     Sheet,
@@ -123,7 +125,7 @@ TEMPLATE_SHEETS: dict[str, Sheet] = {
 }
 
 #: Gevinsttype as the template's list writes it (folded start) -> the contract's Type.
-BENEFIT_TYPES = {"direkte": "Kvantitativ", "indirekte": "Kvantitativ", "kvalitativ": "Kvalitativ"}
+BENEFIT_TYPES = {"direkte": QUANTITATIVE, "indirekte": QUANTITATIVE, "kvalitativ": QUALITATIVE}
 
 
 def recognise(names: list[str]) -> dict[str, str] | None:
