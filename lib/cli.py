@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -42,13 +43,50 @@ def value(data: object) -> str:
     return terminal_text(data)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help in Norwegian: «bruk:» where it says "usage:"."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "bruk: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Norwegian headings and usage errors."""
+    """argparse with Norwegian headings, help and usage errors."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["add_help"] = False  # argparse's own -h says "show this help message and exit"
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.add_argument("-h", "--help", action="help", help="vis denne hjelpen og avslutt")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        say(f"Feil i kommandoen: {value(message)}", err=True)
+        say(f"Feil i kommandoen: {value(_in_norwegian(message))}", err=True)
         self.exit(EXIT_UNREADABLE)
+
+
+#: argparse's usage errors (Python 3.11 wording) and what they say in Norwegian.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (.*)"), r"dette mangler: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"ukjent i kommandoen: \1"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+        r"\1: \2 er ikke et av valgene (\3)",
+    ),
+    (
+        re.compile(r"argument (\S+): invalid (?:int|fromisoformat) value: (.*)"),
+        r"\1: \2 er ikke et gyldig tall eller en dato (ÅÅÅÅ-MM-DD)",
+    ),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 må ha en verdi"),
+)
+
+
+def _in_norwegian(message: str) -> str:
+    """An argparse usage error in Norwegian, where its wording is known."""
+    for pattern, norwegian in _ARGPARSE_ERRORS:
+        if pattern.fullmatch(message):
+            return pattern.sub(norwegian, message)
+    return message
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -89,12 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
     load = command(
         "load",
         "valider og lagre én arbeidsbok som en ny versjon",
-        "Avslutningskode 0: lagret; 1: feil i arbeidsboken, ingenting er lagret; 2: filen kan "
-        "ikke leses, eller databasen er skadet eller skrivebeskyttet.",
+        "Hvert ark i filen blir fasiten for prosjektene det har rader for; en kolonne arket "
+        "ikke har, endres ikke, og en tom celle i en kolonne som finnes, tømmer verdien. En "
+        "arbeidsbok uten rader i kjente ark lagres ikke. Et prosjekt som ligner et lagret "
+        "(samme navn eller samme anbefalinger), gir en merknad. Et utfylt KommIT "
+        "Gevinstverktøy leses som det er (krever --project). "
+        "Avslutningskode 0: lagret; 1: feil i arbeidsboken eller ingenting å lagre, ingenting "
+        "er lagret; 2: filen kan ikke leses, eller databasen er skadet eller skrivebeskyttet.",
     )
     load.add_argument("file", type=Path, metavar="FIL")
     load.add_argument("--by", metavar="NAVN", help="hvem som laster opp")
-    load.add_argument("--project", metavar="ID", help="prosjektet arbeidsboken gjelder")
+    load.add_argument(
+        "--project",
+        metavar="ID",
+        help="prosjektet arbeidsboken gjelder: fyller tomme Prosjekt-ID-er, og en arbeidsbok "
+        "der alle rader gjelder ett annet prosjekt som ikke er lagret, lastes inn på ID",
+    )
 
     export = command(
         "export",

@@ -396,3 +396,25 @@ def test_changes_csv_is_guarded_for_excel(tmp_path: Path) -> None:
     assert cli("load", second, db=db).returncode == 0
     table = rows(cli("changes", "--csv", db=db).stdout)
     assert [row["Tittel"] for row in table] == ["'" + hostile[1:]]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (("load",), "dette mangler: FIL"),
+        (("dump", "x"), "'x' er ikke et av valgene"),
+        (("rollback", "x"), "'x' er ikke et gyldig tall"),
+        (("versions", "ekstra"), "ukjent i kommandoen: ekstra"),
+    ],
+)
+def test_usage_errors_and_help_are_norwegian(
+    tmp_path: Path, arguments: tuple[str, ...], said: str
+) -> None:
+    done = cli(*arguments, "--db", str(tmp_path / "s.duckdb"))
+    assert done.returncode == 2
+    assert said in done.stderr
+    assert "bruk: python -m lib.cli" in done.stderr
+    assert "usage" not in done.stderr and "argument" not in done.stderr
+    helped = cli(arguments[0], "--help")
+    assert "vis denne hjelpen og avslutt" in helped.stdout
+    assert "show this help" not in helped.stdout and "usage:" not in helped.stdout
