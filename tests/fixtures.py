@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import random
 import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -224,3 +227,24 @@ def copy_database(source: Path, target: Path) -> Path:
     if wal.exists():
         shutil.copyfile(wal, target.with_name(target.name + ".wal"))
     return target
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(
+    *args: str | Path, db: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m lib.cli ARGS [--db DB]` from the repository root, its output as text."""
+    command = [sys.executable, "-m", "lib.cli", *map(str, args)]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )

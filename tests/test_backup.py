@@ -4,7 +4,6 @@ STYRINGSROM_DB) and compared with the original at several versions."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,21 +16,9 @@ from lib.contract import SHEETS
 from lib.db import latest_version
 from lib.queries import dump_rows, versions
 from lib.snapshots import snapshots
-from tests.fixtures import load, risk
+from tests.fixtures import cli, load, risk
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def take_backup(db: Path, folder: Path) -> Path:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,21 +19,10 @@ from streamlit.testing.v1 import AppTest
 
 from lib.demo import TODAY
 from lib.exports import write_export
-from tests.fixtures import frame, load, risk
+from tests.fixtures import cli, frame, load, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = 262_144  # DuckDB's block size; the file starts with three 4 KiB headers
-
-
-def cli(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *map(str, args), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

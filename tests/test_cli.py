@@ -15,18 +15,9 @@ import pytest
 
 from lib.contract import SHEETS
 from lib.exports import write_export
-from tests.fixtures import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, cli, frame, risk
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str | Path, db: Path | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "lib.cli", *map(str, args)]
-    if db is not None:
-        command += ["--db", str(db)]
-    return subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def rows(text: str) -> list[dict[str, str]]:

@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -40,21 +38,10 @@ from lib.parse import ParseError, excel_length, parse_text
 from lib.queries import Filters
 from lib.read import RawWorkbook, UnreadableFile, read_workbook, sheet_from_rows
 from lib.validate import KnownData, Problem, ValidatedUpload, validate
-from tests.fixtures import make_workbook, sheet_member
+from tests.fixtures import cli, make_workbook, sheet_member
 
 ROOT = Path(__file__).resolve().parent.parent
 LOW, HIGH = QUALITY_SCALE
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def only(problems: list[Problem], **fields: object) -> Problem:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from lib.queries import sheet_rows
 from lib.read import RawWorkbook, UnreadableFile, read_workbook
 from lib.read.kommit import formulas_without_values, recognise
 from lib.validate import KnownData, Problem, ValidatedUpload, validate
-from tests.fixtures import PROJECTS, load
+from tests.fixtures import PROJECTS, cli, load
 from tests.kommit_workbook import (
     ANALYSE,
     DIREKTE,
@@ -52,11 +50,6 @@ def checked(tmp_path: Path, project: str | None = "P1", **kwargs: object) -> Val
 
 def column(upload: ValidatedUpload, key: str, db: str) -> list[object]:
     return upload.tables[key].column(db).to_pylist()
-
-
-def cli(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "lib.cli", *map(str, args), "--db", str(db)]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 # --- Recognition ---------------------------------------------------------------------------------
