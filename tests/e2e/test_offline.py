@@ -17,9 +17,9 @@ def test_no_request_goes_anywhere_but_the_app(server, browser) -> None:
 
     def only_the_app(route) -> None:
         asked = urlsplit(route.request.url)
-        if asked.scheme in ("http", "https", "ws", "wss") and asked.netloc == app.netloc:
-            route.continue_()
-        elif asked.scheme in ("data", "blob"):  # made in the page itself, not fetched
+        own = asked.scheme in ("http", "https", "ws", "wss") and asked.netloc == app.netloc
+        inline = asked.scheme in ("data", "blob")  # made in the page itself, not fetched
+        if own or inline:
             route.continue_()
         else:
             elsewhere.append(route.request.url)
