@@ -63,6 +63,8 @@ def sidebar() -> None:
     bind = "query-params"
     # What the address asks for, read before the widgets drop what they do not offer.
     asked = {key: st.query_params.get_all(name) for key, name in FILTER_KEYS.items()}
+    # No «Select all» (English, and choosing every value is the same as choosing none) in the
+    # lists: select_all=False on each.
     with st.sidebar:
         st.header("Filtre", anchor=False)
         st.multiselect(
@@ -70,17 +72,24 @@ def sidebar() -> None:
             options.projects,
             key=FILTER_KEYS["projects"],
             bind=bind,
+            select_all=False,
             placeholder="Alle prosjekter",
             help="Prosjekt-ID. Flere prosjekter gir porteføljen samlet.",
         )
         st.multiselect(
-            "Enhet", options.units, key=FILTER_KEYS["units"], bind=bind, placeholder="Alle enheter"
+            "Enhet",
+            options.units,
+            key=FILTER_KEYS["units"],
+            bind=bind,
+            select_all=False,
+            placeholder="Alle enheter",
         )
         st.multiselect(
             "Ansvarlig / eier",
             options.owners,
             key=FILTER_KEYS["owners"],
             bind=bind,
+            select_all=False,
             placeholder="Alle",
             help="Ansvarlig for risiko, anbefaling og milepæl; gevinsteier for gevinster.",
         )
@@ -89,6 +98,7 @@ def sidebar() -> None:
             queries.STATUS_OPTIONS,
             key=FILTER_KEYS["statuses"],
             bind=bind,
+            select_all=False,
             placeholder="Alle (risiko: åpne og under arbeid)",
             help=(
                 "Hver side bruker statusene som gjelder den: risikostatus, gevinststatus, "
