@@ -507,3 +507,28 @@ def test_benefit_values_show_a_decimal_comma(demo: Path) -> None:
     settings = json.loads(app.dataframe[-1].proto.columns)
     assert settings["Siste måling"]["type_config"]["type"] == "text"
     assert settings["Siste måling"]["alignment"] == "right"
+
+
+# --- The sidebar's lists ----------------------------------------------------------------------
+
+
+def test_the_project_filter_shows_id_and_name_and_the_address_keeps_the_id(demo: Path) -> None:
+    app = run()
+    names = dict(sql(demo, "SELECT prosjekt_id, prosjektnavn FROM prosjekter"))
+    box = app.multiselect(key="prosjekt")
+    assert "ASK-TM · " + names["ASK-TM"] in box.options
+    assert all(" · " in option for option in box.options)
+    box.select("ASK-TM").run()
+    assert app.multiselect(key="prosjekt").value == ["ASK-TM"]
+    assert app.query_params["prosjekt"] in ("ASK-TM", ["ASK-TM"])  # the ID, not the label
+
+
+def test_the_status_filter_is_grouped_by_list(demo: Path) -> None:
+    app = run()
+    box = app.multiselect(key="status")
+    assert box.options[0] == "Risiko: Åpen"
+    assert [option.split(":")[0] for option in box.options] == [
+        area for area, statuses in queries.STATUS_AREAS.items() for _ in statuses
+    ]
+    box.select("Lukket").run()
+    assert app.query_params["status"] in ("Lukket", ["Lukket"])
