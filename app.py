@@ -20,7 +20,10 @@ from ui import data, filters, layout, router
 
 st.set_page_config(
     page_title="Styringsrom",
-    page_icon=":material/explore:",
+    # An emoji, which the browser draws inline (a data: address): a ":material/…:" page icon
+    # makes the browser fetch it from fonts.gstatic.com, which fails offline and tells a third
+    # party who uses the app (tests/e2e/test_offline.py).
+    page_icon="🧭",
     layout="wide",
     initial_sidebar_state="expanded",
 )

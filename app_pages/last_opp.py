@@ -25,12 +25,15 @@ from lib.read import KnownTemplate, UnreadableFile
 from lib.store import ConcurrentUpload
 from lib.validate import problems_frame
 from lib.validate.templates import stored_project_named, template_lines
-from ui import data, filters, layout, router
+from ui import data, filters, layout, norwegian, router
 from ui.person import current_name, your_name
 from ui.text import escape
 
 if TYPE_CHECKING:  # what st.file_uploader returns
     from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+#: The file types the uploader takes.
+UPLOAD_TYPES = ["xlsx", "xlsm", "ods", "csv"]
 
 # Session-state keys of this page, one meaning each.
 CHECKED = "opplasting_kontroll"  # Check: the outcome of checking one file for one project
@@ -179,9 +182,10 @@ def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFi
     with name_column:
         name = your_name("Lagres i historikken som den som lastet opp.")
     round_number = st.session_state.setdefault(UPLOADER_ROUND, 0)
+    norwegian.file_uploader_text(UPLOAD_TYPES)
     uploaded = st.file_uploader(
         "Arbeidsbok (.xlsx, .xlsm, .ods eller .csv)",
-        type=["xlsx", "xlsm", "ods", "csv"],
+        type=UPLOAD_TYPES,
         key=f"opplasting_fil_{round_number}",
         help="Kontrolleres før noe lagres. Ark og kolonner du ikke tar med, blir ikke endret.",
     )

@@ -2,10 +2,11 @@
 
 The data as of one version (by default the latest) is compared with the last version locked
 for a meeting before it: new, closed, reopened and removed risks, risks whose score rose or
-fell, benefits measured, retargeted, new or removed, decisions made, evaluations done or newly
-overdue, and milestones whose expected date slipped. The command line (`changes`) and the
-Oversikt page show the same table. The kinds of change (`CATEGORIES`) come first; then the
-SQL that finds them, one FULL or LEFT JOIN of a sheet's rows as of the two versions each.
+fell, benefits measured, retargeted, new or removed, measurements removed, decisions made,
+evaluations done or newly overdue, and milestones whose expected date slipped. The command
+line (`changes`) and the Oversikt page show the same table. The kinds of change (`CATEGORIES`)
+come first; then the SQL that finds them, one FULL or LEFT JOIN of a sheet's rows as of the
+two versions each.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ CATEGORIES: tuple[Category, ...] = (
     Category("risk_removed", "Risiko fjernet", "Risikoer fjernet fra registeret", "Fjernet"),
     Category("benefit_measured", "Gevinst målt", "Gevinster med ny måling", "Ny måling"),
     Category("benefit_target", "Gevinstmål endret", "Gevinster med endret mål", "Nytt mål"),
-    Category("benefit_new", "Ny gevinst", "Nye gevinster", "Nye"),
-    Category("benefit_removed", "Gevinst fjernet", "Gevinster fjernet", "Fjernet"),
+    Category("benefit_new", "Ny gevinst", "Nye gevinster", "Nye gevinster"),
+    Category("benefit_removed", "Gevinst fjernet", "Gevinster fjernet", "Gevinster fjernet"),
+    Category("measurement_removed", "Måling fjernet", "Målinger fjernet", "Målinger fjernet"),
     Category("decision", "Vedtak fattet", "Vedtak fattet", "Fattet"),
     Category(
         "evaluation_done", "Evaluering gjennomført", "Evalueringer gjennomført", "Gjennomført"
@@ -76,12 +78,24 @@ CATEGORIES: tuple[Category, ...] = (
         "milestone_slipped", "Milepæl forskjøvet", "Milepæler som er forskjøvet", "Forskjøvet"
     ),
 )
-#: The figures the overview always shows, grouped under the contract's names (the rarer
-#: kinds, reopened and removed risks, new and removed benefits, appear in the table when they
-#: occur).
+#: The figures the overview shows, grouped under the contract's names: every kind of change
+#: the table can list is counted here, the rare ones (reopened and removed risks, removed
+#: measurements after a restore) too, so the boxes never say less than the table.
 HEADLINE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (RISIKO.name, ("risk_new", "risk_up", "risk_down", "risk_closed")),
-    (GEVINSTER.name, ("benefit_measured", "benefit_target")),
+    (
+        RISIKO.name,
+        ("risk_new", "risk_up", "risk_down", "risk_closed", "risk_reopened", "risk_removed"),
+    ),
+    (
+        GEVINSTER.name,
+        (
+            "benefit_measured",
+            "benefit_target",
+            "benefit_new",
+            "benefit_removed",
+            "measurement_removed",
+        ),
+    ),
     (ANBEFALINGER.column("vedtak").name, ("decision",)),
     (EVALUERINGER.name, ("evaluation_done", "evaluation_overdue")),
     (MILEPAELER.name, ("milestone_slipped",)),
@@ -319,7 +333,8 @@ def compare_versions(
 def _benefit_changes(
     connection: duckdb.DuckDBPyConnection, params: dict, iso_dates: bool
 ) -> list[tuple[str, str, str, str, str, str, int]]:
-    """New and removed benefits, changed targets (Målverdi, Måldato), and new measurements."""
+    """New and removed benefits, changed targets (Målverdi, Måldato), new measurements, and
+    measurements that went away (a row of Målinger in the meeting's version, gone now)."""
     lines = []
     for row in _records(
         connection,
@@ -373,6 +388,22 @@ def _benefit_changes(
         lines.append(
             ("benefit_measured", row["project"], row["id"], row["title"], before, after, order)
         )
+    for row in _records(
+        connection,
+        f"""WITH {_both("malinger")},
+        benefits AS (SELECT prosjekt_id, gevinst_id, gevinst, row_order FROM gevinster
+                     WHERE {as_of(version="base")})
+        SELECT o.prosjekt_id AS project, o.gevinst_id AS id, b.gevinst AS title,
+               b.row_order, o.verdi AS old_value, o.dato AS old_date
+        FROM old o LEFT JOIN new n ON n.row_key = o.row_key
+        LEFT JOIN benefits b ON b.prosjekt_id = o.prosjekt_id AND b.gevinst_id = o.gevinst_id
+        WHERE n.row_key IS NULL
+        ORDER BY o.dato""",
+        params,
+    ):
+        before = _measured_text(row["old_value"], row["old_date"], iso_dates)
+        line = (row["project"], row["id"], row["title"], before, "Fjernet", row["row_order"] or 0)
+        lines.append(("measurement_removed", *line))
     return lines
 
 

@@ -29,6 +29,7 @@ from lib.db import as_of, latest_version_in, reading, version_or_latest
 
 # Filters and their status choices are what every view function here takes: part of this
 # module's interface, defined beside the SQL that applies them.
+from lib.view_sql import STATUS_AREAS as STATUS_AREAS
 from lib.view_sql import STATUS_OPTIONS as STATUS_OPTIONS
 from lib.view_sql import (
     Bands,
@@ -44,6 +45,7 @@ from lib.view_sql import (
     scored,
     view_params,
 )
+from lib.view_sql import status_label as status_label
 
 if TYPE_CHECKING:  # imported where a frame is made: a load from the command line makes none
     import pandas as pd
@@ -289,7 +291,6 @@ def overview(
       FROM ids LEFT JOIN projects USING (prosjekt_id) LEFT JOIN r USING (prosjekt_id)
         LEFT JOIN b USING (prosjekt_id) LEFT JOIN a USING (prosjekt_id)
         LEFT JOIN e USING (prosjekt_id) LEFT JOIN m USING (prosjekt_id)
-      ORDER BY projects.row_order NULLS LAST, ids.prosjekt_id
     """
     with reading(path) as connection:
         params = {
@@ -297,7 +298,13 @@ def overview(
             "high": high_risk_from(),
             **{f"decision_{index}": name for index, name in enumerate(DECISIONS)},
         }
-        return read_frame(connection, sql, params)
+        figures_per_project = read_frame(connection, sql, params)
+    # By Prosjekt-ID in Norwegian alphabetical order, as the Prosjekt filter lists them: the
+    # same order in every version and after every upload (the row order of the Prosjekter
+    # sheet changes with whoever uploaded last, and a project uploaded alone has none).
+    return figures_per_project.sort_values(
+        "prosjekt_id", key=lambda ids: ids.map(norwegian_key), ignore_index=True
+    )
 
 
 # --- Risiko -----------------------------------------------------------------------------------

@@ -99,6 +99,23 @@ STATUS_OPTIONS: tuple[str, ...] = tuple(
 )
 
 
+#: The list each status belongs to, in the order the pages appear: the status filter names it
+#: before the status («Risiko: Åpen»), so 21 statuses from five lists read as five groups.
+STATUS_AREAS: dict[str, tuple[str, ...]] = {
+    "Risiko": RISK_STATUSES,
+    "Gevinst": BENEFIT_STATUSES,
+    "Vedtak": tuple(DECISIONS),
+    "Evaluering": EVALUATION_STATUSES,
+    "Milepæl": MILESTONE_STATUSES,
+}
+
+
+def status_label(status: str) -> str:
+    """`Risiko: Åpen`: a status as the status filter lists it, after the list it belongs to."""
+    areas = [area for area, statuses in STATUS_AREAS.items() if status in statuses]
+    return f"{' / '.join(areas)}: {status}" if areas else status
+
+
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import queries, store, wording
+from lib import numbers, queries, store, wording
 from lib.contract import DECISIONS, EVALUATION_STATUSES
 from lib.demo import TODAY
 
@@ -328,6 +328,9 @@ def test_benefits_page(demo: Path) -> None:
 def test_benefit_progress_on_the_page_is_the_contract_formula(demo: Path) -> None:
     app = run("app_pages/gevinster.py")
     table = app.dataframe[-1].value.dropna(subset=["Siste måling"])
+    # The page shows measured values as Norwegian text (1 234,5): read them back as numbers.
+    shown = ["Nullpunkt", "Målverdi", "Siste måling"]
+    table[shown] = table[shown].map(numbers.parse)
     for row in table.itertuples():
         expected = 100 * (row[10] - row.Nullpunkt) / (row.Målverdi - row.Nullpunkt)
         assert row[12] == pytest.approx(expected, abs=0.06)
@@ -474,3 +477,58 @@ def test_a_new_database_path_stays_empty(tmp_path: Path, monkeypatch: pytest.Mon
     app = run()
     assert not app.exception
     assert latest_version(db) == 0
+
+
+# --- Numbers in Norwegian, whatever the browser's language -------------------------------------
+
+
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_tables_leave_no_number_to_the_browser_s_language(demo: Path, page: str) -> None:
+    """A table column the browser would format (`88.5` in an English browser) is Norwegian
+    text instead; every number column left is formatted by the page or holds whole numbers
+    under 10 000, which every language writes alike."""
+    app = run(page)
+    for table in app.dataframe:
+        frame = table.value
+        settings = json.loads(table.proto.columns)
+        for column in frame.columns:
+            kind = (settings.get(column) or {}).get("type_config", {})
+            if kind.get("format") not in (None, "localized"):
+                continue  # the page's own format, e.g. "%.0f %%", with no decimal mark
+            assert not numbers.wants_text(frame[column]), (page, column)
+
+
+def test_benefit_values_show_a_decimal_comma(demo: Path) -> None:
+    app = run("app_pages/gevinster.py")
+    table = app.dataframe[-1].value
+    shown = list(table["Siste måling"].dropna())
+    assert shown and all("." not in text for text in shown)
+    assert any("," in text for text in shown)
+    settings = json.loads(app.dataframe[-1].proto.columns)
+    assert settings["Siste måling"]["type_config"]["type"] == "text"
+    assert settings["Siste måling"]["alignment"] == "right"
+
+
+# --- The sidebar's lists ----------------------------------------------------------------------
+
+
+def test_the_project_filter_shows_id_and_name_and_the_address_keeps_the_id(demo: Path) -> None:
+    app = run()
+    names = dict(sql(demo, "SELECT prosjekt_id, prosjektnavn FROM prosjekter"))
+    box = app.multiselect(key="prosjekt")
+    assert "ASK-TM · " + names["ASK-TM"] in box.options
+    assert all(" · " in option for option in box.options)
+    box.select("ASK-TM").run()
+    assert app.multiselect(key="prosjekt").value == ["ASK-TM"]
+    assert app.query_params["prosjekt"] in ("ASK-TM", ["ASK-TM"])  # the ID, not the label
+
+
+def test_the_status_filter_is_grouped_by_list(demo: Path) -> None:
+    app = run()
+    box = app.multiselect(key="status")
+    assert box.options[0] == "Risiko: Åpen"
+    assert [option.split(":")[0] for option in box.options] == [
+        area for area, statuses in queries.STATUS_AREAS.items() for _ in statuses
+    ]
+    box.select("Lukket").run()
+    assert app.query_params["status"] in ("Lukket", ["Lukket"])

@@ -634,7 +634,11 @@ def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> Non
         ["Gevinst fjernet", "P1", "G2", "Gevinst G2", "5", "Fjernet"],
     ]
     assert (found.counts()["benefit_measured"], found.counts()["benefit_target"]) == (3, 1)
-    assert ("Gevinster", ("benefit_measured", "benefit_target")) in history.HEADLINE_GROUPS
+    # Issue 11: the headline counts every kind the table lists (it showed only these two).
+    gevinster = dict(history.HEADLINE_GROUPS)["Gevinster"]
+    assert {"benefit_measured", "benefit_target", "benefit_new", "benefit_removed"} <= set(
+        gevinster
+    )
 
 
 def test_changes_for_chosen_projects_and_in_iso_dates(meeting_db: Path) -> None:
@@ -776,3 +780,54 @@ def test_an_older_file_made_here_migrates_to_numbers_in_one_go(
     assert _schema_version_in(db) == "4"
     assert _layout(db) == _layout_of_a_new_file(tmp_path)
     assert sheet_rows(db, "risiko", 1)["risiko_id"].tolist() == ["R1", "R2"]
+
+
+def test_after_a_restore_every_change_is_listed_and_counted_in_the_headline(
+    db: Path, tmp_path: Path
+) -> None:
+    """A restore to a version before the meeting takes risks, benefits and measurements away
+    and reopens closed risks: the table lists each, removed measurements included, and the
+    headline groups count every kind the table can list."""
+
+    def measured(benefit_id: str, day: dt.date, value: float) -> dict:
+        return {"gevinst_id": benefit_id, "dato": day, "verdi": value}
+
+    benefits = [{"gevinst_id": "G1", "gevinst": "Gevinst G1", "malverdi": 10.0}]
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {"prosjekter": PROJECTS[:1], "risiko": [risk("R1", 2, 2)], "gevinster": benefits},
+        project="P1",
+    )
+    load(
+        db,
+        tmp_path,
+        "2.xlsx",
+        {
+            "risiko": [risk("R1", 2, 2, status="Lukket"), risk("R2", 4, 4)],
+            "gevinster": [*benefits, {"gevinst_id": "G2", "gevinst": "Gevinst G2"}],
+            "malinger": [
+                measured("G1", dt.date(2025, 1, 1), 3.0),
+                measured("G1", dt.date(2025, 1, 15), 4.5),
+            ],
+        },
+        project="P1",
+    )
+    store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 20))
+    store.rollback(db, 1, by="Kari", expected_latest=2)
+
+    found = history.changes_since_last_meeting(db, today=TODAY)
+    assert found is not None
+    rows = found.table.drop(columns="kind").values.tolist()
+    assert ["Risiko gjenåpnet", "P1", "R1", "Risiko R1", "Lukket", "Åpen, 4 (Lav)"] in rows
+    assert ["Risiko fjernet", "P1", "R2", "Risiko R2", "Åpen, 16 (Høy)", "Fjernet"] in rows
+    assert ["Gevinst fjernet", "P1", "G2", "Gevinst G2", "ingen målverdi", "Fjernet"] in rows
+    removed = found.rows("measurement_removed").values.tolist()
+    assert removed == [
+        ["P1", "G1", "Gevinst G1", "3 (01.01.2025)", "Fjernet"],
+        ["P1", "G1", "Gevinst G1", "4,5 (15.01.2025)", "Fjernet"],
+    ]
+    counted = {key for _title, keys in history.HEADLINE_GROUPS for key in keys}
+    assert {category.key for category in history.CATEGORIES} == counted
+    assert set(found.table["kind"]) <= counted

@@ -479,3 +479,26 @@ def test_reads_never_write(db):
     queries.overview(db, Filters(text="x"), TODAY)
     with duckdb.connect(str(db)) as connection:
         assert connection.execute("SELECT count(*) FROM risiko").fetchall() == before
+
+
+def test_overview_lists_the_projects_by_id_in_norwegian_order(tmp_path):
+    """«Per prosjekt» in one order whoever uploaded last: by Prosjekt-ID, Norwegian
+    alphabetical order (Å last), not the row order of the last upload's sheet."""
+    path = tmp_path / "order.duckdb"
+    projects = [
+        {"prosjekt_id": pid, "prosjektnavn": f"Prosjekt {pid}", "startdato": D(2025, 1, 1)}
+        for pid in ("ÅS", "B2", "ØST", "A1", "ZETA")
+    ]
+    result = load(path, tmp_path, "1.xlsx", {"prosjekter": projects})
+    assert result.ok, result.upload.errors
+    figures = queries.overview(path, Filters(), TODAY)
+    assert list(figures["prosjekt_id"]) == ["A1", "B2", "ZETA", "ØST", "ÅS"]
+    assert list(figures.index) == list(range(5))
+
+
+def test_the_status_filter_names_the_list_of_each_status():
+    labels = [queries.status_label(status) for status in queries.STATUS_OPTIONS]
+    assert labels[0] == "Risiko: Åpen"
+    assert "Gevinst: Bak skjema" in labels and "Milepæl: Forsinket" in labels
+    assert "Vedtak: Støttes" in labels and "Evaluering: Forfalt" in labels
+    assert len(set(labels)) == len(labels) == 21

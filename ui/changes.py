@@ -62,9 +62,10 @@ def show_changes_since_last_meeting(filters: object) -> None:
     """What changed since the version last locked for a meeting, for the chosen projects.
 
     Compares the version shown (`filters.version`, None = latest) with the last version locked
-    for a meeting before it: new, closed and removed risks, risks whose score rose or fell,
-    benefits measured, new, removed or given a new target, decisions made, evaluations done or
-    newly overdue, and milestones that slipped.
+    for a meeting before it: new, closed, reopened and removed risks, risks whose score rose
+    or fell, benefits measured, new, removed or given a new target, measurements removed,
+    decisions made, evaluations done or newly overdue, and milestones that slipped. The
+    headline boxes count every kind the table lists (lib.meeting_changes.HEADLINE_GROUPS).
     """
     version, projects = _chosen(filters)
     day = data.status_day(version)

@@ -55,6 +55,12 @@ def _clear_filters() -> None:
     show_version(None)
 
 
+def _project_label(project: str, names: dict[str, str]) -> str:
+    """`ASK-TM · Ask tjenestemodell`: a project's ID and name (the ID alone if it has none)."""
+    name = names.get(project)
+    return f"{project} · {name}" if name and name != project else project
+
+
 def sidebar() -> None:
     """The shared filters, bound to the URL. Called by the router before the page runs."""
     options = data.cached(queries.filter_options)()
@@ -63,24 +69,38 @@ def sidebar() -> None:
     bind = "query-params"
     # What the address asks for, read before the widgets drop what they do not offer.
     asked = {key: st.query_params.get_all(name) for key, name in FILTER_KEYS.items()}
+    # Prosjekt and Status show a label (ID and name; the list a status belongs to), and a bound
+    # widget would write that label into the address: they keep the values in it by hand.
+    _from_the_address("projects", options.projects)
+    _from_the_address("statuses", queries.STATUS_OPTIONS)
+    # No «Select all» (English, and choosing every value is the same as choosing none) in the
+    # lists: select_all=False on each.
     with st.sidebar:
         st.header("Filtre", anchor=False)
         st.multiselect(
             "Prosjekt",
             options.projects,
             key=FILTER_KEYS["projects"],
-            bind=bind,
+            select_all=False,
+            # ID and name in the list; the address keeps the ID.
+            format_func=lambda project: _project_label(project, options.project_names),
             placeholder="Alle prosjekter",
-            help="Prosjekt-ID. Flere prosjekter gir porteføljen samlet.",
+            help="Prosjekt-ID og navn. Flere prosjekter gir porteføljen samlet.",
         )
         st.multiselect(
-            "Enhet", options.units, key=FILTER_KEYS["units"], bind=bind, placeholder="Alle enheter"
+            "Enhet",
+            options.units,
+            key=FILTER_KEYS["units"],
+            bind=bind,
+            select_all=False,
+            placeholder="Alle enheter",
         )
         st.multiselect(
             "Ansvarlig / eier",
             options.owners,
             key=FILTER_KEYS["owners"],
             bind=bind,
+            select_all=False,
             placeholder="Alle",
             help="Ansvarlig for risiko, anbefaling og milepæl; gevinsteier for gevinster.",
         )
@@ -88,7 +108,9 @@ def sidebar() -> None:
             "Status",
             queries.STATUS_OPTIONS,
             key=FILTER_KEYS["statuses"],
-            bind=bind,
+            select_all=False,
+            # Grouped by the list each belongs to, in the pages' order: «Risiko: Åpen».
+            format_func=queries.status_label,
             placeholder="Alle (risiko: åpne og under arbeid)",
             help=(
                 "Hver side bruker statusene som gjelder den: risikostatus, gevinststatus, "
@@ -124,7 +146,34 @@ def sidebar() -> None:
             icon=":material/filter_alt_off:",
             disabled=not (chosen.narrowed or chosen.version is not None),
         )
+    _to_the_address("projects", chosen.projects)
+    _to_the_address("statuses", chosen.statuses)
     _say_what_the_link_lost(asked, chosen)
+
+
+#: Session-state key: the filters whose value came from the address in this session.
+_SEEDED = "filtre_fra_adressen"
+
+
+def _from_the_address(key: str, offered: tuple[str, ...]) -> None:
+    """On a session's first run, a hand-bound filter takes the values the address asks for
+    (those it offers; the rest are reported by `_say_what_the_link_lost`)."""
+    seeded = st.session_state.setdefault(_SEEDED, set())
+    if key in seeded:
+        return
+    seeded.add(key)
+    asked = st.query_params.get_all(FILTER_KEYS[key])
+    st.session_state[FILTER_KEYS[key]] = [value for value in asked if value in offered]
+
+
+def _to_the_address(key: str, values: tuple[str, ...]) -> None:
+    """The address holds a hand-bound filter's values (IDs, statuses), not their labels."""
+    name = FILTER_KEYS[key]
+    if list(values) != st.query_params.get_all(name):
+        if values:
+            st.query_params[name] = list(values)
+        else:
+            del st.query_params[name]
 
 
 def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> None:

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib import wording
+from lib import numbers, wording
 from lib.contract import SHEETS_BY_KEY
 from lib.db import StoreUnavailable
 from lib.exports import XLSX_MIME, frame_to_xlsx
@@ -143,9 +143,43 @@ def _column_config(frame: pd.DataFrame) -> dict[str, object]:
         dtype = frame[column].dtype
         if pd.api.types.is_datetime64_any_dtype(dtype):
             config[column] = st.column_config.DateColumn(column, format=DATE_FORMAT)
-        elif pd.api.types.is_float_dtype(dtype):
-            config[column] = st.column_config.NumberColumn(column, format="localized")
     return config
+
+
+def _left_to_the_browser(setting: object) -> bool:
+    """Whether a column's setting lets the browser's language format its numbers: none, or a
+    NumberColumn without a format of its own (a page's "%.0f %%" has no decimal mark)."""
+    if setting is None:
+        return True
+    if not isinstance(setting, Mapping):
+        return False
+    kind = setting.get("type_config") or {}
+    return kind.get("type") == "number" and kind.get("format") in (None, "localized")
+
+
+def _norwegian_numbers(
+    frame: pd.DataFrame, config: dict[str, object]
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The numbers the browser would write in its own language (`88.5` in English) as
+    Norwegian text instead (`88,5`, `12 345`), right-aligned; lib.numbers keeps them sortable.
+    The page's own label, width and help for such a column are kept."""
+    shown, settings = frame, dict(config)
+    for column in frame.columns:
+        setting = config.get(column)
+        if not numbers.wants_text(frame[column]) or not _left_to_the_browser(setting):
+            continue
+        if shown is frame:
+            shown = frame.copy()
+        shown[column] = numbers.column_text(frame[column])
+        kept = dict(setting) if isinstance(setting, Mapping) else {}
+        settings[column] = st.column_config.TextColumn(
+            kept.get("label") or column,
+            width=kept.get("width"),
+            help=kept.get("help"),
+            pinned=kept.get("pinned"),
+            alignment="right",
+        )
+    return shown, settings
 
 
 def _slug(name: str) -> str:
@@ -164,11 +198,13 @@ def table(
     """A list, and under it the Excel download of exactly the rows and columns shown.
 
     The workbook is built only when the button is pressed; text that Excel could run as a
-    formula is written as text (lib.exports.frame_to_xlsx).
+    formula is written as text (lib.exports.frame_to_xlsx). The workbook keeps the numbers as
+    numbers; the screen shows them the Norwegian way (`_norwegian_numbers`).
     """
     config = {**_column_config(frame), **(column_config or {})}
+    shown, config = _norwegian_numbers(frame, config)
     st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         column_config=config,
         placeholder=EMPTY_CELL,

@@ -39,7 +39,9 @@ def choose(page, label: str, option: str) -> None:
     box = sidebar(page).locator("[data-testid='stMultiSelect']").filter(has_text=label)
     box.click()
     page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    # The lists show «ASK-TM · name» for a project and «Vedtak: Støttes» for a status.
+    label = re.compile(rf"^({re.escape(option)}( · .+)?|[^:]+: {re.escape(option)})$")
+    page.get_by_role("option", name=label).click()
     page.keyboard.press("Escape")
     # The run the choice starts may not have begun yet: wait for what it draws first, the
     # filter line under the title, then for the run to end.
