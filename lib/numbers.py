@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from babel.numbers import format_decimal
 
+#: The locale every number is written in, whatever the reader's browser says.
+LOCALE = "nb_NO"
 #: Between thousands: a space that never breaks a number over two lines.
 GROUP_SEPARATOR = "\u00a0"
 DECIMAL_MARK = ","
@@ -22,9 +25,10 @@ MOST_DECIMALS = 2
 
 
 def number(value: float, decimals: int = 0) -> str:
-    """`1 234,5` for (1234.5, 1): the group separator a no-break space, a decimal comma."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", GROUP_SEPARATOR).replace(".", DECIMAL_MARK)
+    """`1 234,5` for (1234.5, 1): Norwegian bokmål as CLDR writes it (babel), the group
+    separator a no-break space, a decimal comma."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
 
 
 def decimals_needed(values: pd.Series, most: int = MOST_DECIMALS) -> int:
