@@ -74,7 +74,27 @@ def show_list(rows: pd.DataFrame, *, late: int) -> None:
             "kriterium",
         ],
     )
-    layout.table(shown, "Milepæler", key="milepaelliste")
+    layout.table(
+        shown,
+        "Milepæler",
+        key="milepaelliste",
+        first={
+            layout.heading("milepaeler", column): width
+            for column, width in (
+                ("prosjekt_id", 110),
+                ("milepael_id", 50),
+                ("milepael", 200),
+                ("planlagt", 95),
+                ("prognose", 95),
+                ("avvik_dager", 70),
+                ("status", 100),
+            )
+        },
+        short={
+            layout.heading("milepaeler", "milepael_id"): "ID",
+            layout.heading("milepaeler", "avvik_dager"): "Avvik",
+        },
+    )
 
 
 main()

@@ -151,19 +151,27 @@ def show_list(
         {**wording.SHORT_HEADINGS, "endring_tekst": f"Endring siden versjon {compare_with}"},
     )
     when = _when(after)
-    short, score = wording.SHORT_HEADINGS, wording.HEADINGS["score"]
+    short = wording.SHORT_HEADINGS
+    # What the group reads on a 1280-pixel screen; Nivå (the score's band), S, K, Tiltak and
+    # Status (the caption says which statuses are listed) are one click away.
+    heading = dict(zip(columns, shown.columns, strict=True))
+    widths = {"prosjekt_id": 110, "risiko_id": 45, "risiko": 200, "score": 55}
+    widths |= {"endring_tekst": 110, "ansvarlig": 120, "frist": 95}
     layout.table(
         shown,
         f"Risikoer {when}",
         key="risikoliste",
+        first={heading[column]: width for column, width in widths.items() if column in heading},
+        short={heading["risiko_id"]: "ID", heading.get("endring_tekst", ""): "Endring"},
         column_config={
+            heading["tiltak"]: st.column_config.TextColumn(heading["tiltak"], width=300),
+            heading["score"]: st.column_config.NumberColumn(help="S × K (1–25)"),
             short["sannsynlighet"]: st.column_config.NumberColumn(
                 short["sannsynlighet"], help=f"Sannsynlighet {when} (1–5)"
             ),
             short["konsekvens"]: st.column_config.NumberColumn(
                 short["konsekvens"], help=f"Konsekvens {when} (1–5)"
             ),
-            score: st.column_config.NumberColumn(score, help="S × K (1–25)"),
         },
     )
 

@@ -34,6 +34,82 @@ CUT = """() => {
 }"""
 
 
+#: Every drawn table (glide-data-grid: a canvas with an accessible grid behind it): the
+#: headings of the columns it draws (the grid's header cells are those in view), how many
+#: columns it has (aria-colcount) and whether it scrolls sideways (its scroller is wider
+#: than the table).
+TABLES = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+    .map(element => ({
+        grid: element.querySelector('table[role="grid"]'),
+        scroller: element.querySelector('.dvn-scroller'),
+    }))
+    .filter(({grid, scroller}) => grid && scroller && scroller.clientWidth > 0)
+    .map(({grid, scroller}) => ({
+        headings: [...grid.querySelectorAll('th[role="columnheader"]')]
+            .map(cell => cell.textContent.trim()),
+        columns: Number(grid.getAttribute('aria-colcount')),
+        scrolls: scroller.scrollWidth > scroller.clientWidth + 1,
+    }))"""
+
+#: The headings that carry each page's message: on screen, whole, at either size.
+KEY_COLUMNS = {
+    "": [
+        [
+            *("Prosjekt-ID", "Prosjektnavn", "Høye risikoer", "Gev. bak skjema"),
+            *("Eval. forfalt", "Milep. forsinket"),
+        ],
+        [
+            *("Prosjekt-ID", "Støttes", "Støttes delvis", "Utredes videre", "Til orientering"),
+            *("Ikke støttet", "Ikke behandlet"),
+        ],
+        ["Endring", "Prosjekt-ID", "ID", "Før", "Nå", "Tittel"],
+    ],
+    "risiko": [["Prosjekt-ID", "ID", "Risiko", "Score", "Endring", "Ansvarlig", "Frist"]],
+    "gevinster": [["Prosjekt-ID", "ID", "Gevinst", "Fremdrift %", "Planlagt %", "Status"]],
+    "anbefalinger": [["Prosjekt-ID", "ID", "Anbefaling", "Vedtak", "Vedtakstekst", "Ansvarlig"]],
+    "evaluering": [
+        ["Prosjekt-ID", "ID", "Anbefaling", "Evaluering", "Frist", "Status", "Ansvarlig"],
+        ["Prosjekt-ID", "ID", "Anbefaling", "Vedtak", "Ansvarlig"],
+    ],
+    "milepaeler": [["Prosjekt-ID", "ID", "Milepæl", "Planlagt", "Prognose", "Avvik", "Status"]],
+    "historikk": [
+        ["Versjon", "Tidspunkt", "Lastet opp av", "Låst for møte", "Endringer"],
+        ["Ark", "Rader"],
+        ["Versjon", "Møte", "Møtedato", "Låst av", "Låst"],
+    ],
+}
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=["1280x720", "1920x1080"])
+def test_every_table_shows_its_key_columns_without_scrolling(
+    server, page, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    for path, expected in KEY_COLUMNS.items():
+        page.goto(f"{server.url}/{path}")
+        expect(page.get_by_test_id("stMain").locator("h1")).to_be_visible(timeout=60_000)
+        expect(page.locator(APP_IDLE)).to_have_count(1, timeout=60_000)
+        wait_for_layout(page)
+        tables = page.evaluate(TABLES)
+        assert [table["headings"] for table in tables] == expected, (path, width, tables)
+        for table in tables:
+            assert not table["scrolls"], (path, width, table)
+            assert table["columns"] == len(table["headings"]), (path, width, table)
+
+
+def test_the_other_columns_are_one_click_away(server, page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server.url}/risiko")
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=60_000)
+    wait_for_layout(page)
+    page.get_by_text("Vis alle kolonner").click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] [aria-colcount]')]
+            .some(grid => Number(grid.getAttribute('aria-colcount')) === 12)""",
+        timeout=30_000,
+    )
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=["1280x720", "1920x1080"])
 def test_every_page_fits_the_meeting_room_screen(server, page, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
