@@ -207,7 +207,11 @@ def risk_matrix(
             "band:N",
             scale=alt.Scale(domain=names, range=colours),
             title="Nivå (score = S × K)",
-            legend=alt.Legend(orient="right", labelExpr=f"{label_expr} : datum.label"),
+            # Above the matrix, not beside it: the cells get the width, and the consequence
+            # labels under them («Ubetydelig», «Liten») stay apart on a 1280-pixel screen.
+            legend=alt.Legend(
+                orient="top", direction="horizontal", labelExpr=f"{label_expr} : datum.label"
+            ),
         ),
         strokeWidth=alt.condition(cell, alt.value(5), alt.value(1)),
         opacity=alt.condition(cell, alt.value(1.0), alt.value(0.45)),

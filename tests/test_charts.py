@@ -96,6 +96,8 @@ def test_matrix_colours_come_from_the_bands_and_are_colour_blind_safe():
     # The legend names the score range of each band, so colour is never the only cue.
     assert "Lav (1–4)" in colour["legend"]["labelExpr"]
     assert charts.band_legend(RISK_BANDS) == ["Lav (1–4)", "Middels (5–9)", "Høy (10–25)"]
+    # Above the matrix, so that the five consequence labels under it get the width.
+    assert colour["legend"]["orient"] == "top"
 
 
 def test_matrix_follows_other_bands():
