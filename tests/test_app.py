@@ -421,9 +421,16 @@ def test_milestone_page(demo: Path) -> None:
     assert shown["Forsinket"] == late_milestones(demo, TODAY)
     done = sql(demo, f"SELECT count(*) FROM milepaeler WHERE {CURRENT} AND fullfort IS NOT NULL")
     assert shown["Fullført"] == done[0][0]
-    table = app.dataframe[-1].value
-    assert len(table) == sum(shown.values())
-    late = table[table["Status"] == "Forsinket"]
+    # Late and upcoming first; the completed ones folded away in an expander under them.
+    remaining, completed = (frame.value for frame in app.dataframe[-2:])
+    assert len(remaining) + len(completed) == sum(shown.values())
+    assert set(completed["Status"]) == {"Fullført"}
+    statuses = list(remaining["Status"])
+    assert statuses == sorted(statuses, key=["Forsinket", "I rute"].index)
+    assert [e.label for e in app.expander if e.label.startswith("Fullførte")] == [
+        f"Fullførte milepæler ({shown['Fullført']})"
+    ]
+    late = remaining[remaining["Status"] == "Forsinket"]
     assert (late["Avvik (dager)"] > 0).all()
 
 

@@ -307,3 +307,32 @@ def test_decision_bars_and_descriptions():
 @pytest.mark.parametrize(("value", "text"), [(1234.5, "1 234,5"), (12.0, "12"), (None, "–")])
 def test_numbers_are_written_the_norwegian_way(value, text):
     assert charts._fmt(value) == text
+
+
+def test_milestones_late_first_then_upcoming_then_the_done_ones_faded():
+    rows = milestone_rows()
+    ordered = charts.milestones_in_meeting_order(rows)
+    assert list(ordered["status"]) == [MILESTONE_LATE, MILESTONE_ON_TRACK, MILESTONE_DONE]
+    data = charts.milestone_timeline_data(rows)
+    assert list(dict.fromkeys(data["status"])) == [
+        MILESTONE_LATE,
+        MILESTONE_ON_TRACK,
+        MILESTONE_DONE,
+    ]
+    spec = charts.milestone_timeline(data, TODAY).to_dict()
+    spans, points, _rule, _label = layers(spec)
+    for layer in (spans, points):
+        faded = layer["encoding"]["opacity"]
+        assert MILESTONE_DONE in faded["condition"]["test"]
+        assert faded["condition"]["value"] == charts.DONE_OPACITY < faded["value"]
+
+
+def test_a_timeline_keeps_its_height_so_every_row_is_named():
+    # Fitted into a fixed height with its legends, Vega squeezes the rows and drops names.
+    data = charts.milestone_timeline_data(milestone_rows())
+    spec = charts.milestone_timeline(data, TODAY).to_dict()
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert spec["height"] >= 34 * data["rad"].nunique()
+    # «I dag» above the plot, where no marker of the first row covers it.
+    *_, label = layers(spec)
+    assert label["mark"]["baseline"] == "bottom" and label["mark"]["dy"] < 0

@@ -152,3 +152,48 @@ def test_the_matrix_labels_stand_apart(server, page, width: int, height: int) ->
     ordered = sorted(across, key=lambda label: label["left"])
     for left, right in itertools.pairwise(ordered):
         assert right["left"] - left["right"] >= 12, (width, left, right)
+
+
+#: The row names down a timeline's side that Vega drew (it hides a name that would overlap
+#: the next one), and whether two are drawn too close to read.
+ROW_NAMES = """() => {
+    const names = [...document.querySelectorAll(
+        '[data-testid="stVegaLiteChart"] svg g.role-axis-label text'
+    )].filter(text => Number(getComputedStyle(text).opacity) > 0)
+        .filter(text => text.textContent.includes(' · '))  // «PROSJEKT · ID tittel»
+        .map(text => ({text: text.textContent, top: text.getBoundingClientRect().top}));
+    const tops = names.map(name => name.top).sort((a, b) => a - b);
+    const crowded = tops.some((top, index) => index > 0 && top - tops[index - 1] < 14);
+    return {names: names.map(name => name.text), crowded};
+}"""
+
+
+def timeline_rows(page_name: str, db) -> set[str]:
+    """The rows the page's timeline draws, from the demo data as the page gets it."""
+    from lib import charts, queries
+    from lib.contract import MILESTONE_DONE
+    from lib.demo import TODAY
+
+    if page_name == "evaluering":
+        plan = queries.evaluations(db, queries.Filters(), TODAY)
+        return set(charts.evaluation_timeline_data(plan)["rad"])
+    rows = queries.milestones(db, queries.Filters(), TODAY)
+    return set(charts.milestone_timeline_data(rows[rows["status"] != MILESTONE_DONE])["rad"])
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=["1280x720", "1920x1080"])
+@pytest.mark.parametrize("page_name", ["evaluering", "milepaeler"])
+def test_every_timeline_row_is_named(
+    server, demo_database, page, page_name: str, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{server.url}/{page_name}")
+    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=60_000)
+    wait_for_layout(page)
+    expected = timeline_rows(page_name, demo_database)
+    assert len(expected) > 10  # enough rows to crowd a short figure
+    found = page.evaluate(ROW_NAMES)
+    assert len(found["names"]) == len(expected), (width, found)
+    for name in found["names"]:  # Vega may shorten a long name further, with "…"
+        assert any(row.startswith(name.rstrip("…")) for row in expected), (width, name)
+    assert not found["crowded"], (width, found)
