@@ -274,18 +274,19 @@ def chart(
     description: str,
     name: str,
     key: str,
-    selectable: bool = False,
+    selectable: bool | Callable[[], None] = False,
 ) -> object:
     """A chart, its text alternative under it, and the table of its numbers one click away.
 
-    Returns the selection state when `selectable`.
+    Returns the selection state when `selectable`; a callable is called when it changes (the
+    state is then in st.session_state[key]).
     """
     state = st.vega_lite_chart(
         spec,
         width="stretch",
         key=key,
         alt=description,
-        on_select="rerun" if selectable else "ignore",
+        on_select=selectable if callable(selectable) else ("rerun" if selectable else "ignore"),
     )
     st.caption(escape(description))
     with st.expander("Tallene bak figuren", icon=":material/table:"):
