@@ -48,7 +48,9 @@ def main() -> None:
 def choose_view(earlier: list[int]) -> tuple[bool, int | None]:
     """Before or after tiltak, and the version to compare scores with: by default the one
     locked for the last meeting, else the one before. Both are kept in the address."""
-    switch, compare = st.columns([1, 1], vertical_alignment="bottom")
+    # The version's name is long («v6 · Styringsgruppemøte september 2026 24.09.2026»): the
+    # select box gets the room to show it whole at 1280 pixels.
+    switch, compare = st.columns([1, 2], vertical_alignment="bottom")
     after = switch.toggle(
         "Vis etter tiltak",
         key="etter_tiltak",

@@ -24,8 +24,8 @@ PAGES = {
 }
 SIZES = [(1280, 720), (1920, 1080)]
 
-#: Text cut short with "…" (an element that ellipsizes and is too narrow for its text), and
-#: whether the page is wider than the window. Tables and charts draw on a canvas: their own
+#: Text cut short with "…" (an element that ellipsizes and is too narrow for its text) or by
+#: the edge of its field, and whether the page is wider than the window. Tables and charts draw on a canvas: their own
 #: scrolling and shortened labels are by design, and are not counted here.
 CUT = """() => {
     const cut = [...document.querySelectorAll('body *')]
@@ -33,6 +33,10 @@ CUT = """() => {
         .filter(element => element.scrollWidth > element.clientWidth + 1)
         .map(element => element.innerText.trim())
         .filter(text => text);
+    // A select box's or text field's value wider than the box (an input never ellipsizes).
+    cut.push(...[...document.querySelectorAll('input')]
+        .filter(input => input.value && input.scrollWidth > input.clientWidth + 1)
+        .map(input => input.value));
     const main = document.querySelector('[data-testid="stMain"]');
     return {cut, wide: main.scrollWidth > main.clientWidth + 1};
 }"""
