@@ -25,8 +25,8 @@ PAGES = {
 SIZES = [(1280, 720), (1920, 1080)]
 
 #: Text cut short with "…" (an element that ellipsizes and is too narrow for its text) or by
-#: the edge of its field, and whether the page is wider than the window. Tables and charts draw on a canvas: their own
-#: scrolling and shortened labels are by design, and are not counted here.
+#: the edge of its field, and whether the page is wider than the window. Charts and tables
+#: draw on a canvas: they are checked by the tests below.
 CUT = """() => {
     const cut = [...document.querySelectorAll('body *')]
         .filter(element => getComputedStyle(element).textOverflow === 'ellipsis')
