@@ -51,7 +51,23 @@ def show_list(rows: pd.DataFrame) -> None:
             "evaluering",
         ],
     )
-    layout.table(shown, "Anbefalinger", key="anbefalingsliste")
+    layout.table(
+        shown,
+        "Anbefalinger",
+        key="anbefalingsliste",
+        first={
+            layout.heading("anbefalinger", column): width
+            for column, width in (
+                ("prosjekt_id", 110),
+                ("anbefaling_id", 50),
+                ("anbefaling", 180),
+                ("vedtak", 110),
+                ("vedtakstekst", 200),
+                ("ansvarlig", 100),
+            )
+        },
+        short={layout.heading("anbefalinger", "anbefaling_id"): "ID"},
+    )
 
 
 main()

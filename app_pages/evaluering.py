@@ -114,6 +114,18 @@ def show_urgent(plan: pd.DataFrame) -> None:
         layout.headed(urgent.sort_values("frist"), SHEETS, PLAN_COLUMNS),
         "Evalueringer som haster",
         key="haster",
+        first=fitted(
+            {
+                "prosjekt_id": 110,
+                "anbefaling_id": 50,
+                "anbefaling": 200,
+                "evaluering": 85,
+                "frist": 95,
+                "status": 80,
+                "ansvarlig": 120,
+            }
+        ),
+        short={layout.heading(SHEETS, "anbefaling_id"): "ID"},
     )
 
 
@@ -129,6 +141,11 @@ def show_without_date(plan: pd.DataFrame) -> None:
         ),
         "Uten iverksettingsdato",
         key="uten_dato",
+        first=fitted(
+            {"prosjekt_id": 110, "anbefaling_id": 50, "anbefaling": 250, "vedtak": 120}
+            | {"ansvarlig": 150}
+        ),
+        short={layout.heading(SHEETS, "anbefaling_id"): "ID"},
     )
 
 
@@ -146,6 +163,11 @@ def show_calendar(dated: pd.DataFrame, day: dt.date) -> None:
         key="ics",
     )
     st.caption("Heldagshendelser for evalueringer som ikke er gjennomført, med filtrene over.")
+
+
+def fitted(widths: dict[str, int]) -> dict[str, int]:
+    """The plan's headings with their widths on a 1280-pixel screen."""
+    return {layout.heading(SHEETS, column): width for column, width in widths.items()}
 
 
 main()

@@ -87,6 +87,18 @@ def show_list(rows: pd.DataFrame) -> None:
         shown,
         "Gevinster",
         key="gevinstliste",
+        first={
+            layout.heading("gevinster", column): width
+            for column, width in (
+                ("prosjekt_id", 110),
+                ("gevinst_id", 45),
+                ("gevinst", 210),
+                ("fremdrift_prosent", 120),
+                ("planlagt_prosent", 90),
+                ("status", 130),
+            )
+        },
+        short={layout.heading("gevinster", "gevinst_id"): "ID"},
         column_config={
             progress: st.column_config.ProgressColumn(
                 progress,

@@ -123,6 +123,23 @@ def show_per_project(figures: pd.DataFrame) -> None:
         ),
         "Oversikt per prosjekt",
         key="oversikt",
+        # What needs the group's attention, under short headings that fit 1280 pixels; the
+        # rest is one click away.
+        first=fitted(
+            {
+                "prosjekt_id": 110,
+                "prosjektnavn": 170,
+                "hoye_risikoer": 110,
+                "gevinster_bak_skjema": 125,
+                "evalueringer_forfalt": 100,
+                "milepaeler_forsinket": 120,
+            }
+        ),
+        short={
+            layout.heading("prosjekter", "gevinster_bak_skjema"): "Gev. bak skjema",
+            layout.heading("prosjekter", "evalueringer_forfalt"): "Eval. forfalt",
+            layout.heading("prosjekter", "milepaeler_forsinket"): "Milep. forsinket",
+        },
     )
     st.markdown("**Vedtak per prosjekt**")
     decisions = {decision_column(decision): decision for decision in DECISIONS}
@@ -132,7 +149,15 @@ def show_per_project(figures: pd.DataFrame) -> None:
         ),
         "Vedtak per prosjekt",
         key="vedtak_per_prosjekt",
+        # The names are in the table above: the six decisions fit 1280 pixels without them.
+        first={layout.heading("prosjekter", "prosjekt_id"): 110}
+        | {decision: 105 if len(decision) > 7 else 70 for decision in DECISIONS},
     )
+
+
+def fitted(widths: dict[str, int]) -> dict[str, int]:
+    """The headings of the overview's columns, with their widths on screen."""
+    return {layout.heading("prosjekter", column): width for column, width in widths.items()}
 
 
 main()

@@ -1,15 +1,18 @@
 """Risiko: the 5×5 matrix (before or after tiltak) and the list, highest score first.
 
 Clicking a cell narrows the list to that cell; with several projects the matrix shows the
-portfolio. Each risk's score is compared with an earlier version (default: the one before).
+portfolio. Each risk's score is compared with an earlier version (default: the one locked for
+the last meeting, else the one before); that version and the clicked cell are kept in the URL.
 """
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, wording
+from lib import charts, history, queries, wording
 from lib.contract import RISK_BANDS, RISK_DOWN, RISK_NEW, RISK_SAME, RISK_STATUSES, RISK_UP
 from lib.queries import Filters
 from ui import data, filters, layout
@@ -33,7 +36,7 @@ def main() -> None:
             "status «Lukket» i sidepanelet."
         )
         return
-    cell = show_matrix(view.matrix, after)
+    cell = show_matrix(view.matrix, after, cell_in_address())
     rows = view.rows
     if cell is not None:
         rows = data.cached(queries.risk_view)(
@@ -43,8 +46,11 @@ def main() -> None:
 
 
 def choose_view(earlier: list[int]) -> tuple[bool, int | None]:
-    """Before or after tiltak, and the version to compare scores with."""
-    switch, compare = st.columns([1, 1], vertical_alignment="bottom")
+    """Before or after tiltak, and the version to compare scores with: by default the one
+    locked for the last meeting, else the one before. Both are kept in the address."""
+    # The version's name is long («v6 · Styringsgruppemøte september 2026 24.09.2026»): the
+    # select box gets the room to show it whole at 1280 pixels.
+    switch, compare = st.columns([1, 2], vertical_alignment="bottom")
     after = switch.toggle(
         "Vis etter tiltak",
         key="etter_tiltak",
@@ -52,26 +58,64 @@ def choose_view(earlier: list[int]) -> tuple[bool, int | None]:
         help="Sannsynlighet og konsekvens etter tiltak. Risikoer uten vurdering etter tiltak "
         "står med vurderingen før tiltak.",
     )
+    meetings = {s.version: s for s in data.cached(history.snapshots)()}
+    stored = data.versions().set_index("version")["created_at"]
+
+    def label(number: int) -> str:
+        """`v6 · Styringsgruppemøte september 2026 24.09.2026`, or when it was stored."""
+        if number in meetings:
+            meeting = meetings[number]
+            return f"v{number} · {meeting.name} {meeting.meeting_date:%d.%m.%Y}"
+        return f"v{number} · lastet opp {pd.Timestamp(stored[number]):%d.%m.%Y}"
+
+    locked = [number for number in earlier if number in meetings]
+    default = max(locked) if locked else (earlier[0] if earlier else None)
+    asked = st.query_params.get(COMPARE, "")
+    if asked.isdigit() and int(asked) in earlier:
+        default = int(asked)  # a copied link compares with the same version
+    # Kept in the address by hand, not with bind="query-params": a bound select box writes
+    # its label («v6 · Styringsgruppemøte …») into the address, this writes «6».
     compare_with = compare.selectbox(
         "Sammenlign med versjon",
         earlier,
-        index=0 if earlier else None,
-        key="sammenlign",
+        index=earlier.index(default) if default is not None else None,
+        format_func=label,
+        key=COMPARE,
+        on_change=remember_comparison,
         placeholder="Ingen tidligere versjon",
-        help="Endringskolonnen viser om scoren har gått opp eller ned siden denne versjonen.",
+        help="Endringskolonnen viser om scoren har gått opp eller ned siden denne versjonen. "
+        "Først foreslått: versjonen som ble låst for siste møte.",
     )
     return after, compare_with
+
+
+#: The select box's key and the address's parameter for the version compared with.
+COMPARE = "sammenlign"
+
+
+def remember_comparison() -> None:
+    chosen = st.session_state.get(COMPARE)
+    if chosen is None:
+        st.query_params.pop(COMPARE, None)
+    else:
+        st.query_params[COMPARE] = str(chosen)
 
 
 def _when(after: bool) -> str:
     return "etter tiltak" if after else "før tiltak"
 
 
-def show_matrix(matrix: pd.DataFrame, after: bool) -> tuple[int, int] | None:
-    """The matrix and its numbers; returns the cell clicked, if any."""
+def show_matrix(
+    matrix: pd.DataFrame, after: bool, cell: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """The matrix and its numbers, `cell` (from the address) marked; returns it."""
     when = _when(after)
     figure = layout.chart_spec(
-        charts.risk_matrix, matrix, bands=RISK_BANDS, title=f"Risikomatrise – {when}"
+        charts.risk_matrix,
+        matrix,
+        bands=RISK_BANDS,
+        title=f"Risikomatrise – {when}",
+        selected=cell,
     )
     numbers = layout.headed(
         charts.matrix_table(matrix).query("antall > 0"),
@@ -82,15 +126,36 @@ def show_matrix(matrix: pd.DataFrame, after: bool) -> tuple[int, int] | None:
             "konsekvens_tekst": layout.heading("risiko", "konsekvens"),
         },
     )
-    state = layout.chart(
+    layout.chart(
         figure,
         numbers,
         description=charts.describe_matrix(matrix, RISK_BANDS, f"Risikomatrise {when}"),
         name=f"Risikomatrise {when}",
-        key="risikomatrise",
-        selectable=True,
+        key=MATRIX,
+        selectable=remember_cell,
     )
-    return selected_cell(state)
+    return cell
+
+
+#: The matrix's key, and the address's parameter for its clicked cell: «3-4» is
+#: sannsynlighet 3, konsekvens 4.
+MATRIX = "risikomatrise"
+CELL = "celle"
+
+
+def cell_in_address() -> tuple[int, int] | None:
+    """The cell a copied link (or the last click) names, if it is one of the 25."""
+    found = re.fullmatch(r"([1-5])-([1-5])", st.query_params.get(CELL) or "")
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def remember_cell() -> None:
+    """When the matrix's selection changes: the clicked cell into the address, or out."""
+    cell = selected_cell(st.session_state.get(MATRIX))
+    if cell is not None:
+        st.query_params[CELL] = f"{cell[0]}-{cell[1]}"
+    elif CELL in st.query_params:
+        del st.query_params[CELL]
 
 
 def selected_cell(event: object) -> tuple[int, int] | None:
@@ -151,19 +216,27 @@ def show_list(
         {**wording.SHORT_HEADINGS, "endring_tekst": f"Endring siden versjon {compare_with}"},
     )
     when = _when(after)
-    short, score = wording.SHORT_HEADINGS, wording.HEADINGS["score"]
+    short = wording.SHORT_HEADINGS
+    # What the group reads on a 1280-pixel screen; Nivå (the score's band), S, K, Tiltak and
+    # Status (the caption says which statuses are listed) are one click away.
+    heading = dict(zip(columns, shown.columns, strict=True))
+    widths = {"prosjekt_id": 110, "risiko_id": 45, "risiko": 200, "score": 55}
+    widths |= {"endring_tekst": 110, "ansvarlig": 120, "frist": 95}
     layout.table(
         shown,
         f"Risikoer {when}",
         key="risikoliste",
+        first={heading[column]: width for column, width in widths.items() if column in heading},
+        short={heading["risiko_id"]: "ID", heading.get("endring_tekst", ""): "Endring"},
         column_config={
+            heading["tiltak"]: st.column_config.TextColumn(heading["tiltak"], width=300),
+            heading["score"]: st.column_config.NumberColumn(help="S × K (1–25)"),
             short["sannsynlighet"]: st.column_config.NumberColumn(
                 short["sannsynlighet"], help=f"Sannsynlighet {when} (1–5)"
             ),
             short["konsekvens"]: st.column_config.NumberColumn(
                 short["konsekvens"], help=f"Konsekvens {when} (1–5)"
             ),
-            score: st.column_config.NumberColumn(score, help="S × K (1–25)"),
         },
     )
 

@@ -87,6 +87,8 @@ DATE_LABEL_EXPR = (
 FONT_SIZE = 16
 #: The longest timeline a screen can show legibly; the rest is in the list below it.
 MAX_TIMELINE_ROWS = 40
+#: How strongly a completed milestone shows: present, but behind what is late or upcoming.
+DONE_OPACITY = 0.35
 
 
 def _date_axis() -> alt.Axis:
@@ -207,7 +209,11 @@ def risk_matrix(
             "band:N",
             scale=alt.Scale(domain=names, range=colours),
             title="Nivå (score = S × K)",
-            legend=alt.Legend(orient="right", labelExpr=f"{label_expr} : datum.label"),
+            # Above the matrix, not beside it: the cells get the width, and the consequence
+            # labels under them («Ubetydelig», «Liten») stay apart on a 1280-pixel screen.
+            legend=alt.Legend(
+                orient="top", direction="horizontal", labelExpr=f"{label_expr} : datum.label"
+            ),
         ),
         strokeWidth=alt.condition(cell, alt.value(5), alt.value(1)),
         opacity=alt.condition(cell, alt.value(1.0), alt.value(0.45)),
@@ -368,7 +374,10 @@ def _today_rule(today: dt.date, label: str) -> alt.LayerChart:
     )
     label = (
         alt.Chart(frame)
-        .mark_text(align="left", baseline="top", dx=6, dy=4, fontSize=FONT_SIZE, fontWeight="bold")
+        # Above the plot, not in its first row: a marker there would cover it.
+        .mark_text(
+            align="left", baseline="bottom", dx=6, dy=-4, fontSize=FONT_SIZE, fontWeight="bold"
+        )
         .encode(x="dato:T", y=alt.value(0), text="tekst:N")
     )
     return rule + label
@@ -435,9 +444,34 @@ def describe_statuses(frame: pd.DataFrame, what: str, order: Sequence[str]) -> s
     return f"{len(frame)} {what}: " + ", ".join(parts) + "."
 
 
+def milestones_in_meeting_order(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Late first, then on track, then completed; within each by the date that matters
+    (expected for those not done, completed for the done ones, the latest first)."""
+    rank = (
+        milestones["status"]
+        .map({MILESTONE_LATE: 0, MILESTONE_ON_TRACK: 1, MILESTONE_DONE: 2})
+        .fillna(1)
+    )
+    done = milestones["status"] == MILESTONE_DONE
+    ordered = milestones.assign(
+        _rank=rank,
+        _expected=pd.to_datetime(milestones["forventet"]).where(~done),
+        # The done ones latest first: what was just finished matters more than last year's.
+        _done=pd.to_datetime(milestones["fullfort"]).where(done),
+    ).sort_values(
+        ["_rank", "_expected", "_done"],
+        ascending=[True, True, False],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.drop(columns=["_rank", "_expected", "_done"])
+
+
 def milestone_timeline_data(milestones: pd.DataFrame) -> pd.DataFrame:
-    """The timeline's rows, long: one per milestone and date kind (Planlagt, Prognose, Fullført)."""
+    """The timeline's rows, long: one per milestone and date kind (Planlagt, Prognose, Fullført),
+    late milestones first, then those on track, then the completed ones."""
     shown = timeline_rows(milestones, (MILESTONE_LATE, MILESTONE_ON_TRACK), "planlagt")
+    shown = milestones_in_meeting_order(shown)
     rows = []
     for row in shown.itertuples(index=False):
         label = _label(f"{row.prosjekt_id} · {row.milepael_id} {row.milepael}", 48)
@@ -470,20 +504,26 @@ def milestone_timeline(
     colour = _status_colour(_statuses_shown(data, MILESTONE_STYLE), MILESTONE_STYLE)
     kinds = list(MILESTONE_DATES)
     x = alt.X("dato:T", title="Dato", axis=_date_axis())
+    # Completed milestones faded: they are the record, not what the meeting acts on.
+    faded = alt.condition(
+        alt.datum.status == MILESTONE_DONE, alt.value(DONE_OPACITY), alt.value(1.0)
+    )
     spans = (
         alt.Chart(data)
         .mark_line(strokeWidth=4)
-        .encode(x=x, y=_TIMELINE_ROW, color=colour, detail="rad:N")
+        .encode(x=x, y=_TIMELINE_ROW, color=colour, detail="rad:N", opacity=faded)
     )
     points = (
         alt.Chart(data)
         .transform_filter(alt.FieldOneOfPredicate(field="dato_type", oneOf=kinds))
-        .mark_point(size=300, filled=True, opacity=1, stroke="#111111", strokeWidth=1)
+        .mark_point(size=300, filled=True, stroke="#111111", strokeWidth=1)
         .encode(
             x=x,
             y=_TIMELINE_ROW,
             color=colour,
-            shape=_shapes("dato_type", MILESTONE_DATES, "Dato"),
+            opacity=faded,
+            # Below the plot: the status legend is above it, and both in one row are cut.
+            shape=_shapes("dato_type", MILESTONE_DATES, "Dato", orient="bottom"),
             tooltip=[
                 alt.Tooltip("rad:N", title="Milepæl"),
                 alt.Tooltip("dato_type:N", title="Dato"),
@@ -516,12 +556,14 @@ def _status_colour(statuses: list[str], style: dict[str, tuple[str, str]]) -> al
     )
 
 
-def _shapes(field: str, shape_of: dict[str, str], title: str) -> alt.Shape:
-    """A shape per value of `field`, in the order of `shape_of`."""
+def _shapes(field: str, shape_of: dict[str, str], title: str, orient: str = "top") -> alt.Shape:
+    """A shape per value of `field`, in the order of `shape_of`; the legend above or below the
+    plot (beside it, it takes the width a 1280-pixel screen needs for the dates)."""
     return alt.Shape(
         f"{field}:N",
         scale=alt.Scale(domain=list(shape_of), range=list(shape_of.values())),
         title=title,
+        legend=alt.Legend(orient=orient),
     )
 
 
@@ -534,7 +576,14 @@ def _timeline(
 ) -> alt.LayerChart:
     """A timeline's marks with the today rule, one readable row per entry."""
     height = max(220, 34 * data["rad"].nunique())
-    chart = (marks + _today_rule(today, today_label)).properties(title=title, height=height)
+    chart = (marks + _today_rule(today, today_label)).properties(
+        title=title,
+        height=height,
+        # The width follows the page, the height is the plot's own: fitted into a fixed height
+        # with the legends and title, rows would be squeezed until Vega drops every other
+        # row's name.
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )
     return _shared_screen(chart)
 
 

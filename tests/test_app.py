@@ -281,6 +281,31 @@ def test_risk_matrix_cells_equal_sql_counts(demo: Path) -> None:
     assert spec["params"][0]["name"] == "celle"
 
 
+def test_risk_compares_with_the_last_meeting_by_default(
+    demo_db_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A version after the meeting's and the latest: the one before is no longer the meeting's.
+    store.rollback(demo_db_copy, 5, by="Sekretæren")
+    monkeypatch.setenv("STYRINGSROM_DB", str(demo_db_copy))
+    monkeypatch.setenv("STYRINGSROM_TODAY", TODAY.isoformat())
+    app = run("app_pages/risiko.py")
+    compare = app.selectbox(key="sammenlign")
+    assert compare.value == 6
+    assert compare.options[1] == "v6 · Styringsgruppemøte september 2026 24.09.2026"
+    assert compare.options[0].startswith("v7 · lastet opp ")
+    assert app.dataframe[-1].value.columns.str.startswith("Endring siden versjon 6").any()
+
+
+def test_risk_comparison_and_cell_come_from_the_address(demo: Path) -> None:
+    app = run("app_pages/risiko.py", sammenlign="4", celle="3-4")
+    assert app.selectbox(key="sammenlign").value == 4
+    assert any(c.value.startswith("Cellen sannsynlighet 3, konsekvens 4:") for c in app.caption)
+    spec, _ = charts(app)[0]
+    assert spec["params"][0]["value"] == [{"sannsynlighet": 3, "konsekvens": 4}]
+    rows = app.dataframe[-1].value
+    assert set(zip(rows["S"], rows["K"], strict=True)) == {(3, 4)}
+
+
 def test_risk_switch_shows_after_tiltak(demo: Path) -> None:
     app = run("app_pages/risiko.py")
     app.toggle(key="etter_tiltak").set_value(True).run()
@@ -424,9 +449,16 @@ def test_milestone_page(demo: Path) -> None:
     assert shown["Forsinket"] == late_milestones(demo, TODAY)
     done = sql(demo, f"SELECT count(*) FROM milepaeler WHERE {CURRENT} AND fullfort IS NOT NULL")
     assert shown["Fullført"] == done[0][0]
-    table = app.dataframe[-1].value
-    assert len(table) == sum(shown.values())
-    late = table[table["Status"] == "Forsinket"]
+    # Late and upcoming first; the completed ones folded away in an expander under them.
+    remaining, completed = (frame.value for frame in app.dataframe[-2:])
+    assert len(remaining) + len(completed) == sum(shown.values())
+    assert set(completed["Status"]) == {"Fullført"}
+    statuses = list(remaining["Status"])
+    assert statuses == sorted(statuses, key=["Forsinket", "I rute"].index)
+    assert [e.label for e in app.expander if e.label.startswith("Fullførte")] == [
+        f"Fullførte milepæler ({shown['Fullført']})"
+    ]
+    late = remaining[remaining["Status"] == "Forsinket"]
     assert (late["Avvik (dager)"] > 0).all()
 
 

@@ -96,6 +96,8 @@ def test_matrix_colours_come_from_the_bands_and_are_colour_blind_safe():
     # The legend names the score range of each band, so colour is never the only cue.
     assert "Lav (1–4)" in colour["legend"]["labelExpr"]
     assert charts.band_legend(RISK_BANDS) == ["Lav (1–4)", "Middels (5–9)", "Høy (10–25)"]
+    # Above the matrix, so that the five consequence labels under it get the width.
+    assert colour["legend"]["orient"] == "top"
 
 
 def test_matrix_follows_other_bands():
@@ -305,3 +307,32 @@ def test_decision_bars_and_descriptions():
 @pytest.mark.parametrize(("value", "text"), [(1234.5, "1 234,5"), (12.0, "12"), (None, "–")])
 def test_numbers_are_written_the_norwegian_way(value, text):
     assert charts._fmt(value) == text
+
+
+def test_milestones_late_first_then_upcoming_then_the_done_ones_faded():
+    rows = milestone_rows()
+    ordered = charts.milestones_in_meeting_order(rows)
+    assert list(ordered["status"]) == [MILESTONE_LATE, MILESTONE_ON_TRACK, MILESTONE_DONE]
+    data = charts.milestone_timeline_data(rows)
+    assert list(dict.fromkeys(data["status"])) == [
+        MILESTONE_LATE,
+        MILESTONE_ON_TRACK,
+        MILESTONE_DONE,
+    ]
+    spec = charts.milestone_timeline(data, TODAY).to_dict()
+    spans, points, _rule, _label = layers(spec)
+    for layer in (spans, points):
+        faded = layer["encoding"]["opacity"]
+        assert MILESTONE_DONE in faded["condition"]["test"]
+        assert faded["condition"]["value"] == charts.DONE_OPACITY < faded["value"]
+
+
+def test_a_timeline_keeps_its_height_so_every_row_is_named():
+    # Fitted into a fixed height with its legends, Vega squeezes the rows and drops names.
+    data = charts.milestone_timeline_data(milestone_rows())
+    spec = charts.milestone_timeline(data, TODAY).to_dict()
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert spec["height"] >= 34 * data["rad"].nunique()
+    # «I dag» above the plot, where no marker of the first row covers it.
+    *_, label = layers(spec)
+    assert label["mark"]["baseline"] == "bottom" and label["mark"]["dy"] < 0

@@ -154,7 +154,8 @@ def _left_to_the_browser(setting: object) -> bool:
     if not isinstance(setting, Mapping):
         return False
     kind = setting.get("type_config") or {}
-    return kind.get("type") == "number" and kind.get("format") in (None, "localized")
+    # A plain Column (a width or a heading only) has no type: the browser formats it too.
+    return kind.get("type") in (None, "number") and kind.get("format") in (None, "localized")
 
 
 def _norwegian_numbers(
@@ -187,6 +188,10 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "tabell"
 
 
+#: The toggle under a list whose other columns are one click away.
+ALL_COLUMNS = "Vis alle kolonner"
+
+
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -194,25 +199,60 @@ def table(
     key: str,
     height: int | str = "auto",
     column_config: dict[str, object] | None = None,
+    first: Mapping[str, int] | None = None,
+    short: Mapping[str, str] | None = None,
 ) -> None:
-    """A list, and under it the Excel download of exactly the rows and columns shown.
+    """A list, and under it the Excel download of its rows with every column.
 
+    `first`: the headings that carry the message, in order, each with its width in pixels, so
+    that together they fit a 1280-pixel projector screen; the other columns are shown after a
+    click on «Vis alle kolonner» (a table wider than the screen hides its right-hand columns
+    behind a scroll bar nobody sees from the back of the room). `short`: shorter headings on
+    screen (the full one is the column's help, and the download keeps it).
     The workbook is built only when the button is pressed; text that Excel could run as a
     formula is written as text (lib.exports.frame_to_xlsx). The workbook keeps the numbers as
     numbers; the screen shows them the Norwegian way (`_norwegian_numbers`).
     """
-    config = {**_column_config(frame), **(column_config or {})}
+    config: dict[str, object] = _column_config(frame)
+    for column, width in (first or {}).items():
+        label = (short or {}).get(column, column)
+        help_text = column if label != column else None
+        config[column] = _merged(
+            config.get(column), st.column_config.Column(label, width=width, help=help_text)
+        )
+    for column, given in (column_config or {}).items():
+        # A width or heading given here keeps the column's type (a date stays a date).
+        config[column] = _merged(config.get(column), given)
+    rest = [column for column in frame.columns if first is not None and column not in first]
+    order = list(first or ()) if rest and not st.session_state.get(f"{key}_alle") else None
     shown, config = _norwegian_numbers(frame, config)
     st.dataframe(
         shown,
         hide_index=True,
         column_config=config,
+        column_order=order,
         placeholder=EMPTY_CELL,
         height=height,
         key=f"{key}_tabell",
         alt=name,
     )
-    download(frame, name, key=key)
+    if not rest:
+        download(frame, name, key=key)
+        return
+    toggle, button = st.columns([1, 1], vertical_alignment="center")
+    toggle.toggle(
+        ALL_COLUMNS,
+        key=f"{key}_alle",
+        help="Også " + ", ".join(f"«{column}»" for column in rest) + ".",
+    )
+    with button:
+        download(frame, name, key=key)
+
+
+def _merged(default: object, given: object) -> object:
+    if not isinstance(default, Mapping) or not isinstance(given, Mapping):
+        return given
+    return {**default, **{name: value for name, value in given.items() if value is not None}}
 
 
 def download(frame: pd.DataFrame, name: str, *, key: str) -> None:
@@ -271,18 +311,19 @@ def chart(
     description: str,
     name: str,
     key: str,
-    selectable: bool = False,
+    selectable: bool | Callable[[], None] = False,
 ) -> object:
     """A chart, its text alternative under it, and the table of its numbers one click away.
 
-    Returns the selection state when `selectable`.
+    Returns the selection state when `selectable`; a callable is called when it changes (the
+    state is then in st.session_state[key]).
     """
     state = st.vega_lite_chart(
         spec,
         width="stretch",
         key=key,
         alt=description,
-        on_select="rerun" if selectable else "ignore",
+        on_select=selectable if callable(selectable) else ("rerun" if selectable else "ignore"),
     )
     st.caption(escape(description))
     with st.expander("Tallene bak figuren", icon=":material/table:"):

@@ -164,7 +164,26 @@ def test_clicking_a_matrix_cell_narrows_the_list(server, page) -> None:
     match = re.search(r"sannsynlighet (\d), konsekvens (\d): (\d+) risikoer", text)
     assert match, text
     assert 0 < int(match.group(3)) < everything
+    # The cell is kept in the address: a copied link shows the same cell.
+    page.wait_for_url(re.compile(rf"celle={match.group(1)}-{match.group(2)}"), timeout=15_000)
     screenshot(page, "risiko-celle-valgt")
+
+
+def test_a_link_keeps_the_compared_version_and_the_cell(server, page) -> None:
+    open_page(page, f"{server.url}/risiko")
+    # By default the version locked for the last meeting, named by its meeting.
+    compare = page.get_by_role("combobox", name="Sammenlign med versjon")
+    expect(compare).to_have_value("v6 · Styringsgruppemøte september 2026 24.09.2026")
+    open_page(page, f"{server.url}/risiko?sammenlign=4&celle=3-4")
+    expect(compare).to_have_value(re.compile(r"^v4 · lastet opp \d\d\.\d\d\.\d{4}$"))
+    narrowed = page.locator("[data-testid='stCaptionContainer']").filter(
+        has_text=re.compile("^Cellen sannsynlighet 3, konsekvens 4:")
+    )
+    expect(narrowed).to_have_count(1, timeout=15_000)
+    # Another version chosen: the address follows.
+    compare.click()
+    page.get_by_role("option", name=re.compile(r"^v5 · ")).click()
+    page.wait_for_url(re.compile(r"sammenlign=5"), timeout=15_000)
 
 
 def test_the_excel_download_is_what_the_list_shows(server, page) -> None:
