@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from lib import ingest, store
+from lib import ingest, snapshots, store
 from lib.db import latest_version
 from lib.queries import sheet_rows, versions
 from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
@@ -116,7 +116,13 @@ def test_upload_preview_confirm_and_see_it_on_the_risk_page(
         risk = rows[(rows.prosjekt_id == PROJECT) & (rows.risiko_id == RISK)].iloc[0]
         assert int(risk.sannsynlighet) == 5
 
-        # The Risiko page lists the risk with its new score, compared with the version before.
+        # The Risiko page lists the risk with its new score, compared by default with the
+        # version locked for the last meeting (else the one before).
+        locked = [s.version for s in snapshots.snapshots(db) if s.version <= latest]
+        compared = max(locked) if locked else latest
+        earlier = sheet_rows(db, "risiko", compared)
+        before = earlier[(earlier.prosjekt_id == PROJECT) & (earlier.risiko_id == RISK)].iloc[0]
+        was = int(str(before.sannsynlighet)[0]) * int(str(before.konsekvens)[0])
         go_to(page, "Se Risiko", "risiko", "Risikoer")
         page.get_by_text("Risikomatrise").first.wait_for()
         screenshot(page, "risiko-etter-opplasting")
@@ -131,7 +137,7 @@ def test_upload_preview_confirm_and_see_it_on_the_risk_page(
         ]
         assert len(found) == 1, found
         assert found[0]["Score"] == new
-        assert found[0][f"Endring siden versjon {latest}"] == f"▲ Opp (fra {old})"
+        assert found[0][f"Endring siden versjon {compared}"] == f"▲ Opp (fra {was})"
     finally:
         server.stop()
 
