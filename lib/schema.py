@@ -20,7 +20,7 @@ import duckdb
 
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SQL_TYPES: dict[Kind, str] = {
     Kind.TEXT: "VARCHAR",
@@ -144,12 +144,61 @@ def _migrate_to_4(connection: duckdb.DuckDBPyConnection) -> None:
             connection.execute(f"ALTER TABLE {sheet.table} ALTER {column} TYPE UBIGINT")
 
 
+def _create_version_5_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Who may do what (`grants`), who has signed in (`users`), and the audit trail.
+
+    `grants.principal` is a token's subject (`oid`/`sub`) or a lower-case e-mail address;
+    `grants.scope` a Prosjekt-ID, or `*` for every project. `audit` is append-only: nothing in
+    Styringsrom updates or deletes its rows (lib/access.py is the only writer).
+    """
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS users (
+          subject VARCHAR PRIMARY KEY,
+          email VARCHAR,
+          name VARCHAR,
+          first_seen TIMESTAMP NOT NULL,
+          last_seen TIMESTAMP NOT NULL
+        )"""
+    )
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS grants (
+          principal VARCHAR NOT NULL,
+          role VARCHAR NOT NULL,
+          scope VARCHAR NOT NULL,
+          granted_at TIMESTAMP NOT NULL,
+          granted_by VARCHAR,
+          PRIMARY KEY (principal, role, scope)
+        )"""
+    )
+    connection.execute("CREATE SEQUENCE IF NOT EXISTS audit_ids")
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS audit (
+          id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+          happened_at TIMESTAMP NOT NULL,
+          subject VARCHAR,
+          email VARCHAR,
+          name VARCHAR,
+          action VARCHAR NOT NULL,
+          prosjekt_id VARCHAR,
+          version INTEGER,
+          sha256 VARCHAR,
+          detail VARCHAR
+        )"""
+    )
+
+
+def _migrate_to_5(connection: duckdb.DuckDBPyConnection) -> None:
+    """Schema 4 -> 5: users, roles per project and the audit trail (nothing to convert)."""
+    _create_version_5_tables(connection)
+
+
 #: Schema version -> the step that brings the previous version up to it. A file is migrated
 #: step by step, in one transaction, the first time a newer Styringsrom opens it.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
 }
 
 
@@ -228,6 +277,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
         if version < 1:  # a new file: today's tables, with no rows to migrate
             _create_version_1(connection)
             _create_version_2_tables(connection)
+            _create_version_5_tables(connection)
             connection.execute(f"INSERT INTO meta SELECT 'hash_probe', {HASH_PROBE}")
             version = SCHEMA_VERSION
         for step in range(version + 1, SCHEMA_VERSION + 1):

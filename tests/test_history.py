@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The last commit whose store wrote schema version 1.
 V1_COMMIT = "bc2a347"
 V1_TABLES = {"meta", "versions", *(sheet.table for sheet in SHEETS)}
+#: Schema 5's tables: users, roles per project and the audit trail.
+ACCESS_TABLES = {"users", "grants", "audit"}
 #: The last commit whose store wrote schema version 2 (row keys and hashes: md5 over JSON).
 V2_COMMIT = "3619bae"
 #: The last commit whose store wrote schema version 3 (row keys and hashes as text).
@@ -80,6 +82,8 @@ def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None
     # Make it exactly a version-1 file: version 2 only added two tables.
     with duckdb.connect(str(db)) as connection:
         connection.execute("DROP TABLE version_projects; DROP TABLE snapshots")
+        connection.execute("DROP TABLE users; DROP TABLE grants; DROP TABLE audit")
+        connection.execute("DROP SEQUENCE audit_ids")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     assert tables_in(db) == V1_TABLES
 
@@ -87,7 +91,7 @@ def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None
         assert connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchall() == [(str(store.SCHEMA_VERSION),)]
-    assert tables_in(db) == V1_TABLES | {"version_projects", "snapshots"}
+    assert tables_in(db) == V1_TABLES | {"version_projects", "snapshots"} | ACCESS_TABLES
     assert touched(db) == recorded  # rebuilt from the rows
     assert history.snapshots(db) == []
     assert sheet_rows(db, "risiko", version=2).prosjekt_id.tolist() == ["P1", "P2"]
@@ -214,7 +218,7 @@ def test_a_file_written_by_the_version_2_store_is_rehashed(
 
     again = store.store_upload(db, tables, scope, by="Per")
     assert _unchanged(again), again.changes
-    assert _schema_version_in(db) == "4"
+    assert _schema_version_in(db) == str(store.SCHEMA_VERSION)
     with duckdb.connect(str(db)) as connection:
         hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
     assert len(hashes) == 2 and hashes != md5_hashes
@@ -239,7 +243,7 @@ def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
 
     again = store.store_upload(db, tables, scope, by="Per")
     assert _unchanged(again), again.changes
-    assert _schema_version_in(db) == "4"
+    assert _schema_version_in(db) == str(store.SCHEMA_VERSION)
     with duckdb.connect(str(db)) as connection:
         types = connection.execute(
             "SELECT DISTINCT data_type FROM information_schema.columns "
@@ -276,6 +280,8 @@ def test_a_failed_migration_leaves_the_file_at_version_1(
     _history_of_three_versions(db, tmp_path)
     with duckdb.connect(str(db)) as connection:
         connection.execute("DROP TABLE version_projects; DROP TABLE snapshots")
+        connection.execute("DROP TABLE users; DROP TABLE grants; DROP TABLE audit")
+        connection.execute("DROP SEQUENCE audit_ids")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     real = store.MIGRATIONS[2]
 
@@ -296,6 +302,8 @@ def test_threads_opening_a_version_1_file_at_once_migrate_it_once(db: Path, tmp_
     recorded = touched(db)
     with duckdb.connect(str(db)) as connection:
         connection.execute("DROP TABLE version_projects; DROP TABLE snapshots")
+        connection.execute("DROP TABLE users; DROP TABLE grants; DROP TABLE audit")
+        connection.execute("DROP SEQUENCE audit_ids")
         connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     errors: list[BaseException] = []
 
@@ -777,7 +785,7 @@ def test_an_older_file_made_here_migrates_to_numbers_in_one_go(
         connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(start)])
     again = store.store_upload(db, tables, scope, by="Per")
     assert _unchanged(again), again.changes
-    assert _schema_version_in(db) == "4"
+    assert _schema_version_in(db) == str(store.SCHEMA_VERSION)
     assert _layout(db) == _layout_of_a_new_file(tmp_path)
     assert sheet_rows(db, "risiko", 1)["risiko_id"].tolist() == ["R1", "R2"]
 
