@@ -21,11 +21,36 @@ def sign_in_configured() -> bool:
         return False
 
 
-def actor() -> access.Actor:
-    """The user behind what this session does."""
-    return access.Actor.on_this_machine(person.current_name() or None)
+def actor() -> access.Actor | None:
+    """The user behind what this session does; None when sign-in is set up and nobody has
+    signed in yet."""
+    if not sign_in_configured():
+        return access.Actor.on_this_machine(person.current_name() or None)
+    if not st.user.get("is_logged_in"):
+        return None
+    claims = st.user.to_dict()
+    email = claims.get("email") or claims.get("preferred_username")
+    subject = claims.get("oid") or claims.get("sub") or email
+    return access.Actor(
+        subject=str(subject),
+        name=str(claims.get("name") or email or subject),
+        email=str(email) if email else None,
+        token_roles=access.roles_from_token(claims.get("roles")),
+    )
 
 
 def permissions() -> access.Permissions:
-    """What the session's user may do and read (every role in local mode)."""
-    return access.permissions(data.db_path(), actor())
+    """What the session's user may do and read (every role in local mode; nothing at all
+    before sign-in)."""
+    who = actor()
+    if who is None:
+        return access.Permissions(access.Actor(subject="", name="Ikke innlogget"))
+    return access.permissions(data.db_path(), who, configured_admins())
+
+
+def configured_admins() -> tuple[str, ...]:
+    """The first admins named in the secrets: `[styringsrom] admin = ["ola@kommune.no"]`."""
+    if not sign_in_configured():
+        return ()
+    named = st.secrets.get("styringsrom", {}).get("admin", ())
+    return (named,) if isinstance(named, str) else tuple(named)
