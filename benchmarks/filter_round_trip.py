@@ -1,0 +1,154 @@
+"""Filter round trip in a real browser: a project picked (or cleared) in the sidebar until the
+page has finished running.
+
+    python benchmarks/filter_round_trip.py [--picks 6] [--projects 40] [--seed N]
+
+Starts `streamlit run app.py` (tests/e2e/browser.py's StreamlitServer) over the demo database
+and, with --projects, over a generated portfolio of that many projects × 1,000 risks
+(benchmarks/pages.py's generator). In headless Chromium at 1280×720, on each of four pages
+(Oversikt, Risiko, Gevinster, Milepæler), --picks times: pick the next project in the sidebar's
+«Prosjekt» list, then clear it again. Each round trip is timed in the page itself: from the
+click's own event time to the moment Streamlit's `data-test-script-state` turns back to
+`notRunning` after the run the click started (a MutationObserver records every change), so
+Playwright's own latency is not counted. Prints the median, p90 and max of picks and clears
+together, per database, and the ratio of the large portfolio to the demo.
+
+This is a benchmark, not a test: nothing here asserts a time. Machines are noisy; compare
+numbers from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from lib.demo import build_demo_database  # noqa: E402
+from tests.e2e.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    StreamlitServer,
+    wait_for_app,
+    wait_for_layout,
+)
+
+PAGES = {"": "Oversikt", "risiko": "Risiko", "gevinster": "Gevinster", "milepaeler": "Milepæler"}
+
+#: Installed once per page load: records each change of the script state, and each click's
+#: event time (the moment the person clicked, before any handler ran).
+RECORDER = """() => {
+  window.__states = [];
+  window.__clicks = [];
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => window.__states.push(
+      [app.getAttribute('data-test-script-state'), performance.now()]))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  document.addEventListener('click', event => window.__clicks.push(event.timeStamp), true);
+  document.addEventListener('mousedown', event => window.__clicks.push(event.timeStamp), true);
+}"""
+
+#: Milliseconds from the press (mousedown) to the end of the run it started, or null while running.
+FINISHED = """() => {
+  const clicked = window.__clicks[0];
+  if (clicked === undefined) return null;
+  const after = window.__states.filter(([, at]) => at >= clicked);
+  const started = after.findIndex(([state]) => state === 'running');
+  if (started < 0) return null;
+  const ended = after.slice(started).find(([state]) => state === 'notRunning');
+  return ended ? ended[1] - clicked : null;
+}"""
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def _round_trip(page, action) -> float:
+    page.evaluate("() => { window.__clicks = []; window.__states = []; }")
+    action()
+    handle = page.wait_for_function(FINISHED, timeout=120_000, polling="raf")
+    elapsed = float(handle.json_value())
+    wait_for_app(page)
+    return elapsed
+
+
+def measure(db: Path, picks: int) -> dict[str, list[float]]:
+    """Round trips in ms per page (picks and clears), over a server on `db`."""
+    server = StreamlitServer(db)
+    found: dict[str, list[float]] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            for path, name in PAGES.items():
+                page.goto(f"{server.url}/{path}")
+                wait_for_app(page)
+                wait_for_layout(page)
+                page.evaluate(RECORDER)
+                box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']")
+                projects = box.filter(has_text="Prosjekt").first
+                times: list[float] = []
+                for pick in range(picks):
+                    projects.click()
+                    options = page.get_by_role("option")
+                    options.first.wait_for()
+                    chosen = options.nth(pick % options.count())
+                    times.append(_round_trip(page, chosen.click))
+                    page.keyboard.press("Escape")
+                    remove = projects.locator("button[aria-label^='Remove ']").first
+                    times.append(_round_trip(page, remove.click))
+                found[name] = times
+            browser.close()
+    finally:
+        server.stop()
+    return found
+
+
+def _summary(times: list[float]) -> str:
+    return (
+        f"median {statistics.median(times):.0f} ms, p90 {_p90(times):.0f} ms, "
+        f"max {max(times):.0f} ms (n={len(times)})"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--picks", type=int, default=6, help="picks (and clears) per page")
+    parser.add_argument("--projects", type=int, default=0, help="also a generated portfolio")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="styringsrom-filter-"))
+    databases = {"demo": work / "demo.duckdb"}
+    build_demo_database(databases["demo"])
+    if args.projects:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from pages import build  # the page benchmark's generator
+
+        databases[f"{args.projects} prosjekter"] = work / "large.duckdb"
+        build(databases[f"{args.projects} prosjekter"], args.projects, args.seed)
+    print(f"# {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
+    medians: dict[str, float] = {}
+    for label, db in databases.items():
+        found = measure(db, args.picks)
+        every = [time for times in found.values() for time in times]
+        medians[label] = statistics.median(every)
+        print(f"{label}: {_summary(every)}")
+        for name, times in found.items():
+            print(f"  {name}: {_summary(times)}")
+    if len(medians) == 2:
+        demo, large = medians.values()
+        print(f"ratio of medians (large / demo): {large / demo:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
