@@ -63,8 +63,11 @@ def one_start(browser) -> tuple[float, float]:
     log = (work / "streamlit.log").open("wb")
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+        [
+            *(sys.executable, "-m", "streamlit", "run", "app.py"),
+            *("--server.port", str(port), "--server.address", "127.0.0.1"),
+            *("--server.headless", "true"),
+        ],
         cwd=clone,
         env=env,
         stdout=log,
