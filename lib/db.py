@@ -46,7 +46,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
@@ -198,7 +198,7 @@ class _WritingHere(Exception):
     """A read-only opening met this process's read-write instance of the file."""
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, key: str | None = None) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, waiting (up to LOCK_WAIT_SECONDS) while the file is held elsewhere.
 
     A read-only opening that meets this process's read-write instance raises _WritingHere
@@ -208,6 +208,10 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     delay = 0.002
     while True:
+        if key is not None:
+            # This process's shared read-only connections (`shared_reads`) would keep a
+            # read-write opening waiting: each is closed as soon as no read is using it.
+            _close_idle_shared(key)
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as error:
@@ -246,7 +250,7 @@ def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
         _writing[key] += 1
     try:
         with _translated(path):
-            connection = _open(path, read_only=False)
+            connection = _open(path, read_only=False, key=key)
             try:
                 # Every commit checkpoints straight into the file: the connection closes
                 # right after, and closing would checkpoint anyway, so a write-ahead log
@@ -278,6 +282,18 @@ def reading(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
     path = Path(path) if path is not None else default_db_path()
     with _writing_lock:
         writing = bool(_writing.get(str(path.resolve())))
+    slot = _shared_slot(path)
+    if slot is not None and slot.connection is None and not writing and path.exists():
+        opened = _open_current(path)
+        with _shared_lock:
+            slot.connection = opened
+    if slot is not None and slot.take():
+        try:
+            with _translated(path):
+                yield slot.connection  # type: ignore[misc]
+        finally:
+            slot.release()
+        return
     connection = None
     if not writing and path.exists():
         with suppress(_WritingHere), _translated(path):
@@ -304,6 +320,104 @@ def reading(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnectio
             yield connection
     finally:
         connection.close()
+
+
+@dataclass(eq=False)
+class _SharedReads:
+    """One thread's shared read-only connection to one file (`shared_reads`)."""
+
+    key: str
+    connection: duckdb.DuckDBPyConnection | None = None
+    in_use: int = 0
+
+    def take(self) -> bool:
+        """Mark the connection in use; False when there is none (closed for a writer)."""
+        with _shared_lock:
+            if self.connection is None:
+                return False
+            self.in_use += 1
+            return True
+
+    def release(self) -> None:
+        with _shared_lock:
+            self.in_use -= 1
+
+    def close(self) -> None:
+        with _shared_lock:
+            connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
+
+
+_shared = threading.local()
+_shared_lock = threading.Lock()
+#: Every thread's shared reads, per file: a writer closes the idle ones.
+_all_shared: defaultdict[str, set[_SharedReads]] = defaultdict(set)
+
+
+def _close_idle_shared(key: str) -> None:
+    with _shared_lock:
+        idle = [slot for slot in _all_shared.get(key, ()) if slot.connection and not slot.in_use]
+        connections = [slot.connection for slot in idle]
+        for slot in idle:
+            slot.connection = None
+    for connection in connections:
+        connection.close()  # type: ignore[union-attr]
+
+
+def _shared_slot(path: Path) -> _SharedReads | None:
+    slot = getattr(_shared, "slot", None)
+    return slot if slot is not None and slot.key == str(path.resolve()) else None
+
+
+def _open_current(path: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to a file whose schema is current; None when it cannot be had
+    that way (this process writes the file, or it needs migrating): `reading` then opens as
+    it always does."""
+    connection = None
+    with suppress(_WritingHere), _translated(path):
+        connection = _open(path, read_only=True)
+    if connection is None:
+        return None
+    try:
+        with _translated(path):
+            version = schema.stored_version(connection)
+            _check_not_newer(version)
+            if schema.is_current(connection, version):
+                return connection
+    except BaseException:
+        connection.close()
+        raise
+    connection.close()
+    return None
+
+
+@contextmanager
+def shared_reads(path: Path | str | None = None) -> Iterator[None]:
+    """Within this block, every `reading(path)` on this thread uses one read-only connection,
+    opened at the first read and closed at the end.
+
+    For one run of a page: opening the file costs tens of milliseconds, and a page whose
+    filters changed makes a dozen reads. The file is held only for the block (a run takes a
+    fraction of a second), so another process that wants to write waits at most that long.
+    A write in this process (`connect`, on any thread) closes the shared connection as soon
+    as no read is using it; the block's next read joins the writer's instance instead.
+    """
+    path = Path(path) if path is not None else default_db_path()
+    outer = getattr(_shared, "slot", None)
+    slot = _SharedReads(str(path.resolve()))
+    with _shared_lock:
+        _all_shared[slot.key].add(slot)
+    _shared.slot = slot
+    try:
+        yield
+    finally:
+        _shared.slot = outer
+        with _shared_lock:
+            _all_shared[slot.key].discard(slot)
+            if not _all_shared[slot.key]:
+                del _all_shared[slot.key]
+        slot.close()
 
 
 class OpeningConnection:
