@@ -38,7 +38,8 @@ try:
     data.ensure_database()
     auth.record_sign_in()
     allowed = auth.permissions()
-    page = router.navigation(admin=allowed.is_admin)
+    # Signed in without a role for any project: no menu either, only who is signed in.
+    page = router.navigation(admin=allowed.is_admin, shown=allowed.can(access.LESER))
     auth.sidebar()
     if allowed.can(access.LESER):
         # The filters are created here, before the page runs, so every page shares them and
