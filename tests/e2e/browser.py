@@ -47,8 +47,9 @@ class StreamlitServer:
 
     `secrets`: the text of a secrets.toml for this server alone (e.g. `[auth]` for sign-in),
     where "{url}" stands for the server's own address; without it the server reads the usual
-    secrets files (none in a fresh clone: local mode). `address`: where it listens; `host`: the
-    address the browser uses to reach it. `env`: more environment variables.
+    secrets files (none in a fresh clone: local mode). `address`: where it listens (None: as
+    .streamlit/config.toml says); `host`: the address the browser uses to reach it. `env`: more
+    environment variables.
     """
 
     def __init__(
@@ -56,7 +57,7 @@ class StreamlitServer:
         db: Path,
         *,
         secrets: str | None = None,
-        address: str = "127.0.0.1",
+        address: str | None = "127.0.0.1",
         host: str = "127.0.0.1",
         env: Mapping[str, str] | None = None,
     ) -> None:
@@ -66,7 +67,7 @@ class StreamlitServer:
         folder = Path(tempfile.mkdtemp(prefix="styringsrom-server-"))
         self.log = folder / "streamlit.log"
         self._log_file = self.log.open("wb")
-        options: list[str] = []
+        options: list[str] = [] if address is None else ["--server.address", address]
         if secrets is not None:
             secrets_file = folder / "secrets.toml"
             secrets_file.write_text(secrets.replace("{url}", self.url), encoding="utf-8")
@@ -80,8 +81,6 @@ class StreamlitServer:
                 "app.py",
                 "--server.port",
                 str(self.port),
-                "--server.address",
-                address,
                 "--server.headless",
                 "true",
                 "--browser.gatherUsageStats",

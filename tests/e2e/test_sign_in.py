@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -198,5 +199,21 @@ def test_local_mode_refuses_a_browser_on_another_address(demo_database: Path, pa
         page.get_by_text("Lokal modus: appen kan bare brukes fra maskinen").wait_for()
         shows_no_data(page)
         assert page.get_by_text("Oversikt").count() == 0
+    finally:
+        running.stop()
+
+
+def test_without_options_the_server_listens_on_this_machine_only(demo_database: Path) -> None:
+    """The README's first command (no --server.address): reachable on localhost, not on the
+    machine's network address (.streamlit/config.toml: server.address = "localhost")."""
+    here = _address_of_this_machine()
+    if here is None:
+        pytest.skip("this machine has no address besides loopback")
+    running = StreamlitServer(demo_database, address=None, host="localhost")
+    try:
+        with urllib.request.urlopen(f"{running.url}/_stcore/health", timeout=5) as answer:
+            assert answer.status == 200
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://{here}:{running.port}/_stcore/health", timeout=5)
     finally:
         running.stop()
