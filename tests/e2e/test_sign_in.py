@@ -27,6 +27,11 @@ ADMIN = oidc_provider_mock.User(
 NOBODY = oidc_provider_mock.User(
     sub="ola-oid", claims={"email": "ola@kommune.no", "name": "Ola Nordmann"}
 )
+#: A reader by the token's `roles` claim (an app role in Entra ID), with no grant stored.
+READER = oidc_provider_mock.User(
+    sub="kari-oid",
+    claims={"email": "kari.leser@kommune.no", "name": "Kari Leser", "roles": ["Leser"]},
+)
 SECRETS = """
 [auth]
 redirect_uri = "{url}/oauth2callback"
@@ -49,7 +54,7 @@ def provider() -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in INSECURE.items():
             patch.setenv(name, value)
-        app = oidc_provider_mock.app(user_claims=[ADMIN, NOBODY])
+        app = oidc_provider_mock.app(user_claims=[ADMIN, NOBODY, READER])
         running = werkzeug_serving.make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=running.serve_forever, daemon=True)
         thread.start()
@@ -173,6 +178,21 @@ def test_a_user_without_any_role_sees_no_data(auth_server: StreamlitServer, page
         wait_for_app(page)
         page.get_by_role("heading", name="Ingen tilgang ennå").wait_for()
         shows_no_data(page)
+
+
+def test_a_reader_by_the_token_role_sees_data_but_not_the_admin_page(
+    auth_server: StreamlitServer, page
+) -> None:
+    sign_in_as(page, auth_server, READER)
+    page.get_by_test_id("stSidebar").get_by_text("Kari Leser").wait_for()
+    page.get_by_text("Porteføljen: 5 prosjekter").first.wait_for()
+    page.get_by_role("link", name="Risiko").wait_for()
+    assert page.get_by_role("link", name="Tilgang").count() == 0
+    page.goto(f"{auth_server.url}/tilgang")
+    wait_for_app(page)
+    page.get_by_text("Krever rollen admin").wait_for()
+    assert page.get_by_role("button", name="Gi tilgang").count() == 0
+    assert page.locator("[data-testid=stMain] [data-testid=stDataFrame]").count() == 0
 
 
 def _address_of_this_machine() -> str | None:
