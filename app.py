@@ -1,4 +1,5 @@
-"""Styringsrom: the router. Page setup, the database on first start, the shared filters, pages.
+"""Styringsrom: the router. Page setup, who may use the app (ui/auth.admit: sign-in, local mode),
+the database on first start, the shared filters, pages.
 
 The page files live in `app_pages/`, not in `pages/`. Streamlit (1.67) decides per server
 process: while no session has called st.navigation yet, a `pages/` folder next to this file
