@@ -1,4 +1,5 @@
-"""Styringsrom: the router. Page setup, the database on first start, the shared filters, pages.
+"""Styringsrom: the router. Page setup, who may use the app (ui/auth.admit: sign-in, local mode),
+the database on first start, the shared filters, pages.
 
 The page files live in `app_pages/`, not in `pages/`. Streamlit (1.67) decides per server
 process: while no session has called st.navigation yet, a `pages/` folder next to this file
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import access
 from lib.db import StoreUnavailable
-from ui import data, filters, layout, router
+from ui import auth, data, filters, layout, router
 
 st.set_page_config(
     page_title="Styringsrom",
@@ -27,14 +29,31 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-page = router.navigation()
+if not auth.admit():
+    # Before sign-in (or from another machine in local mode, or with a broken [auth]): the
+    # screen admit() drew and nothing else: no menu, no filters, no page, no database read.
+    router.navigation(shown=False)
+    st.stop()
+page = None
 try:
     data.ensure_database()
-    # The filters are created here, before the page runs, so every page shares them and they
-    # survive page changes; they are bound to the URL, so a copied link opens the same view.
-    filters.sidebar()
-    page.run()
+    auth.record_sign_in()
+    allowed = auth.permissions()
+    # Signed in without a role for any project: no menu either, only who is signed in.
+    page = router.navigation(admin=allowed.is_admin, shown=allowed.can(access.LESER))
+    auth.sidebar()
+    if allowed.can(access.LESER):
+        # The filters are created here, before the page runs, so every page shares them and
+        # they survive page changes; they are bound to the URL, so a copied link opens the
+        # same view.
+        filters.sidebar()
+        page.run()
+    else:
+        auth.no_access()
 except StoreUnavailable as error:
     # A damaged database, or a read-only one asked to store: on every page, a Norwegian
     # message that says which file, what is wrong and what to do, never a traceback.
+    if page is None:
+        router.navigation()
+        auth.sidebar()
     layout.database_unavailable(error)

@@ -23,6 +23,7 @@ EVALUERING = f"{PAGE_FOLDER}/evaluering.py"
 MILEPAELER = f"{PAGE_FOLDER}/milepaeler.py"
 LAST_OPP = f"{PAGE_FOLDER}/last_opp.py"
 HISTORIKK = f"{PAGE_FOLDER}/historikk.py"
+TILGANG = f"{PAGE_FOLDER}/tilgang.py"
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,26 @@ SECTIONS: dict[str, tuple[PageEntry, ...]] = {
     "Data": (
         PageEntry(LAST_OPP, "Last opp", ":material/upload_file:", "last_opp"),
         PageEntry(HISTORIKK, "Historikk", ":material/history:", "historikk"),
+        PageEntry(TILGANG, "Tilgang", ":material/admin_panel_settings:", "tilgang"),
     ),
 }
+#: Pages in the navigation only for admins; for anyone else they stay at their address (and
+#: say there that they need the role admin), hidden from the menu.
+ADMIN_PAGES = frozenset({TILGANG})
 ADDRESSES = frozenset(entry.url_path for entries in SECTIONS.values() for entry in entries)
 
 
-def _page(entry: PageEntry) -> StreamlitPage:
+def _page(entry: PageEntry, *, admin: bool) -> StreamlitPage:
     if not entry.url_path:
         return st.Page(entry.file, title=entry.title, icon=entry.icon, default=True)
-    return st.Page(entry.file, title=entry.title, icon=entry.icon, url_path=entry.url_path)
+    hidden = entry.file in ADMIN_PAGES and not admin
+    return st.Page(
+        entry.file,
+        title=entry.title,
+        icon=entry.icon,
+        url_path=entry.url_path,
+        visibility="hidden" if hidden else "visible",
+    )
 
 
 def requested_address() -> str | None:
@@ -93,12 +105,17 @@ def not_found(address: str) -> StreamlitPage:
     )
 
 
-def navigation() -> StreamlitPage:
+def navigation(*, admin: bool = False, shown: bool = True) -> StreamlitPage:
     """st.navigation with every page (and, for an unknown address, the page that says so);
-    returns the page to run."""
-    sections = {title: [_page(entry) for entry in entries] for title, entries in SECTIONS.items()}
+    returns the page to run. `admin`: the admin pages in the menu too; `shown`: False before
+    sign-in, when the menu is hidden (the addresses still resolve, so a link opened before
+    sign-in gets no "Page not found")."""
+    sections = {
+        title: [_page(entry, admin=admin) for entry in entries]
+        for title, entries in SECTIONS.items()
+    }
     address = requested_address()
     # A nested address (with "/") cannot be a page's address: Streamlit answers it itself.
     if address and address not in ADDRESSES and "/" not in address:
         sections["Data"].append(not_found(address))
-    return st.navigation(sections)
+    return st.navigation(sections, position="sidebar" if shown else "hidden")

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 from lib.demo import TODAY
@@ -42,14 +43,35 @@ def _free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on a free port over the database `db`, started and healthy."""
+    """`streamlit run app.py` on a free port over the database `db`, started and healthy.
 
-    def __init__(self, db: Path) -> None:
+    `secrets`: the text of a secrets.toml for this server alone (e.g. `[auth]` for sign-in),
+    where "{url}" stands for the server's own address; without it the server reads the usual
+    secrets files (none in a fresh clone: local mode). `address`: where it listens (None: as
+    .streamlit/config.toml says); `host`: the address the browser uses to reach it. `env`: more
+    environment variables.
+    """
+
+    def __init__(
+        self,
+        db: Path,
+        *,
+        secrets: str | None = None,
+        address: str | None = "127.0.0.1",
+        host: str = "127.0.0.1",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.db = db
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(tempfile.mkdtemp(prefix="styringsrom-server-")) / "streamlit.log"
+        self.url = f"http://{host}:{self.port}"
+        folder = Path(tempfile.mkdtemp(prefix="styringsrom-server-"))
+        self.log = folder / "streamlit.log"
         self._log_file = self.log.open("wb")
+        options: list[str] = [] if address is None else ["--server.address", address]
+        if secrets is not None:
+            secrets_file = folder / "secrets.toml"
+            secrets_file.write_text(secrets.replace("{url}", self.url), encoding="utf-8")
+            options += ["--secrets.files", str(secrets_file)]
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -59,16 +81,20 @@ class StreamlitServer:
                 "app.py",
                 "--server.port",
                 str(self.port),
-                "--server.address",
-                "127.0.0.1",
                 "--server.headless",
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *options,
             ],
             cwd=ROOT,
             # The demo is made to be shown on lib.demo.TODAY: every status occurs then.
-            env={**os.environ, "STYRINGSROM_DB": str(db), "STYRINGSROM_TODAY": TODAY.isoformat()},
+            env={
+                **os.environ,
+                "STYRINGSROM_DB": str(db),
+                "STYRINGSROM_TODAY": TODAY.isoformat(),
+                **(env or {}),
+            },
             # To a file, not a pipe: nobody reads a pipe while the tests run, and a server whose
             # log fills the pipe's buffer blocks on its next write and stops answering.
             stdout=self._log_file,
