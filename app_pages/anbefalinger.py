@@ -14,6 +14,8 @@ from ui.text import escape
 def main() -> None:
     chosen = filters.current()
     layout.header("Anbefalinger", chosen)
+    if layout.nothing_readable(chosen):
+        return
     if data.versions().empty:
         layout.empty("Databasen er tom. Last opp anbefalinger og vedtak under «Last opp».")
         return

@@ -39,6 +39,8 @@ PLAN_COLUMNS = [
 def main() -> None:
     chosen = filters.current()
     layout.header("Evaluering", chosen)
+    if layout.nothing_readable(chosen):
+        return
     if data.versions().empty:
         layout.empty(
             "Databasen er tom. Last opp anbefalinger med iverksettingsdato under «Last opp»."

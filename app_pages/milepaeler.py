@@ -19,6 +19,8 @@ from ui import data, filters, layout
 def main() -> None:
     chosen = filters.current()
     layout.header("Milepæler", chosen)
+    if layout.nothing_readable(chosen):
+        return
     if data.versions().empty:
         layout.empty("Databasen er tom. Last opp milepæler under «Last opp».")
         return

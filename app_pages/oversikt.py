@@ -17,6 +17,8 @@ from ui.text import escape
 def main() -> None:
     chosen = filters.current()
     layout.header("Oversikt", chosen)
+    if layout.nothing_readable(chosen):
+        return
     if data.versions().empty:
         layout.empty(
             "Databasen er tom. Last opp en arbeidsbok under «Last opp», "

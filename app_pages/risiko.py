@@ -23,6 +23,8 @@ MOVEMENT_TEXT = {RISK_UP: "▲ Opp", RISK_DOWN: "▼ Ned", RISK_NEW: "● Ny", R
 def main() -> None:
     chosen = filters.current()
     layout.header("Risiko", chosen)
+    if layout.nothing_readable(chosen):
+        return
     known = data.versions()
     if known.empty:
         layout.empty("Databasen er tom. Last opp et risikoregister under «Last opp».")
