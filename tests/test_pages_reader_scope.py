@@ -157,6 +157,7 @@ def test_another_project_in_the_address_is_answered_as_one_that_does_not_exist(
     app, warned = opened(page, READER, prosjekt="NTNU-BOTT")
     said = f"Prosjektet NTNU-BOTT {access.NO_ACCESS}."
     assert [text for text in warned if said in text]
+    assert not [w for w in app.warning if access.NO_ACCESS in w.value]  # said once
     assert app.multiselect(key="prosjekt").value == []
     shown = shown_of(theirs, app)
     assert shown in ([], ["NTNU-BOTT"])  # the ID the address asked for, said back; no more
