@@ -16,7 +16,7 @@ def main() -> None:
     layout.header("Anbefalinger", chosen)
     if layout.nothing_readable(chosen):
         return
-    if data.versions().empty:
+    if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp anbefalinger og vedtak under «Last opp».")
         return
     view = data.cached(queries.recommendations)(chosen)

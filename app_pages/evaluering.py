@@ -41,7 +41,7 @@ def main() -> None:
     layout.header("Evaluering", chosen)
     if layout.nothing_readable(chosen):
         return
-    if data.versions().empty:
+    if data.versions(chosen.readable).empty:
         layout.empty(
             "Databasen er tom. Last opp anbefalinger med iverksettingsdato under «Last opp»."
         )

@@ -17,7 +17,7 @@ def main() -> None:
     layout.header("Gevinster", chosen)
     if layout.nothing_readable(chosen):
         return
-    if data.versions().empty:
+    if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp gevinster og målinger under «Last opp».")
         return
     rows = data.cached(queries.benefits)(chosen, data.status_day(chosen.version))

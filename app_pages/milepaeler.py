@@ -21,7 +21,7 @@ def main() -> None:
     layout.header("Milepæler", chosen)
     if layout.nothing_readable(chosen):
         return
-    if data.versions().empty:
+    if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp milepæler under «Last opp».")
         return
     day = data.status_day(chosen.version)

@@ -19,7 +19,7 @@ def main() -> None:
     layout.header("Oversikt", chosen)
     if layout.nothing_readable(chosen):
         return
-    if data.versions().empty:
+    if data.versions(chosen.readable).empty:
         layout.empty(
             "Databasen er tom. Last opp en arbeidsbok under «Last opp», "
             "eller kjør `python -m lib.cli demo` for demodata."

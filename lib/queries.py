@@ -140,13 +140,21 @@ def sheet_rows(
         ).df()
 
 
-def versions(path: Path | str | None = None) -> pd.DataFrame:
-    """Every version, newest first, with its row counts per sheet."""
+def versions(
+    path: Path | str | None = None, readable: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Every version, newest first, with its row counts per sheet; with `readable` (None:
+    every project), only the versions that touched a project in it (so a reader learns
+    nothing of uploads for other projects, not even who made them)."""
     with reading(path) as connection:
         frame = connection.execute(
-            """SELECT version, created_at, created_by, file_name, sha256, kind, restored_from,
+            f"""SELECT version, created_at, created_by, file_name, sha256, kind, restored_from,
                       row_counts, changes
-               FROM versions ORDER BY version DESC"""
+               FROM versions
+               WHERE $readable::VARCHAR[] IS NULL OR version IN (
+                   SELECT version FROM version_projects WHERE {readable_sql(PROJECT_COLUMN)})
+               ORDER BY version DESC""",
+            {"readable": readable_list(readable)},
         ).df()
     for column in ("row_counts", "changes"):
         frame[column] = [json.loads(text) if text else {} for text in frame[column]]

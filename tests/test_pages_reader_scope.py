@@ -59,12 +59,17 @@ def app_db(granted: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="module")
 def theirs(demo_database: Path) -> list[str]:
-    """What belongs to the other projects only: their IDs, names and units."""
+    """What belongs to the other projects only: their IDs, names, units and people (owners,
+    and those who uploaded only for them)."""
     every = queries.filter_options(demo_database)
     mine = queries.filter_options(demo_database, {MINE})
     ids = [project for project in every.projects if project != MINE]
     names = [every.project_names[project] for project in ids]
-    return ids + names + [unit for unit in every.units if unit not in mine.units]
+    units = [unit for unit in every.units if unit not in mine.units]
+    owners = [owner for owner in every.owners if owner not in mine.owners]
+    uploaders = set(queries.versions(demo_database)["created_by"])
+    uploaders -= set(queries.versions(demo_database, {MINE})["created_by"])
+    return ids + names + units + owners + sorted(uploaders)
 
 
 def opened(
@@ -191,3 +196,14 @@ def test_before_sign_in_no_page_shows_any_data(app_db: Path, theirs: list[str], 
     app = run(page, None, signed_out=True)
     assert MINE not in sent(app) and shown_of(theirs, app) == []
     assert not app.dataframe and not app.get("vega_lite_chart") and not app.metric
+
+
+def test_a_reader_s_version_filter_offers_the_versions_of_their_project(app_db: Path) -> None:
+    """Versions that touched only other projects are not offered (their uploader, their day):
+    a link to one says that version does not exist here."""
+    app, warned = opened("app_pages/oversikt.py", READER, versjon="5")  # Åmot's own upload
+    assert app.selectbox(key="versjon").options == ["7", "6", "4", "1"]
+    assert [text for text in warned if "versjon «5», som ikke finnes her" in text]
+    assert app.selectbox(key="versjon").value is None
+    every = run("app_pages/oversikt.py", None)
+    assert every.selectbox(key="versjon").options == ["7", "6", "5", "4", "3", "2", "1"]

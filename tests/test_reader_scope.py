@@ -241,6 +241,14 @@ def test_the_version_table_keeps_the_reader_s_versions_and_counts_only_their_row
     assert only_mine.changes == every[every["version"] == 4].iloc[0].changes
 
 
+def test_a_reader_is_offered_the_versions_that_touched_their_project(demo_db: Path) -> None:
+    every = queries.versions(demo_db)
+    assert list(queries.versions(demo_db, READER)["version"]) == [7, 6, 4, 1]
+    assert list(queries.versions(demo_db, None)["version"]) == list(every["version"])
+    assert queries.versions(demo_db, NOBODY).empty
+    assert list(queries.versions(demo_db, READER).columns) == list(every.columns)
+
+
 def _permissions(readable: frozenset[str] | None) -> access.Permissions:
     actor = access.Actor(subject="sub", name="Leser")
     if readable is None:

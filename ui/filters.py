@@ -88,7 +88,7 @@ def sidebar() -> None:
     allowed = _ask_who_may_read()
     # Only the projects the user may read: no other project's ID, name, unit or people.
     options = data.cached(queries.filter_options)(allowed)
-    known_versions = data.versions()
+    known_versions = data.versions(allowed)
     numbers = [int(number) for number in known_versions["version"]]
     bind = "query-params"
     # What the address asks for, read before the widgets drop what they do not offer.

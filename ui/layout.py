@@ -70,7 +70,7 @@ def older_version_banner(chosen: Filters) -> None:
     """On a shared screen an older version must not pass for today's data: say so plainly."""
     if chosen.version is None:
         return
-    latest = data.latest_version_number()
+    latest = data.latest_version_number(chosen.readable)
     if chosen.version >= latest:
         return
     day = data.status_day(chosen.version)
