@@ -14,7 +14,9 @@ from ui.text import escape
 def main() -> None:
     chosen = filters.current()
     layout.header("Anbefalinger", chosen)
-    if data.versions().empty:
+    if layout.nothing_readable(chosen):
+        return
+    if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp anbefalinger og vedtak under «Last opp».")
         return
     view = data.cached(queries.recommendations)(chosen)

@@ -39,7 +39,9 @@ PLAN_COLUMNS = [
 def main() -> None:
     chosen = filters.current()
     layout.header("Evaluering", chosen)
-    if data.versions().empty:
+    if layout.nothing_readable(chosen):
+        return
+    if data.versions(chosen.readable).empty:
         layout.empty(
             "Databasen er tom. Last opp anbefalinger med iverksettingsdato under «Last opp»."
         )

@@ -15,7 +15,9 @@ from ui import data, filters, layout
 def main() -> None:
     chosen = filters.current()
     layout.header("Gevinster", chosen)
-    if data.versions().empty:
+    if layout.nothing_readable(chosen):
+        return
+    if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp gevinster og målinger under «Last opp».")
         return
     rows = data.cached(queries.benefits)(chosen, data.status_day(chosen.version))
@@ -48,7 +50,9 @@ def show_trend(rows: pd.DataFrame, chosen: Filters) -> None:
         return
     project, benefit_id = picked
     benefit = rows[(rows["prosjekt_id"] == project) & (rows["gevinst_id"] == benefit_id)].iloc[0]
-    measured = data.cached(queries.measurements)(project, benefit_id, chosen.version)
+    measured = data.cached(queries.measurements)(
+        project, benefit_id, chosen.version, readable=chosen.readable
+    )
     qualitative = charts.is_qualitative(benefit.type)
     trend = charts.benefit_trend_data(benefit, measured)
     if trend.empty:

@@ -19,7 +19,9 @@ from ui import data, filters, layout
 def main() -> None:
     chosen = filters.current()
     layout.header("Milepæler", chosen)
-    if data.versions().empty:
+    if layout.nothing_readable(chosen):
+        return
+    if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp milepæler under «Last opp».")
         return
     day = data.status_day(chosen.version)

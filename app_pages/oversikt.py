@@ -17,7 +17,9 @@ from ui.text import escape
 def main() -> None:
     chosen = filters.current()
     layout.header("Oversikt", chosen)
-    if data.versions().empty:
+    if layout.nothing_readable(chosen):
+        return
+    if data.versions(chosen.readable).empty:
         layout.empty(
             "Databasen er tom. Last opp en arbeidsbok under «Last opp», "
             "eller kjør `python -m lib.cli demo` for demodata."

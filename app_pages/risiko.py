@@ -23,12 +23,14 @@ MOVEMENT_TEXT = {RISK_UP: "▲ Opp", RISK_DOWN: "▼ Ned", RISK_NEW: "● Ny", R
 def main() -> None:
     chosen = filters.current()
     layout.header("Risiko", chosen)
-    known = data.versions()
+    if layout.nothing_readable(chosen):
+        return
+    known = data.versions(chosen.readable)
     if known.empty:
         layout.empty("Databasen er tom. Last opp et risikoregister under «Last opp».")
         return
     current = chosen.version if chosen.version is not None else int(known["version"].max())
-    after, compare_with = choose_view([int(v) for v in known["version"] if int(v) < current])
+    after, compare_with = choose_view([int(v) for v in known["version"] if int(v) < current], known)
     view = data.cached(queries.risk_view)(chosen, after=after, compare_with=compare_with, cell=None)
     if int(view.matrix["antall"].sum()) == 0:
         layout.empty(
@@ -45,7 +47,7 @@ def main() -> None:
     show_list(rows, chosen, cell=cell, after=after, compare_with=compare_with)
 
 
-def choose_view(earlier: list[int]) -> tuple[bool, int | None]:
+def choose_view(earlier: list[int], known: pd.DataFrame) -> tuple[bool, int | None]:
     """Before or after tiltak, and the version to compare scores with: by default the one
     locked for the last meeting, else the one before. Both are kept in the address."""
     # The version's name is long («v6 · Styringsgruppemøte september 2026 24.09.2026»): the
@@ -59,7 +61,7 @@ def choose_view(earlier: list[int]) -> tuple[bool, int | None]:
         "står med vurderingen før tiltak.",
     )
     meetings = {s.version: s for s in data.cached(history.snapshots)()}
-    stored = data.versions().set_index("version")["created_at"]
+    stored = known.set_index("version")["created_at"]
 
     def label(number: int) -> str:
         """`v6 · Styringsgruppemøte september 2026 24.09.2026`, or when it was stored."""

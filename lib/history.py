@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from lib.contract import SHEETS
+from lib.contract import PROJECT_COLUMN, SHEETS
 from lib.db import as_of, latest_version, reading
 from lib.meeting_changes import (
     CATEGORIES,
@@ -29,14 +31,21 @@ from lib.meeting_changes import (
 from lib.parse import is_missing
 from lib.snapshots import last_snapshot, snapshot_of, snapshots
 from lib.store import SheetChange
+from lib.view_sql import readable_list, readable_sql
 
 
-def version_table(path: Path | str | None = None) -> pd.DataFrame:
+def version_table(
+    path: Path | str | None = None, readable: Collection[str] | None = None
+) -> pd.DataFrame:
     """Every version, newest first: who, when, file, sha256, kind, counts, projects, meeting.
 
     `row_counts` (rows per sheet in the upload, or in the whole database after a restore) and
     `changes` ({sheet: added/changed/removed}) are dicts; `projects` lists the projects the
     version touched; `meeting` and `meeting_date` are set when the version is locked.
+
+    `readable` (None: every project) keeps the versions that touched a project the actor may
+    read, lists only those projects, and counts a version that touched other projects too
+    for the readable ones only: their rows as of that version, and what it changed in them.
     """
     with reading(path) as connection:
         frame = connection.execute(
@@ -60,7 +69,66 @@ def version_table(path: Path | str | None = None) -> pd.DataFrame:
         "projects",
         [projects.get(int(version), []) for version in frame["version"]],
     )
-    return frame
+    if readable is None:
+        return frame
+    return _readable_versions(path, frame, set(readable))
+
+
+def _readable_versions(
+    path: Path | str | None, frame: pd.DataFrame, readable: set[str]
+) -> pd.DataFrame:
+    """`version_table`'s rows narrowed to the projects in `readable`."""
+    kept = frame[[bool(readable & set(touched)) for touched in frame["projects"]]].copy()
+    mixed = [not set(touched) <= readable for touched in kept["projects"]]
+    kept["projects"] = [[p for p in touched if p in readable] for touched in kept["projects"]]
+    if not any(mixed):
+        return kept.reset_index(drop=True)
+    counts, changes = list(kept["row_counts"]), list(kept["changes"])
+    with reading(path) as connection:
+        for place, record in enumerate(kept.itertuples(index=False)):
+            if not mixed[place]:
+                continue
+            counts[place], changes[place] = _counted_for(
+                connection, int(record.version), record.projects, record.row_counts
+            )
+    kept["row_counts"], kept["changes"] = counts, changes
+    return kept.reset_index(drop=True)
+
+
+def _counted_for(
+    connection: duckdb.DuckDBPyConnection,
+    version: int,
+    projects: list[str],
+    sheets_in_version: dict[str, int],
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Per sheet of a version, for `projects` only: its rows as of the version, and the rows
+    it added, changed and removed (compared with the version before)."""
+    counts: dict[str, int] = {}
+    changes: dict[str, dict[str, int]] = {}
+    for sheet in SHEETS:
+        added, changed, removed, rows = connection.execute(
+            f"""WITH a AS (SELECT row_key, row_hash FROM {sheet.table}
+                           WHERE {as_of(version="old")} AND list_contains($projects, prosjekt_id)),
+                b AS (SELECT row_key, row_hash FROM {sheet.table}
+                      WHERE {as_of(version="new")} AND list_contains($projects, prosjekt_id))
+            SELECT count(*) FILTER (WHERE a.row_key IS NULL),
+                   count(*) FILTER (WHERE a.row_key IS NOT NULL AND b.row_key IS NOT NULL
+                                      AND a.row_hash <> b.row_hash),
+                   count(*) FILTER (WHERE b.row_key IS NULL),
+                   count(b.row_key)
+            FROM a FULL JOIN b USING (row_key)""",
+            {"old": version - 1, "new": version, "projects": projects},
+        ).fetchall()[0]
+        if sheet.key in sheets_in_version:
+            counts[sheet.key] = int(rows)
+        if added or changed or removed or sheet.key in sheets_in_version:
+            changes[sheet.key] = {
+                "added": int(added),
+                "changed": int(changed),
+                "removed": int(removed),
+                "rows": int(rows),
+            }
+    return counts, changes
 
 
 def _change_text(changes: dict[str, dict[str, int]]) -> str:
@@ -70,14 +138,17 @@ def _change_text(changes: dict[str, dict[str, int]]) -> str:
     return f"{added} nye, {changed} endret, {removed} fjernet"
 
 
-def version_overview(path: Path | str | None = None) -> pd.DataFrame:
-    """The version table as the Historikk page shows it, under Norwegian headings.
+def version_overview(
+    path: Path | str | None = None, readable: Collection[str] | None = None
+) -> pd.DataFrame:
+    """The version table as the Historikk page shows it, under Norwegian headings; of the
+    projects in `readable` (None: every project; see `version_table`).
 
     Per sheet: the rows of that sheet in the upload (blank when the upload left it out).
     Gjelder: the projects the version touched. Endringer: rows added, changed and removed over
     every sheet.
     """
-    table = version_table(path)
+    table = version_table(path, readable)
     rows = []
     for record in table.itertuples(index=False):
         kind = (
@@ -113,14 +184,18 @@ def version_overview(path: Path | str | None = None) -> pd.DataFrame:
     return frame
 
 
-def row_counts_as_of(path: Path | str | None, version: int) -> dict[str, int]:
-    """Rows per sheet in the database as of a version."""
+def row_counts_as_of(
+    path: Path | str | None, version: int, readable: Collection[str] | None = None
+) -> dict[str, int]:
+    """Rows per sheet in the database as of a version, in the projects in `readable` (None:
+    every project)."""
     with reading(path) as connection:
         return {
             sheet.key: int(
                 connection.execute(
-                    f"SELECT count(*) FROM {sheet.table} WHERE {as_of()}",
-                    {"version": version},
+                    f"SELECT count(*) FROM {sheet.table} WHERE {as_of()} "
+                    f"AND {readable_sql(PROJECT_COLUMN)}",
+                    {"version": version, "readable": readable_list(readable)},
                 ).fetchall()[0][0]
             )
             for sheet in SHEETS

@@ -12,7 +12,7 @@ two versions each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from lib.parse import is_missing
 from lib.preview import format_value
 from lib.queries import evaluation_plan, status_day
 from lib.snapshots import Snapshot, last_snapshot, snapshot_of
+from lib.view_sql import readable_list, readable_sql
 
 RISK_CLOSED = RISK_STATUSES[-1]  # "Lukket": the contract's last risk status
 
@@ -153,9 +154,11 @@ def _score_text(score: object) -> str:
 
 
 def _project_filter(alias: str = "") -> str:
+    """The chosen projects (none chosen: all), of those the actor may read."""
     prefix = f"{alias}." if alias else ""
     return (
         f"(len($projects) = 0 OR {prefix}{PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[])))"
+        f" AND {readable_sql(prefix + PROJECT_COLUMN)}"
     )
 
 
@@ -188,10 +191,12 @@ def compare_versions(
     base_day: dt.date | None = None,
     today: dt.date | None = None,
     iso_dates: bool = False,
+    readable: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Every change a steering group follows up, from version `base` to version `version`.
 
-    `projects` limits to those projects (empty: all). Evaluations count as newly overdue when
+    `projects` limits to those projects (empty: all); `readable` to the projects the actor
+    may read (None: every project, empty: none). Evaluations count as newly overdue when
     they are overdue on `today` in `version` but were not on `base_day` in `base` (default:
     both today). Dates read 17.12.2024, or 2024-12-17 with `iso_dates`.
     Returns CHANGE_COLUMNS, in the order of CATEGORIES, then project and workbook order.
@@ -199,7 +204,12 @@ def compare_versions(
     today = today or clock.today()
     base_day = base_day or today
     chosen = sorted(set(projects))
-    params = {"base": base, "version": version, "projects": chosen}
+    params = {
+        "base": base,
+        "version": version,
+        "projects": chosen,
+        "readable": readable_list(readable),
+    }
     lines: list[tuple[str, str, str, str, str, str, int]] = []
     with reading(path) as connection:
         for row in _records(
@@ -265,8 +275,8 @@ def compare_versions(
             (project, rec_id): title
             for project, rec_id, title in connection.execute(
                 f"""SELECT prosjekt_id, anbefaling_id, anbefaling FROM anbefalinger
-                WHERE {as_of()}""",
-                {"version": version},
+                WHERE {as_of()} AND {readable_sql(PROJECT_COLUMN)}""",
+                {"version": version, "readable": params["readable"]},
             ).fetchall()
         }
         for row in _records(
@@ -317,7 +327,9 @@ def compare_versions(
                 )
             )
 
-    lines += _newly_overdue(path, base, version, chosen, base_day, today, titles, iso_dates)
+    lines += _newly_overdue(
+        path, base, version, chosen, base_day, today, titles, iso_dates, readable
+    )
     order = {category.key: index for index, category in enumerate(CATEGORIES)}
     lines.sort(key=lambda line: (order[line[0]], line[1], line[6], line[2]))
     frame = pd.DataFrame(
@@ -429,10 +441,11 @@ def _newly_overdue(
     today: dt.date,
     titles: dict[tuple[str, str], str],
     iso_dates: bool,
+    readable: Collection[str] | None,
 ) -> list[tuple[str, str, str, str, str, str, int]]:
     """Planned evaluations overdue now that were not overdue at the meeting."""
-    now = evaluation_plan(path, today, version)
-    then = evaluation_plan(path, base_day, base)
+    now = evaluation_plan(path, today, version, readable=readable)
+    then = evaluation_plan(path, base_day, base, readable=readable)
     if projects:
         now = now[now[PROJECT_COLUMN].isin(projects)]
     keys = ["prosjekt_id", "anbefaling_id", "evaluering"]
@@ -470,8 +483,10 @@ def changes_since_last_meeting(
     *,
     since: int | None = None,
     iso_dates: bool = False,
+    readable: Collection[str] | None = None,
 ) -> MeetingChanges | None:
-    """Changes from the last meeting snapshot before `version` (default: latest) to it.
+    """Changes from the last meeting snapshot before `version` (default: latest) to it, in
+    the projects the actor may read (`readable`; None: every project).
 
     `since` compares with that version instead of the last snapshot. None when there is no
     version to compare with. `today` (for newly overdue evaluations) defaults to today for the
@@ -507,5 +522,6 @@ def changes_since_last_meeting(
         base_day=base.meeting_date,
         today=today,
         iso_dates=iso_dates,
+        readable=readable,
     )
     return MeetingChanges(base, version, table, meeting)

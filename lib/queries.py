@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,11 +41,14 @@ from lib.view_sql import (
     milestones_cte,
     plan_cte,
     read_frame,
+    readable_list,
+    readable_sql,
     recommendations_cte,
     risks_cte,
     scored,
     view_params,
 )
+from lib.view_sql import readable_by as readable_by
 from lib.view_sql import status_label as status_label
 
 if TYPE_CHECKING:  # imported where a frame is made: a load from the command line makes none
@@ -99,8 +103,15 @@ def named_only_projects_sql() -> str:
             SELECT {PROJECT_COLUMN} FROM {PROSJEKTER.table} WHERE {as_of()})"""
 
 
-def sheet_rows(path: Path | str | None, sheet_key: str, version: int | None = None) -> pd.DataFrame:
-    """The rows of one sheet as of a version (default: latest), in workbook order.
+def sheet_rows(
+    path: Path | str | None,
+    sheet_key: str,
+    version: int | None = None,
+    *,
+    readable: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of one sheet as of a version (default: latest), in workbook order; only the
+    projects in `readable` (None: every project).
 
     Prosjekter also lists each project only named at upload (`named_only_projects_sql`),
     with its ID as Prosjektnavn (required in the sheet) and nothing else: so the export
@@ -121,30 +132,47 @@ def sheet_rows(path: Path | str | None, sheet_key: str, version: int | None = No
         rows += f" UNION ALL SELECT {implied}, NULL FROM ({named_only_projects_sql()})"
     with reading(path) as connection:
         return connection.execute(
-            f"SELECT {names} FROM ({rows}) ORDER BY {order}",
-            {"version": version_or_latest(connection, version)},
+            f"SELECT {names} FROM ({rows}) WHERE {readable_sql(PROJECT_COLUMN)} ORDER BY {order}",
+            {
+                "version": version_or_latest(connection, version),
+                "readable": readable_list(readable),
+            },
         ).df()
 
 
-def versions(path: Path | str | None = None) -> pd.DataFrame:
-    """Every version, newest first, with its row counts per sheet."""
+def versions(
+    path: Path | str | None = None, readable: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Every version, newest first, with its row counts per sheet; with `readable` (None:
+    every project), only the versions that touched a project in it (so a reader learns
+    nothing of uploads for other projects, not even who made them)."""
     with reading(path) as connection:
         frame = connection.execute(
-            """SELECT version, created_at, created_by, file_name, sha256, kind, restored_from,
+            f"""SELECT version, created_at, created_by, file_name, sha256, kind, restored_from,
                       row_counts, changes
-               FROM versions ORDER BY version DESC"""
+               FROM versions
+               WHERE $readable::VARCHAR[] IS NULL OR version IN (
+                   SELECT version FROM version_projects WHERE {readable_sql(PROJECT_COLUMN)})
+               ORDER BY version DESC""",
+            {"readable": readable_list(readable)},
         ).df()
     for column in ("row_counts", "changes"):
         frame[column] = [json.loads(text) if text else {} for text in frame[column]]
     return frame
 
 
-def dump_rows(path: Path | str | None, sheet_key: str, version: int | None = None) -> pd.DataFrame:
+def dump_rows(
+    path: Path | str | None,
+    sheet_key: str,
+    version: int | None = None,
+    *,
+    readable: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The rows `dump` prints: `sheet_rows`, with Nullpunktdato's default filled in (the
     other defaults are stored with the row; this one depends on other sheets, so it is
     worked out as of the same version, as the benefit views do)."""
     if sheet_key != GEVINSTER.key:
-        return sheet_rows(path, sheet_key, version)
+        return sheet_rows(path, sheet_key, version, readable=readable)
     used = baseline_date_sql("g", "m.forste_dato", "p.startdato")
     names = ", ".join(
         f"{used} AS nullpunktdato" if column.db == "nullpunktdato" else f"g.{column.db}"
@@ -158,9 +186,12 @@ def dump_rows(path: Path | str | None, sheet_key: str, version: int | None = Non
                        GROUP BY prosjekt_id, gevinst_id) m
               USING (prosjekt_id, gevinst_id)
             LEFT JOIN prosjekter p ON p.prosjekt_id = g.prosjekt_id AND {as_of("p")}
-            WHERE {as_of("g")}
+            WHERE {as_of("g")} AND {readable_sql("g.prosjekt_id")}
             ORDER BY g.prosjekt_id, g.row_order, g.gevinst_id""",
-            {"version": version_or_latest(connection, version)},
+            {
+                "version": version_or_latest(connection, version),
+                "readable": readable_list(readable),
+            },
         ).df()
 
 
@@ -196,24 +227,35 @@ class FilterOptions:
     owners: tuple[str, ...]
 
 
-def filter_options(path: Path | str | None = None) -> FilterOptions:
+def filter_options(
+    path: Path | str | None = None, readable: Collection[str] | None = None
+) -> FilterOptions:
+    """The choices of the projects in `readable` (None: every project), so that a reader
+    learns no other project's ID, name, unit or people from the sidebar."""
+    mine = readable_sql(PROJECT_COLUMN)
     with reading(path) as connection:
         # Also the projects only named at upload, under their ID (as `sheet_rows` lists them).
-        named = " UNION ".join(f"SELECT {PROJECT_COLUMN} FROM {sheet.table}" for sheet in SHEETS)
+        named = " UNION ".join(
+            f"SELECT {PROJECT_COLUMN} FROM {sheet.table} WHERE {mine}" for sheet in SHEETS
+        )
+        parameters = {"readable": readable_list(readable)}
         projects = connection.execute(
             f"""SELECT ids.prosjekt_id, coalesce(names.prosjektnavn, ids.prosjekt_id)
                FROM ({named}) ids
                LEFT JOIN (SELECT prosjekt_id, arg_max(prosjektnavn, valid_from) AS prosjektnavn
-                          FROM prosjekter GROUP BY prosjekt_id) names USING (prosjekt_id)"""
+                          FROM prosjekter GROUP BY prosjekt_id) names USING (prosjekt_id)""",
+            parameters,
         ).fetchall()
         units = connection.execute(
-            "SELECT DISTINCT enhet FROM prosjekter WHERE enhet IS NOT NULL"
+            f"SELECT DISTINCT enhet FROM prosjekter WHERE enhet IS NOT NULL AND {mine}",
+            parameters,
         ).fetchall()
         owners = connection.execute(
-            """SELECT ansvarlig FROM risiko WHERE ansvarlig IS NOT NULL
-               UNION SELECT gevinsteier FROM gevinster WHERE gevinsteier IS NOT NULL
-               UNION SELECT ansvarlig FROM anbefalinger WHERE ansvarlig IS NOT NULL
-               UNION SELECT ansvarlig FROM milepaeler WHERE ansvarlig IS NOT NULL"""
+            f"""SELECT ansvarlig FROM risiko WHERE ansvarlig IS NOT NULL AND {mine}
+               UNION SELECT gevinsteier FROM gevinster WHERE gevinsteier IS NOT NULL AND {mine}
+               UNION SELECT ansvarlig FROM anbefalinger WHERE ansvarlig IS NOT NULL AND {mine}
+               UNION SELECT ansvarlig FROM milepaeler WHERE ansvarlig IS NOT NULL AND {mine}""",
+            parameters,
         ).fetchall()
     names = {str(row[0]): str(row[1]) for row in projects}
     return FilterOptions(
@@ -249,7 +291,8 @@ def decision_column(decision: str) -> str:
 def overview(
     path: Path | str | None, filters: Filters, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """One row per project in scope with the meeting's figures; same SQL as the pages."""
+    """One row per project in scope (and readable) with the meeting's figures; same SQL as
+    the pages."""
     decision_counts = ", ".join(
         f"count(*) FILTER (WHERE vedtak = $decision_{index}) AS vedtak_{index}"
         for index in range(len(DECISIONS))
@@ -260,7 +303,7 @@ def overview(
       {milestones_cte()},
       projects AS (
         SELECT p.prosjekt_id, p.prosjektnavn, p.enhet, p.row_order FROM prosjekter p
-        WHERE {as_of("p")}
+        WHERE {as_of("p")} AND {readable_sql("p.prosjekt_id")}
           AND (len($projects::VARCHAR[]) = 0
                OR list_contains($projects::VARCHAR[], p.prosjekt_id))
           AND (len($units::VARCHAR[]) = 0 OR list_contains($units::VARCHAR[], p.enhet))
@@ -350,7 +393,7 @@ def risk_view(
       WITH {risks_cte()},
       previous AS (
         SELECT q.prosjekt_id, q.risiko_id, ({s}) * ({k}) AS forrige_score
-        FROM risiko q WHERE {as_of("q", "compare")}
+        FROM risiko q WHERE {as_of("q", "compare")} AND {readable_sql("q.prosjekt_id")}
       )
       SELECT risks.prosjekt_id, risks.risiko_id, risks.risiko, risks.score::INTEGER AS score,
              {band_sql} AS band, risks.sannsynlighet::INTEGER AS sannsynlighet,
@@ -423,19 +466,27 @@ def benefits(
 
 
 def measurements(
-    path: Path | str | None, project: str, benefit_id: str, version: int | None = None
+    path: Path | str | None,
+    project: str,
+    benefit_id: str,
+    version: int | None = None,
+    *,
+    readable: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """The measurements of one benefit, oldest first: dato, verdi, kommentar."""
+    """The measurements of one benefit, oldest first: dato, verdi, kommentar (none when
+    `project` is not in `readable`; None: every project)."""
     with reading(path) as connection:
         return read_frame(
             connection,
             f"""SELECT m.dato, m.verdi, m.kommentar FROM malinger m
                 WHERE {as_of("m")} AND m.prosjekt_id = $project AND m.gevinst_id = $benefit
+                  AND {readable_sql("m.prosjekt_id")}
                 ORDER BY m.dato""",
             {
                 "version": version_or_latest(connection, version),
                 "project": project,
                 "benefit": benefit_id,
+                "readable": readable_list(readable),
             },
         )
 
@@ -481,10 +532,16 @@ def evaluations(
 
 
 def evaluation_plan(
-    path: Path | str | None = None, today: dt.date | None = None, version: int | None = None
+    path: Path | str | None = None,
+    today: dt.date | None = None,
+    version: int | None = None,
+    *,
+    readable: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """The derived evaluation plan: one row per supported recommendation and month count."""
-    return evaluations(path, Filters(version=version), today)[PLAN_COLUMNS]
+    """The derived evaluation plan: one row per supported recommendation and month count, of
+    the projects in `readable` (None: every project)."""
+    chosen = Filters(version=version, readable=None if readable is None else frozenset(readable))
+    return evaluations(path, chosen, today)[PLAN_COLUMNS]
 
 
 # --- Milepæler --------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,8 @@ from lib.db import as_of, version_or_latest
 if TYPE_CHECKING:  # imported where a frame is made: a load from the command line makes none
     import pandas as pd
 
+    from lib.access import Permissions
+
 Bands = tuple[tuple[int, str, str], ...]
 
 
@@ -66,6 +68,9 @@ class Filters:
 
     `statuses` may mix vocabularies (risk statuses, decisions, evaluation, benefit and
     milestone statuses): each view applies the ones that belong to it and ignores the rest.
+    `readable` is not a filter a person chooses: the projects the actor may read
+    (lib.access.Permissions.readable), None for every project, an empty set for none. Every
+    view narrows to it in its SQL, whatever the other filters say (`readable_by`).
     """
 
     projects: tuple[str, ...] = ()
@@ -74,6 +79,7 @@ class Filters:
     statuses: tuple[str, ...] = ()
     text: str = ""
     version: int | None = None
+    readable: frozenset[str] | None = None
 
     def statuses_in(self, vocabulary: Iterable[str]) -> list[str]:
         """The chosen statuses that belong to one vocabulary, in the vocabulary's order."""
@@ -83,6 +89,35 @@ class Filters:
     def narrowed(self) -> bool:
         """Whether any filter other than the version is set."""
         return bool(self.projects or self.units or self.owners or self.statuses or self.text)
+
+    @property
+    def reads_nothing(self) -> bool:
+        """Whether the actor may read no project at all (nothing to show)."""
+        return self.readable is not None and not self.readable
+
+
+def readable_by(filters: Filters, permissions: Permissions) -> Filters:
+    """`filters` narrowed to the projects `permissions` may read: what every page reads with.
+
+    Narrowing only ever removes projects: filters already narrowed to a set keep the projects
+    of that set the actor may read too."""
+    allowed = permissions.readable
+    if allowed is not None and filters.readable is not None:
+        allowed = allowed & filters.readable
+    elif allowed is None:
+        allowed = filters.readable
+    return replace(filters, readable=None if allowed is None else frozenset(allowed))
+
+
+def readable_list(readable: Collection[str] | None) -> list[str] | None:
+    """`readable` as the `$readable` parameter: a sorted list, or None for every project."""
+    return None if readable is None else sorted(readable)
+
+
+def readable_sql(column: str, parameter: str = "readable") -> str:
+    """SQL: `column` names a project the actor may read (`$readable` NULL: every project;
+    an empty list: none)."""
+    return f"(${parameter}::VARCHAR[] IS NULL OR list_contains(${parameter}::VARCHAR[], {column}))"
 
 
 #: Every status the status filter offers, in the order the pages appear.
@@ -148,9 +183,11 @@ def read_frame(
 
 
 def in_scope(alias: str, owner: str, searchable: tuple[str, ...]) -> str:
-    """The project, unit, owner and free-text filters on one table."""
+    """The projects the actor may read, and the project, unit, owner and free-text filters,
+    on one table."""
     text = ", ".join(f"{alias}.{column}" for column in searchable)
-    return f"""(len($projects::VARCHAR[]) = 0
+    return f"""{readable_sql(f"{alias}.prosjekt_id")}
+      AND (len($projects::VARCHAR[]) = 0
           OR list_contains($projects::VARCHAR[], {alias}.prosjekt_id))
       AND (len($units::VARCHAR[]) = 0 OR {alias}.prosjekt_id IN (
           SELECT u.prosjekt_id FROM prosjekter u
@@ -187,6 +224,7 @@ def view_params(
     return {
         "version": version_or_latest(connection, filters.version),
         "projects": list(filters.projects),
+        "readable": readable_list(filters.readable),
         "units": list(filters.units),
         "owners": list(filters.owners),
         "text": filters.text.strip(),

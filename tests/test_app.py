@@ -225,7 +225,9 @@ def test_filters_come_from_the_url_and_survive_a_page_change(demo: Path) -> None
 def test_a_link_to_what_does_not_exist_says_so(demo: Path) -> None:
     app = run(prosjekt=["ASK-TM", "FINNES-IKKE"], versjon="99", status="Åpen")
     (warning,) = [w.value for w in app.warning if "Lenken ba om" in w.value]
-    assert "prosjekt «FINNES\\-IKKE», versjon «99», som ikke finnes her" in warning
+    assert "versjon «99», som ikke finnes her" in warning
+    # Issue 14: the same words whether a project does not exist or may not be read.
+    assert "Prosjektet FINNES\\-IKKE finnes ikke, eller du har ikke tilgang" in warning
     assert app.multiselect(key="prosjekt").value == ["ASK-TM"]
     app.run()  # the address no longer asks for them: said once
     assert not [w for w in app.warning if "Lenken ba om" in w.value]

@@ -59,7 +59,8 @@ def _rows_of_boxes(
 
 
 def show_changes_since_last_meeting(filters: object) -> None:
-    """What changed since the version last locked for a meeting, for the chosen projects.
+    """What changed since the version last locked for a meeting, for the chosen projects of
+    those the user may read (`filters.readable`).
 
     Compares the version shown (`filters.version`, None = latest) with the last version locked
     for a meeting before it: new, closed, reopened and removed risks, risks whose score rose
@@ -68,8 +69,11 @@ def show_changes_since_last_meeting(filters: object) -> None:
     headline boxes count every kind the table lists (lib.meeting_changes.HEADLINE_GROUPS).
     """
     version, projects = _chosen(filters)
+    readable = getattr(filters, "readable", None)
     day = data.status_day(version)
-    found = data.cached(history.changes_since_last_meeting)(version, projects, day)
+    found = data.cached(history.changes_since_last_meeting)(
+        version, projects, day, readable=readable
+    )
     if found is None:
         locked = data.cached(history.snapshots)()
         if not locked:
@@ -86,7 +90,8 @@ def show_changes_since_last_meeting(filters: object) -> None:
         st.page_link(router.HISTORIKK, label="Til Historikk", icon=":material/history:")
         return
 
-    scope = ", ".join(projects) if projects else "alle prosjekter"
+    everything = "alle prosjekter" if readable is None else "alle prosjektene du har tilgang til"
+    scope = ", ".join(projects) if projects else everything
     locked_by = f", låst av {found.base.created_by}" if found.base.created_by else ""
     st.caption(escape(f"Endringer {found.describe()}{locked_by} · {scope}"))
     counts = found.counts()

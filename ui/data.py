@@ -110,9 +110,10 @@ def cached(query: Callable[Concatenate[str, P], R]) -> Callable[P, R]:
     return read
 
 
-def versions() -> pd.DataFrame:
-    """Every stored version, newest first (used by the sidebar and the banners)."""
-    return cached(queries.versions)()
+def versions(readable: frozenset[str] | None = None) -> pd.DataFrame:
+    """Every stored version, newest first (used by the sidebar and the banners); with
+    `readable` (Filters.readable), those that touched a project the user may read."""
+    return cached(queries.versions)(readable)
 
 
 def status_day(version: int | None) -> dt.date:
@@ -120,7 +121,7 @@ def status_day(version: int | None) -> dt.date:
     return cached(queries.status_day)(version, today())
 
 
-def latest_version_number() -> int:
-    """The newest version's number; 0 for an empty database."""
-    known = versions()
+def latest_version_number(readable: frozenset[str] | None = None) -> int:
+    """The newest version's number (of those touching `readable`); 0 for an empty database."""
+    known = versions(readable)
     return int(known["version"].max()) if not known.empty else 0

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import queries
+from lib import access, queries
 from lib.queries import Filters
-from ui import data
+from ui import auth, data
 from ui.text import escape
 
 #: Query parameter (and session-state key) of each filter. Historikk links to ?versjon=N.
@@ -25,8 +25,29 @@ FILTER_KEYS = {
 }
 
 
+#: Session-state key (no widget has it, so no browser can set it): the projects the user may
+#: read, as `auth.permissions()` said at the start of this run (None: every project).
+_READABLE = "_lesbare_prosjekter"
+
+
+def _ask_who_may_read() -> frozenset[str] | None:
+    """The projects the session's user may read, asked once per run (by `sidebar`, which the
+    router runs before the page): a grant given or taken shows on the next run."""
+    readable = auth.permissions().readable
+    st.session_state[_READABLE] = readable
+    return readable
+
+
+def readable() -> frozenset[str] | None:
+    """The projects the session's user may read (None: every project; empty: none)."""
+    if _READABLE not in st.session_state:
+        return _ask_who_may_read()
+    return st.session_state[_READABLE]
+
+
 def current() -> Filters:
-    """The active sidebar filters (the router creates the widgets before the page runs)."""
+    """The active sidebar filters (the router creates the widgets before the page runs),
+    narrowed to the projects the user may read: every read in lib/ applies that in its SQL."""
     state = st.session_state
     version = state.get(FILTER_KEYS["version"])
     return Filters(
@@ -36,6 +57,7 @@ def current() -> Filters:
         statuses=tuple(state.get(FILTER_KEYS["statuses"]) or ()),
         text=str(state.get(FILTER_KEYS["text"]) or "").strip(),
         version=int(version) if version is not None else None,
+        readable=readable(),
     )
 
 
@@ -63,8 +85,10 @@ def _project_label(project: str, names: dict[str, str]) -> str:
 
 def sidebar() -> None:
     """The shared filters, bound to the URL. Called by the router before the page runs."""
-    options = data.cached(queries.filter_options)()
-    known_versions = data.versions()
+    allowed = _ask_who_may_read()
+    # Only the projects the user may read: no other project's ID, name, unit or people.
+    options = data.cached(queries.filter_options)(allowed)
+    known_versions = data.versions(allowed)
     numbers = [int(number) for number in known_versions["version"]]
     bind = "query-params"
     # What the address asks for, read before the widgets drop what they do not offer.
@@ -136,7 +160,7 @@ def sidebar() -> None:
         chosen = current()
         shown = chosen.version if chosen.version is not None else (numbers[0] if numbers else 0)
         row = known_versions[known_versions["version"] == shown]
-        if not row.empty:
+        if not row.empty and not chosen.reads_nothing:
             version = row.iloc[0]
             by = f" · {version.created_by}" if isinstance(version.created_by, str) else ""
             st.caption(escape(f"Versjon {shown} · {version.created_at:%d.%m.%Y}{by}"))
@@ -176,8 +200,17 @@ def _to_the_address(key: str, values: tuple[str, ...]) -> None:
             del st.query_params[name]
 
 
+def no_such_project(projects: list[str]) -> str:
+    """«Prosjektet B finnes ikke, eller du har ikke tilgang.»: the same words whether the
+    project does not exist or the user may not read it, so nobody learns that it exists."""
+    if len(projects) == 1:
+        return f"Prosjektet {projects[0]} {access.NO_ACCESS}."
+    return f"Prosjektene {', '.join(projects)} {access.NO_ACCESS}."
+
+
 def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> None:
-    """A copied link whose project, version … no longer exists must not pass for that view."""
+    """A copied link whose project, version … no longer exists (or, for a project, is not
+    the user's to read) must not pass for that view."""
     kept = {
         "projects": set(chosen.projects),
         "units": set(chosen.units),
@@ -185,19 +218,26 @@ def _say_what_the_link_lost(asked: dict[str, list[str]], chosen: Filters) -> Non
         "statuses": set(chosen.statuses),
         "version": {str(chosen.version)} if chosen.version is not None else set(),
     }
-    lost = [
-        f"{FILTER_KEYS[key]} «{value}»"
+    lost = {
+        key: [value for value in values if value and value not in kept[key]]
         for key, values in asked.items()
         if key in kept
+    }
+    others = [
+        f"{FILTER_KEYS[key]} «{value}»"
+        for key, values in lost.items()
+        if key != "projects"
         for value in values
-        if value and value not in kept[key]
     ]
-    if lost:
+    sentences = []
+    if others:
+        sentences.append("Lenken ba om " + ", ".join(others) + ", som ikke finnes her.")
+    if lost.get("projects"):
+        sentences.append(no_such_project(lost["projects"]))
+    if sentences:
+        sentences.append("Det filteret er tatt bort; visningen under gjelder uten det.")
         st.warning(
-            escape(
-                "Lenken ba om " + ", ".join(lost) + ", som ikke finnes her. Det filteret er "
-                "tatt bort; visningen under gjelder uten det."
-            ),
+            escape(" ".join(sentences)),
             icon=":material/link_off:",
         )
 
@@ -217,4 +257,8 @@ def summary(chosen: Filters) -> str:
         parts.append(f"tekst «{chosen.text}»")
     if chosen.version is not None:
         parts.append(f"versjon {chosen.version}")
-    return "Filtre: " + "; ".join(parts) if parts else "Hele porteføljen, siste versjon"
+    if parts:
+        return "Filtre: " + "; ".join(parts)
+    if chosen.readable is not None:  # not every project: only those the user may read
+        return "Prosjektene du har tilgang til, siste versjon"
+    return "Hele porteføljen, siste versjon"

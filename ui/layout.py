@@ -17,7 +17,7 @@ from lib.contract import SHEETS_BY_KEY
 from lib.db import StoreUnavailable
 from lib.exports import XLSX_MIME, frame_to_xlsx
 from lib.queries import Filters
-from ui import data, filters
+from ui import auth, data, filters
 from ui.text import escape
 
 #: Shown in empty table cells instead of "None".
@@ -70,7 +70,7 @@ def older_version_banner(chosen: Filters) -> None:
     """On a shared screen an older version must not pass for today's data: say so plainly."""
     if chosen.version is None:
         return
-    latest = data.latest_version_number()
+    latest = data.latest_version_number(chosen.readable)
     if chosen.version >= latest:
         return
     day = data.status_day(chosen.version)
@@ -120,6 +120,26 @@ def metric_row(
 def empty(message: str) -> None:
     """A friendly Norwegian note where a view has nothing to show."""
     st.info(message, icon=":material/info:")
+
+
+#: What a page says to a signed-in user who may read no project yet.
+NO_PROJECTS = "Du har ikke tilgang til noen prosjekter ennå. Be en administrator om tilgang."
+#: What a page says before anyone has signed in (sign-in set up).
+NOT_SIGNED_IN = "Du er ikke logget inn. Logg inn for å se prosjektene du har tilgang til."
+
+
+def nothing_readable(chosen: Filters) -> bool:
+    """When the user may read no project: say so (instead of the page) and return True.
+
+    The page's reads would return nothing anyway (lib narrows every read to
+    `chosen.readable`); this says why, rather than «Ingen … passer med filtrene»."""
+    if not chosen.reads_nothing:
+        return False
+    if auth.actor() is None:
+        st.info(NOT_SIGNED_IN, icon=":material/login:")
+    else:
+        st.info(NO_PROJECTS, icon=":material/lock:")
+    return True
 
 
 def database_unavailable(error: StoreUnavailable) -> None:
