@@ -17,7 +17,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import access
-from lib.db import StoreUnavailable
+from lib.db import StoreUnavailable, shared_reads
 from ui import auth, data, filters, layout, router
 
 st.set_page_config(
@@ -35,25 +35,28 @@ if not auth.admit():
     router.navigation(shown=False)
     st.stop()
 page = None
-try:
-    data.ensure_database()
-    auth.record_sign_in()
-    allowed = auth.permissions()
-    # Signed in without a role for any project: no menu either, only who is signed in.
-    page = router.navigation(admin=allowed.is_admin, shown=allowed.can(access.LESER))
-    auth.sidebar()
-    if allowed.can(access.LESER):
-        # The filters are created here, before the page runs, so every page shares them and
-        # they survive page changes; they are bound to the URL, so a copied link opens the
-        # same view.
-        filters.sidebar()
-        page.run()
-    else:
-        auth.no_access()
-except StoreUnavailable as error:
-    # A damaged database, or a read-only one asked to store: on every page, a Norwegian
-    # message that says which file, what is wrong and what to do, never a traceback.
-    if page is None:
-        router.navigation()
+# One read-only connection for the whole run: a changed filter makes a dozen reads, and
+# opening the file for each cost more than the reads (lib.db.shared_reads).
+with shared_reads(data.db_path()):
+    try:
+        data.ensure_database()
+        auth.record_sign_in()
+        allowed = auth.permissions()
+        # Signed in without a role for any project: no menu either, only who is signed in.
+        page = router.navigation(admin=allowed.is_admin, shown=allowed.can(access.LESER))
         auth.sidebar()
-    layout.database_unavailable(error)
+        if allowed.can(access.LESER):
+            # The filters are created here, before the page runs, so every page shares them
+            # and they survive page changes; they are bound to the URL, so a copied link opens
+            # the same view.
+            filters.sidebar()
+            page.run()
+        else:
+            auth.no_access()
+    except StoreUnavailable as error:
+        # A damaged database, or a read-only one asked to store: on every page, a Norwegian
+        # message that says which file, what is wrong and what to do, never a traceback.
+        if page is None:
+            router.navigation()
+            auth.sidebar()
+        layout.database_unavailable(error)
