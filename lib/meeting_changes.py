@@ -138,6 +138,16 @@ class MeetingChanges:
     def empty(self) -> bool:
         return self.table.empty
 
+    def for_projects(self, projects: Iterable[str]) -> MeetingChanges:
+        """The changes of these projects only (none named: all). Every change belongs to one
+        project, so this equals asking `changes_since_last_meeting` for them; the app asks
+        once for every project and narrows here when a project is picked in the sidebar."""
+        chosen = set(projects)
+        if not chosen:
+            return self
+        rows = self.table[self.table["Prosjekt-ID"].isin(chosen)].reset_index(drop=True)
+        return MeetingChanges(self.base, self.version, rows, self.meeting)
+
 
 def _date(value: object, iso: bool) -> str:
     if is_missing(value):

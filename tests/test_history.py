@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from lib import history, ingest, store
@@ -839,3 +840,19 @@ def test_after_a_restore_every_change_is_listed_and_counted_in_the_headline(
     counted = {key for _title, keys in history.HEADLINE_GROUPS for key in keys}
     assert {category.key for category in history.CATEGORIES} == counted
     assert set(found.table["kind"]) <= counted
+
+
+def test_narrowing_every_projects_changes_equals_asking_for_one_project(demo_db: Path) -> None:
+    """The app asks once for every project and narrows when a project is picked: the same
+    rows, in the same order, as asking for that project (or those projects) alone."""
+    today = dt.date(2026, 11, 26)
+    every = history.changes_since_last_meeting(demo_db, None, (), today)
+    assert every is not None and not every.empty
+    projects = sorted(set(every.table["Prosjekt-ID"]))
+    assert len(projects) > 1
+    for chosen in [*([p] for p in projects), projects[:2]]:
+        asked = history.changes_since_last_meeting(demo_db, None, chosen, today)
+        narrowed = every.for_projects(chosen)
+        pd.testing.assert_frame_equal(narrowed.table, asked.table)
+        assert narrowed.counts() == asked.counts()
+    assert every.for_projects([]) is every

@@ -71,9 +71,10 @@ def show_changes_since_last_meeting(filters: object) -> None:
     version, projects = _chosen(filters)
     readable = getattr(filters, "readable", None)
     day = data.status_day(version)
-    found = data.cached(history.changes_since_last_meeting)(
-        version, projects, day, readable=readable
-    )
+    # Asked once for every project the user may read and narrowed to the chosen ones here:
+    # picking a project in the sidebar then costs no new comparison of two versions.
+    every = data.cached(history.changes_since_last_meeting)(version, (), day, readable=readable)
+    found = every.for_projects(projects) if every is not None else None
     if found is None:
         locked = data.cached(history.snapshots)()
         if not locked:
