@@ -27,7 +27,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib import clock
+from lib import access, clock
+from lib.access import Actor
 from lib.contract import (
     ANBEFALINGER,
     PROJECT_COLUMN,
@@ -412,7 +413,7 @@ def _insert_version(
     connection: duckdb.DuckDBPyConnection,
     version: int,
     kind: str,
-    by: str | None,
+    by: str,
     file_name: str | None,
     sha256: str | None,
     row_counts: dict[str, int],
@@ -489,12 +490,26 @@ def _check_expected(connection: duckdb.DuckDBPyConnection, expected: Mapping[str
     )
 
 
+def upload_projects(
+    scope: Mapping[str, Iterable[str]],
+    removed_with_parents: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+) -> set[str]:
+    """Every project an upload writes rows of: those of its sheets (`scope`) and those whose
+    measurements and evaluations go with a removed benefit or recommendation. Storing it
+    needs the role `opplaster` for each."""
+    found: set[str] = set().union(*scope.values()) if scope else set()
+    for pairs in (removed_with_parents or {}).values():
+        found.update(project for project, _parent in pairs)
+    return found
+
+
 def store_upload(
     path: Path | str | None,
     tables: dict[str, pa.Table | pd.DataFrame],
     scope: dict[str, set[str]],
     *,
-    by: str | None = None,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
     file_name: str | None = None,
     sha256: str | None = None,
     kind: str = "upload",
@@ -505,7 +520,14 @@ def store_upload(
     absent: Mapping[str, Iterable[str]] | None = None,
     keyed: Iterable[str] = (),
 ) -> StoredVersion:
-    """Store validated tables as one new version, all or nothing.
+    """Store validated tables as one new version, all or nothing, as `actor`.
+
+    `actor` must have the role `opplaster` for every project the upload writes
+    (`upload_projects`, a new one included), else access.Forbidden and nothing is stored;
+    `configured_admins` are the first admins named in the secrets (lib.access.admins). The
+    version stores `actor.name` as who stored it, and the audit trail gets one line (the
+    file's sha256, the version, the project or, for several, the list in its detail) in the
+    same transaction.
 
     For each (project, sheet) in `scope`, the table is the new truth: rows with new keys are
     added, rows with stored keys updated, and stored rows missing from it marked removed.
@@ -535,6 +557,7 @@ def store_upload(
     """
     sheets = [sheet for sheet in SHEETS if sheet.key in tables]
     projects = set().union(*scope.values()) if scope else set()
+    writes = upload_projects(scope, removed_with_parents)
     keyed_sheets = set(keyed)
     opening = nullcontext(opened.connection()) if opened is not None else connect(path)
     with write_lock, opening as connection:
@@ -543,6 +566,7 @@ def store_upload(
         connection.execute("SET threads = 1")
         connection.execute("BEGIN TRANSACTION")
         try:
+            access.require(connection, actor, access.OPPLASTER, writes, configured_admins)
             if expected_versions is not None:
                 _check_expected(connection, expected_versions)
             version = latest_version_in(connection) + 1
@@ -568,7 +592,7 @@ def store_upload(
                 connection,
                 version,
                 kind,
-                by,
+                actor.name,
                 file_name,
                 sha256,
                 {key: len(table) for key, table in tables.items()},
@@ -576,6 +600,19 @@ def store_upload(
                 created_at=created_at,
             )
             _record_projects(connection, version, projects)
+            detail: dict[str, object] = {"fil": file_name} if file_name else {}
+            if len(writes) > 1:
+                detail[access.DETAIL_PROJECTS] = sorted(writes)
+            access.record_in(
+                connection,
+                actor,
+                "opplasting",
+                project=next(iter(writes)) if len(writes) == 1 else None,
+                version=version,
+                sha256=sha256,
+                detail=detail,
+                at=created_at,
+            )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -591,10 +628,13 @@ def rollback(
     path: Path | str | None,
     target: int,
     *,
-    by: str | None = None,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
     expected_latest: int | None = None,
 ) -> StoredVersion:
-    """Make version `target` current again, as a new version.
+    """Make version `target` current again, as a new version, as `actor`, who must be an
+    admin (else access.Forbidden, and nothing changes). The audit trail gets a line with the
+    new version, the target and the projects it changed, in the same transaction.
 
     `expected_latest` (the latest version the person confirming saw) makes it refuse, with
     ConcurrentUpload, when a version was stored since.
@@ -602,6 +642,7 @@ def rollback(
     with write_lock, connect(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
+            access.require(connection, actor, access.ADMIN, configured_admins=configured_admins)
             exists = connection.execute(
                 "SELECT count(*) FROM versions WHERE version = ?", [target]
             ).fetchall()[0]
@@ -640,13 +681,25 @@ def rollback(
                     counts[sheet.key],
                 )
             _insert_version(
-                connection, version, "rollback", by, None, None, counts, changes, target
+                connection, version, "rollback", actor.name, None, None, counts, changes, target
             )
             touched = connection.execute(
                 f"SELECT DISTINCT {PROJECT_COLUMN} FROM ({touched_sql('= $version')})",
                 {"version": version},
             ).fetchall()
-            _record_projects(connection, version, [row[0] for row in touched])
+            changed = sorted(row[0] for row in touched)
+            _record_projects(connection, version, changed)
+            access.record_in(
+                connection,
+                actor,
+                "gjenoppretting",
+                project=changed[0] if len(changed) == 1 else None,
+                version=version,
+                detail={
+                    "fra_versjon": target,
+                    **({access.DETAIL_PROJECTS: changed} if len(changed) > 1 else {}),
+                },
+            )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
