@@ -38,7 +38,7 @@ V3_COMMIT = "d150e24"
 def load(db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs):
     path = tmp_path / name
     write_export(path, {key: frame(key, rows) for key, rows in tables.items()})
-    result = ingest.load_file(db, path, **kwargs, actor=TESTER)
+    result = ingest.load_file(db, path, **{"actor": TESTER, **kwargs})
     assert result.ok, result.upload.errors
     return result.stored
 
@@ -336,7 +336,7 @@ def test_lock_a_version_for_a_meeting(db: Path, tmp_path: Path) -> None:
     assert locked.label() == "«Styringsgruppemøte mars» (12.03.2025, versjon 2)"
     store.lock_for_meeting(db, 1, "Oppstart", dt.date(2025, 1, 10), actor=local("Kari"))
     assert [(s.version, s.name, s.created_by) for s in history.snapshots(db)] == [
-        (2, "Styringsgruppemøte mars", None),
+        (2, "Styringsgruppemøte mars", "Test"),
         (1, "Oppstart", "Kari"),
     ]
     assert history.snapshot_of(db, 1).meeting_date == dt.date(2025, 1, 10)
@@ -409,7 +409,14 @@ def test_restore_records_its_projects_and_refuses_a_stale_confirmation(
     db: Path, tmp_path: Path
 ) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
-    load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5, "P2")]}, project="P2", by="Per")
+    load(
+        db,
+        tmp_path,
+        "2.xlsx",
+        {"risiko": [risk("R1", 5, 5, "P2")]},
+        project="P2",
+        actor=local("Per"),
+    )
     with pytest.raises(store.ConcurrentUpload, match="versjon 2 \\(lagret av Per\\)"):
         store.rollback(db, 1, actor=local("Kari"), expected_latest=1)
     assert latest_version(db) == 2
@@ -421,7 +428,13 @@ def test_restore_records_its_projects_and_refuses_a_stale_confirmation(
 
 
 def test_version_overview_shows_what_a_meeting_needs(db: Path, tmp_path: Path) -> None:
-    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]}, by="Kari")
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]},
+        actor=local("Kari"),
+    )
     store.lock_for_meeting(db, 1, "Oppstart", dt.date(2025, 1, 10), actor=TESTER)
     store.rollback(db, 1, actor=local("Ola"))
     overview = history.version_overview(db)

@@ -32,7 +32,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_new_path_is_an_empty_database_whose_first_upload_is_version_1(db, tmp_path):
     assert latest_version(db) == 0
-    result = load(db, tmp_path, "a.xlsx", {"prosjekter": PROJECTS}, by="Kari")
+    result = load(db, tmp_path, "a.xlsx", {"prosjekter": PROJECTS}, actor=local("Kari"))
     assert result.ok and result.stored.version == 1
     first = versions(db).iloc[0]
     assert first.created_by == "Kari" and first.file_name == "a.xlsx"
