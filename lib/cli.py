@@ -181,7 +181,9 @@ def _add_access_commands(command) -> None:  # type: ignore[no-untyped-def]
         "--handling",
         type=_action,
         metavar="HANDLING",
-        help="bare denne handlingen: " + ", ".join(ACTIONS),
+        help="bare denne handlingen: "
+        + ", ".join(ACTIONS)
+        + " (eller navnet slik loggen viser det, f.eks. «Lastet opp»)",
     )
     audit.add_argument(
         "--hvem", metavar="TEKST", help="navn, e-post eller bruker-ID inneholder TEKST"
