@@ -420,7 +420,8 @@ def _insert_version(
     changes: dict[str, SheetChange],
     restored_from: int | None = None,
     created_at: dt.datetime | None = None,
-) -> None:
+) -> dt.datetime:
+    """Insert the version's row; returns its time (the audit line gets the same)."""
     if created_at is None:
         created_at = clock.now()
     else:
@@ -439,6 +440,7 @@ def _insert_version(
             json.dumps({k: vars(v) for k, v in changes.items()}, ensure_ascii=False),
         ],
     )
+    return created_at
 
 
 def _refuse_going_back_in_time(
@@ -588,7 +590,7 @@ def store_upload(
                 changes[key] = SheetChange(
                     before.added, before.changed, before.removed + removed, before.rows
                 )
-            _insert_version(
+            stored_at = _insert_version(
                 connection,
                 version,
                 kind,
@@ -611,7 +613,7 @@ def store_upload(
                 version=version,
                 sha256=sha256,
                 detail=detail,
-                at=created_at,
+                at=stored_at,
             )
             connection.execute("COMMIT")
         except BaseException:
@@ -680,7 +682,7 @@ def rollback(
                     int(closed[0]) if closed else 0,
                     counts[sheet.key],
                 )
-            _insert_version(
+            stored_at = _insert_version(
                 connection, version, "rollback", actor.name, None, None, counts, changes, target
             )
             touched = connection.execute(
@@ -699,6 +701,7 @@ def rollback(
                     "fra_versjon": target,
                     **({access.DETAIL_PROJECTS: changed} if len(changed) > 1 else {}),
                 },
+                at=stored_at,
             )
             connection.execute("COMMIT")
         except BaseException:

@@ -188,6 +188,7 @@ def test_an_admin_restores_and_the_trail_says_which_version_from_which(
     line = audit_of(db, "gjenoppretting")[-1]
     assert (line["subject"], line["version"], line["prosjekt_id"]) == ("sub-randi", 3, "P1")
     assert '"fra_versjon": 1' in line["detail"]
+    assert line["happened_at"] == versions(db).iloc[0].created_at
 
 
 # --- Lock for a meeting ----------------------------------------------------------------------
