@@ -594,16 +594,16 @@ def _list_access(db: Path) -> int:
 def _audit(db: Path, args: argparse.Namespace) -> int:
     from lib import access
 
-    actor = _actor(args)
+    allowed = access.permissions(db, _actor(args))  # local: every line
     lines = access.audit_lines(
         db,
-        access.permissions(db, actor),
+        allowed,
         actions=[args.handling] if args.handling else (),
         who=args.hvem or "",
         project=args.prosjekt,
         since=args.fra,
     )
-    table = access.audit_table(lines, access.permissions(db, actor))
+    table = access.audit_table(lines, allowed)
     if args.csv:
         table["Tidspunkt"] = [_when(moment) for moment in table["Tidspunkt"]]
         write_csv(table, list(access.AUDIT_COLUMNS), for_excel=True)
