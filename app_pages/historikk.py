@@ -1,5 +1,9 @@
-"""Historikk: every version, the app as of any of them, restoring one, and locking one for a
-steering-group meeting ("Lås versjon for møte")."""
+"""Historikk: every version, the app as of any of them, restoring one, locking one for a
+steering-group meeting ("Lås versjon for møte"), and the audit trail («Revisjonslogg»).
+
+Restoring needs the role `admin`, locking `møteleder` for every project the version holds
+(lib/ checks both again; a refusal shows as an error). Signed in, who did it is the token's
+name; in local mode, the name in «Ditt navn»."""
 
 from __future__ import annotations
 
@@ -8,23 +12,29 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import history
+from lib import access, history
 from lib.contract import SHEETS
 from lib.db import StoreBusy, StoreError
 from lib.queries import Filters
-from lib.snapshots import Snapshot, lock_for_meeting
+from lib.snapshots import Snapshot, lock_for_meeting, projects_in_version
 from lib.store import ConcurrentUpload, rollback
-from ui import data, filters, layout, router
-from ui.person import current_name, your_name
+from ui import auth, data, filters, layout, router
+from ui.person import current_name, who_acts
 from ui.text import escape
 
 # Session-state keys of this page, one meaning each.
 RESTORE = "historikk_gjenopprett"  # (version to restore, latest version when asked)
-MESSAGE = "historikk_melding"  # ("ok" | "warn", text): the last action's outcome, shown once
+MESSAGE = "historikk_melding"  # ("ok" | "warn" | "error", text): the last action's outcome
 SWITCH = "historikk_bytt"  # set by «Vis versjon»: go to Oversikt on the next run
 SELECTED = "historikk_valgt"  # the version chosen in the list (a widget)
 MEETING_NAME = "historikk_motenavn"  # the lock form's fields (widgets)
 MEETING_DATE = "historikk_motedato"
+AUDIT_ACTION = "revisjon_handling"  # the Revisjonslogg's filters (widgets)
+AUDIT_WHO = "revisjon_hvem"
+AUDIT_PROJECT = "revisjon_prosjekt"
+AUDIT_SINCE = "revisjon_fra"
+#: The Revisjonslogg shows at most this many lines (newest first); the filters find older ones.
+AUDIT_ROWS = 500
 
 
 def main() -> None:
@@ -39,9 +49,11 @@ def main() -> None:
         "versjoner kan vises og gjenopprettes, og en versjon som er låst for et møte, kan ikke "
         "endres."
     )
+    allowed = auth.permissions()
     overview = data.cached(history.version_overview)()
     if overview.empty:
         layout.empty("Ingen versjoner ennå. Last opp en arbeidsbok under «Last opp».")
+        show_audit(allowed)
         return
     latest = int(overview["Versjon"].iloc[0])
     show_shown_version(chosen, latest)
@@ -51,9 +63,10 @@ def main() -> None:
     locked = data.cached(history.snapshots)()
     snapshot = next((s for s in locked if s.version == selected), None)
     show_details(overview, selected, snapshot)
-    name = show_actions(selected, latest, locked=snapshot is not None)
-    show_restore_question(selected, latest, name)
+    name = show_actions(selected, latest, allowed, locked=snapshot is not None)
+    show_restore_question(selected, latest, name, allowed)
     show_meetings(locked)
+    show_audit(allowed)
 
 
 def show_shown_version(chosen: Filters, latest: int) -> None:
@@ -78,6 +91,8 @@ def show_message() -> None:
         kind, text = st.session_state.pop(MESSAGE)
         if kind == "ok":
             st.success(text, icon=":material/check_circle:")
+        elif kind == "error":
+            st.error(text, icon=":material/block:")
         else:
             st.warning(text, icon=":material/warning:")
 
@@ -173,11 +188,12 @@ def show_details(overview: pd.DataFrame, selected: int, snapshot: Snapshot | Non
         )
 
 
-def show_actions(selected: int, latest: int, *, locked: bool) -> str:
-    """Show, lock or restore the selected version; returns the name in «Ditt navn»."""
+def show_actions(selected: int, latest: int, allowed: access.Permissions, *, locked: bool) -> str:
+    """Show, lock or restore the selected version; returns the name stored with a lock or a
+    restore (the signed-in user's, or the one in «Ditt navn»)."""
     name_column, _rest = st.columns(2)
     with name_column:
-        name = your_name("Lagres i historikken når du låser eller gjenoppretter.")
+        name = who_acts("Lagres i historikken når du låser eller gjenoppretter.")
     # Two boxes a row: three in one row cut «Gjenopprett versjon 6 …» on a 1280-pixel screen.
     show, restore = st.columns(2, border=True)
     lock = st.container(border=True)
@@ -197,24 +213,32 @@ def show_actions(selected: int, latest: int, *, locked: bool) -> str:
             st.caption("Denne versjonen er allerede låst.")
         else:
             st.caption("Styringsgruppen behandler en kjent, låst versjon.")
-            show_lock_form(selected)
+            refused = access.refusal(
+                allowed, access.MOTELEDER, projects_in_version(data.db_path(), selected)
+            )
+            if refused:
+                st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))
+            show_lock_form(selected, disabled=refused is not None)
     with restore:
         st.markdown("**Gjenopprett versjonen**")
         if selected == latest:
             st.caption("Dette er siste versjon.")
         else:
             st.caption("Blir en ny versjon; alt som finnes nå, kan hentes tilbake igjen.")
+            if not allowed.is_admin:
+                st.caption(f"Krever rollen «{access.ADMIN}».")
             st.button(
                 f"Gjenopprett versjon {selected} …",
                 icon=":material/restore:",
                 on_click=ask_restore,
                 args=(selected, latest),
+                disabled=not allowed.is_admin,
                 key="historikk_gjenopprett_knapp",
             )
     return name
 
 
-def show_lock_form(selected: int) -> None:
+def show_lock_form(selected: int, *, disabled: bool = False) -> None:
     with st.form("historikk_las", border=False):
         meeting, day = st.columns([2, 1])
         meeting.text_input(
@@ -230,10 +254,13 @@ def show_lock_form(selected: int) -> None:
             type="primary",
             on_click=lock_selected,
             args=(selected,),
+            disabled=disabled,
         )
 
 
-def show_restore_question(selected: int, latest: int, name: str) -> None:
+def show_restore_question(
+    selected: int, latest: int, name: str, allowed: access.Permissions
+) -> None:
     """After «Gjenopprett»: what a restore would change, and the confirmation."""
     asked = st.session_state.get(RESTORE)
     if asked is None or asked[0] != selected or selected == latest:
@@ -255,8 +282,10 @@ def show_restore_question(selected: int, latest: int, name: str) -> None:
             hide_index=True,
             key="historikk_gjenopprett_tabell",
         )
-        if not name:
+        if not name and not auth.sign_in_configured():
             st.warning("Skriv navnet ditt i «Ditt navn» først.", icon=":material/person:")
+        if not allowed.is_admin:
+            st.caption(f"Krever rollen «{access.ADMIN}».")
         confirm, cancel = st.columns(2)
         # The confirmation names the latest version shown here: a version stored after this
         # page was drawn makes the restore refuse and ask again.
@@ -264,7 +293,7 @@ def show_restore_question(selected: int, latest: int, name: str) -> None:
             "Bekreft gjenoppretting",
             type="primary",
             icon=":material/restore:",
-            disabled=not name,
+            disabled=not name or not allowed.is_admin,
             on_click=confirm_restore,
             args=(selected, latest),
             key="historikk_bekreft",
@@ -313,9 +342,9 @@ def show_version(number: int | None, latest: int) -> None:
 def lock_selected(version: int) -> None:
     """«Lås versjon»: lock `version` for the meeting named in the form."""
     state = st.session_state
-    who = current_name()
-    if not who:
-        state[MESSAGE] = ("warn", "Skriv navnet ditt i «Ditt navn» før du låser en versjon.")
+    actor = acting()
+    if actor is None:
+        state[MESSAGE] = ("warn", NO_NAME.format(what="låser en versjon"))
         return
     day = state.get(MEETING_DATE)
     try:
@@ -324,13 +353,28 @@ def lock_selected(version: int) -> None:
             version,
             state.get(MEETING_NAME, ""),
             day if isinstance(day, dt.date) else data.today(),
-            by=who,
+            actor=actor,
+            configured_admins=auth.configured_admins(),
         )
+    except access.Forbidden as error:
+        state[MESSAGE] = ("error", escape(str(error)))
     except (StoreBusy, StoreError) as error:
         state[MESSAGE] = ("warn", escape(str(error)))
     else:
         label = escape(snapshot.label())
         state[MESSAGE] = ("ok", f"Versjon {snapshot.version} er låst for møtet {label}.")
+
+
+NO_NAME = "Skriv navnet ditt i «Ditt navn» før du {what}."
+
+
+def acting() -> access.Actor | None:
+    """Who locks or restores: the signed-in user, or in local mode the person named in «Ditt
+    navn» (None when nobody is: not signed in, or no name typed)."""
+    actor = auth.actor()
+    if actor is None or (actor.local and not current_name()):
+        return None
+    return actor
 
 
 def ask_restore(version: int, seen: int) -> None:
@@ -344,9 +388,22 @@ def cancel_restore() -> None:
 def confirm_restore(version: int, seen: int) -> None:
     """«Bekreft gjenoppretting»: refuses if a version was stored since `seen`."""
     state = st.session_state
-    who = current_name()
+    actor = acting()
+    if actor is None:
+        state[MESSAGE] = ("warn", NO_NAME.format(what="gjenoppretter"))
+        return
+    who = actor.name
     try:
-        stored = rollback(data.db_path(), version, by=who, expected_latest=seen)
+        stored = rollback(
+            data.db_path(),
+            version,
+            actor=actor,
+            configured_admins=auth.configured_admins(),
+            expected_latest=seen,
+        )
+    except access.Forbidden as error:
+        state.pop(RESTORE, None)
+        state[MESSAGE] = ("error", escape(str(error)))
     except ConcurrentUpload as error:
         # The question stays, redrawn with what a restore would change now.
         state[MESSAGE] = ("warn", escape(str(error)))
@@ -359,6 +416,82 @@ def confirm_restore(version: int, seen: int) -> None:
             "ok",
             escape(f"Versjon {version} er gjenopprettet som versjon {stored.version} av {who}."),
         )
+
+
+# --- Revisjonslogg ----------------------------------------------------------------------------
+
+
+def show_audit(allowed: access.Permissions) -> None:
+    """Who did what and when, newest first, filterable; lines about projects the person may
+    not read are left out (lib.access.audit_lines)."""
+    st.subheader("Revisjonslogg", anchor=False)
+    st.caption(
+        "Hvem gjorde hva, og når: innlogging, opplasting (med filens SHA-256), låsing, "
+        "gjenoppretting, vedtak, tilganger og nedlastinger. Navnet er fra innloggingen, aldri "
+        "skrevet inn. Loggen kan bare utvides; ingenting i den endres eller slettes."
+        + ("" if allowed.is_admin else " Du ser linjene om prosjektene du har tilgang til.")
+    )
+    db = data.db_path()
+    every = access.audit_lines(db, allowed)
+    readable = allowed.readable if not allowed.is_admin else None
+    projects = sorted(
+        {
+            project
+            for listed in every["projects"]
+            for project in listed
+            if readable is None or project in readable
+        }
+    )
+    action_column, who_column, project_column, since_column = st.columns(4)
+    action = action_column.selectbox(
+        "Handling",
+        [None, *access.ACTIONS],
+        format_func=lambda a: "Alle handlinger" if a is None else access.ACTIONS[a],
+        key=AUDIT_ACTION,
+    )
+    who = who_column.text_input(
+        "Person", placeholder="navn eller e-post", max_chars=200, key=AUDIT_WHO
+    )
+    project = project_column.selectbox(
+        "Prosjekt",
+        [None, *projects],
+        format_func=lambda p: "Alle prosjekter" if p is None else p,
+        key=AUDIT_PROJECT,
+    )
+    since = since_column.date_input("Fra og med", value=None, format="DD.MM.YYYY", key=AUDIT_SINCE)
+    lines = access.audit_lines(
+        db,
+        allowed,
+        actions=[action] if action else (),
+        who=who or "",
+        project=project,
+        since=since if isinstance(since, dt.date) else None,
+        limit=AUDIT_ROWS,
+    )
+    if lines.empty:
+        narrowed = any((action, (who or "").strip(), project, since))
+        layout.empty(
+            "Ingen linjer passer til valgene." if narrowed else "Revisjonsloggen er tom ennå."
+        )
+        return
+    table = access.audit_table(lines, allowed)
+    if len(lines) == AUDIT_ROWS:
+        st.caption(f"Viser de {AUDIT_ROWS} nyeste linjene; bruk valgene for å finne eldre.")
+    # A dataframe shows text as text: names, file names and details are never Markdown or HTML.
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Tidspunkt": st.column_config.DatetimeColumn("Tidspunkt", format="DD.MM.YYYY HH:mm:ss"),
+            "Versjon": st.column_config.NumberColumn("Versjon", format="%d"),
+            "Detaljer": st.column_config.TextColumn("Detaljer", width="large"),
+            "SHA-256": st.column_config.TextColumn(
+                "SHA-256", width="small", help="Filens fingeravtrykk (sha256)"
+            ),
+        },
+        key="revisjonslogg",
+    )
+    layout.download(table, "Revisjonslogg", key="revisjonslogg_last_ned")
 
 
 main()

@@ -5,6 +5,11 @@ The uploaded bytes are checked by lib.ingest (a temporary file parsed in a child
 validated, previewed in SQL); nothing is stored while any error exists. Storing refuses when
 someone else stored the same project after the preview was made; the page then says so and
 shows the new preview.
+
+Who stores is the signed-in user (or, in local mode, the name in «Ditt navn»); they need the
+role `opplaster` for every project the workbook writes. The page says so before anything is
+stored (no uploader without the role for any project; a refusal naming the projects after
+the check), and lib/ refuses again when storing (a stale page shows that refusal).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from lib import ingest, queries, wording
+from lib import access, ingest, queries, wording
 from lib.db import StoreBusy, StoreError
 from lib.exports import XLSX_MIME
 from lib.parse import ParseError, parse_id
@@ -25,8 +30,8 @@ from lib.read import KnownTemplate, UnreadableFile
 from lib.store import ConcurrentUpload
 from lib.validate import problems_frame
 from lib.validate.templates import stored_project_named, template_lines
-from ui import data, filters, layout, norwegian, router
-from ui.person import current_name, your_name
+from ui import auth, data, filters, layout, norwegian, router
+from ui.person import current_name, who_acts
 from ui.text import escape
 
 if TYPE_CHECKING:  # what st.file_uploader returns
@@ -41,6 +46,7 @@ RECHECK = "opplasting_kontroller_igjen"  # True: someone stored meanwhile; check
 CONFLICT = "opplasting_konflikt"  # why the preview was made again, shown until the next file
 STORED = "opplasting_lagret"  # the success message of the last store
 FAILED = "opplasting_feilet"  # why storing failed (the database was busy), shown once
+FORBIDDEN = "opplasting_nektet"  # lib refused the store (no longer opplaster), shown once
 UPLOADER_ROUND = "opplasting_runde"  # bumped after a store, which empties the file field
 # (file id, {Prosjekt-ID in the workbook: stored Prosjekt-ID}): load a project onto a stored one
 RENAMED = "opplasting_bytt_prosjekt"
@@ -88,9 +94,26 @@ def main() -> None:
             "med siste versjon.",
             icon=":material/history:",
         )
+    allowed = auth.permissions()
     projects = data.cached(queries.sheet_rows)("prosjekter", None)
-    names = dict(zip(projects["prosjekt_id"], projects["prosjektnavn"], strict=True))
-    show_downloads(names, chosen)
+    names = {
+        project: name
+        for project, name in zip(projects["prosjekt_id"], projects["prosjektnavn"], strict=True)
+        if allowed.may_read(project)
+    }
+    show_downloads(names, chosen, allowed)
+    if FORBIDDEN in st.session_state:
+        st.error(escape(st.session_state.pop(FORBIDDEN)), icon=":material/block:")
+    if not allowed.can(access.OPPLASTER):
+        forget_the_check()
+        show_last_store()
+        st.subheader("2. Last opp", anchor=False)
+        st.info(
+            "Du kan ikke laste opp: det krever rollen «opplaster» for minst ett prosjekt. "
+            "Spør en administrator om tilgang.",
+            icon=":material/lock:",
+        )
+        return
     name, project, uploaded = show_upload_form(names)
     if uploaded is None:
         forget_the_check()
@@ -122,6 +145,16 @@ def main() -> None:
         return
     preview = check.checked.preview
     assert preview is not None  # a valid upload is always previewed
+    refused = access.refusal(
+        allowed, access.OPPLASTER, ingest.projects_written(check.checked.upload)
+    )
+    if refused:
+        st.error(
+            escape(refused) + " **Ingenting er lagret.** Last opp en arbeidsbok med bare "
+            "prosjekter du har tilgang til, eller spør en administrator.",
+            icon=":material/block:",
+        )
+        return
     show_similar(check, preview)
     show_preview(check.checked, preview)
     show_store(preview, name)
@@ -130,8 +163,9 @@ def main() -> None:
 # --- 1. Download -----------------------------------------------------------------------------
 
 
-def show_downloads(names: dict[str, str], chosen: Filters) -> None:
-    """The empty template, and the data stored now (all projects or one) to edit."""
+def show_downloads(names: dict[str, str], chosen: Filters, allowed: access.Permissions) -> None:
+    """The empty template, and the data stored now (all projects or one, of those the person
+    may read: `names`) to edit."""
     st.subheader("1. Last ned", anchor=False)
     template, export = st.columns(2, border=True)
     with template:
@@ -159,9 +193,10 @@ def show_downloads(names: dict[str, str], chosen: Filters) -> None:
             key="eksport_prosjekt",
         )
         db = str(data.db_path())
+        readable = allowed.readable
         st.download_button(
             "Last ned dataene",
-            data=lambda: ingest.export_bytes(db, project),
+            data=lambda: ingest.export_bytes(db, project, readable=readable),
             file_name=f"styringsrom-{project or 'alle'}-{data.today():%Y-%m-%d}.xlsx",
             mime=XLSX_MIME,
             icon=":material/download:",
@@ -180,7 +215,7 @@ def show_upload_form(names: dict[str, str]) -> tuple[str, str | None, UploadedFi
     st.subheader("2. Last opp", anchor=False)
     name_column, project_column = st.columns(2)
     with name_column:
-        name = your_name("Lagres i historikken som den som lastet opp.")
+        name = who_acts("Lagres i historikken som den som lastet opp.")
     round_number = st.session_state.setdefault(UPLOADER_ROUND, 0)
     norwegian.file_uploader_text(UPLOAD_TYPES)
     uploaded = st.file_uploader(
@@ -505,7 +540,7 @@ def show_store(preview: UploadPreview, name: str) -> None:
             "endringer (nyttig som bekreftelse på at dataene er gjennomgått).",
             icon=":material/info:",
         )
-    if not name:
+    if not name and not auth.sign_in_configured():
         st.warning(
             "Skriv navnet ditt i feltet «Ditt navn» over før du lagrer.", icon=":material/person:"
         )
@@ -523,11 +558,23 @@ def store_checked() -> None:
     """Callback of «Lagre»: store what was previewed, unless someone stored it meanwhile."""
     state = st.session_state
     check: Check | None = state.get(CHECKED)
-    who = current_name()
-    if check is None or check.checked is None or not who:  # a second click, or no name yet
+    actor = auth.actor()
+    # Local mode stores only under a name typed in «Ditt navn» (not the machine's user name).
+    no_name = actor is None or (actor.local and not current_name())
+    if check is None or check.checked is None or no_name:  # a second click, or no name yet
         return
+    assert actor is not None
+    who = actor.name
     try:
-        stored = ingest.store_checked(data.db_path(), check.checked, who)
+        stored = ingest.store_checked(
+            data.db_path(),
+            check.checked,
+            actor=actor,
+            configured_admins=auth.configured_admins(),
+        )
+    except access.Forbidden as error:  # the role was taken away after the page was drawn
+        state[FORBIDDEN] = str(error)
+        return
     except ConcurrentUpload as error:
         state[CONFLICT] = str(error)
         state[RECHECK] = True  # check and preview again against the new data

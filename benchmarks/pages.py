@@ -44,6 +44,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(ROOT))
 
 from lib import queries, store  # noqa: E402
+from lib.access import Actor  # noqa: E402
 from lib.contract import (  # noqa: E402
     DECISIONS,
     EVALUATION_RESULTS,
@@ -258,12 +259,24 @@ def build(db: Path, projects: int, seed: int) -> dict[str, int]:
     """Store the portfolio as version 1, and a reassessment of a tenth of the risks as 2."""
     tables = portfolio(projects, seed)
     every = set(tables["prosjekter"]["prosjekt_id"])
-    store.store_upload(db, tables, {key: every for key in tables}, by="benchmark", kind="upload")
+    store.store_upload(
+        db,
+        tables,
+        {key: every for key in tables},
+        actor=Actor.on_this_machine("benchmark"),
+        kind="upload",
+    )
     risks = tables["risiko"].copy()
     rng = np.random.default_rng(seed + 1)
     moved = rng.random(len(risks)) < 0.1
     risks.loc[moved, "sannsynlighet"] = rng.integers(1, 6, int(moved.sum())).tolist()
-    store.store_upload(db, {"risiko": risks}, {"risiko": every}, by="benchmark", kind="upload")
+    store.store_upload(
+        db,
+        {"risiko": risks},
+        {"risiko": every},
+        actor=Actor.on_this_machine("benchmark"),
+        kind="upload",
+    )
     return {key: len(table) for key, table in tables.items()}
 
 

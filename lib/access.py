@@ -28,12 +28,15 @@ import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from lib import clock
 from lib.db import StoreError, connect, reading
+
+if TYPE_CHECKING:  # a load from the command line checks access without importing pandas
+    import pandas as pd
 
 LESER, OPPLASTER, MOTELEDER, ADMIN = "leser", "opplaster", "møteleder", "admin"
 #: Every role, from least to most.
@@ -222,18 +225,28 @@ def require(
     """Refuse (Forbidden) unless the actor has `role` for every one of `projects` (for the
     role at all when none are named; for every project when the role is admin)."""
     allowed = permissions_in(connection, actor, configured_admins)
+    refused = refusal(allowed, role, projects)
+    if refused:
+        raise Forbidden(refused)
+    return allowed
+
+
+def refusal(allowed: Permissions, role: str, projects: Collection[str] = ()) -> str | None:
+    """Why `require` would refuse (its Norwegian message), or None when it would not: for the
+    app to say so before the person tries (a disabled button, a preview of an upload)."""
+    name = allowed.actor.name
     if role == ADMIN and not allowed.is_admin:
-        raise Forbidden(f"{actor.name} har ikke rollen «{ADMIN}», som trengs for dette.")
+        return f"{name} har ikke rollen «{ADMIN}», som trengs for dette."
     if not projects and not allowed.can(role):
-        raise Forbidden(f"{actor.name} har ikke rollen «{role}» for noe prosjekt.")
+        return f"{name} har ikke rollen «{role}» for noe prosjekt."
     refused = sorted(project for project in projects if not allowed.can(role, project))
     if refused:
         listed = ", ".join(refused)
-        raise Forbidden(
-            f"{actor.name} har ikke tilgang til å {_ROLE_WORK[role]} {listed} "
+        return (
+            f"{name} har ikke tilgang til å {_ROLE_WORK[role]} {listed} "
             f"(trenger rollen «{role}» for prosjektet)."
         )
-    return allowed
+    return None
 
 
 # --- Grants ----------------------------------------------------------------------------------
@@ -354,16 +367,18 @@ def record_in(
     version: int | None = None,
     sha256: str | None = None,
     detail: Mapping[str, object] | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     """Append one line to the audit trail, inside the caller's transaction (so a refused or
-    failed write leaves no line, and a stored one always has its line)."""
+    failed write leaves no line, and a stored one always has its line). `at` (default: now)
+    is the time of what is recorded: the demo's versions and locks tell a year's story."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     connection.execute(
         "INSERT INTO audit (happened_at, subject, email, name, action, prosjekt_id, version, "
         "sha256, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            clock.now(),
+            at or clock.now(),
             actor.subject,
             actor.email,
             actor.name,
@@ -444,3 +459,166 @@ def audit_trail(
             f"detail FROM audit WHERE {' AND '.join(conditions)} ORDER BY id DESC{bound}",
             parameters,
         ).df()
+
+
+# --- The audit trail as a person may see it -------------------------------------------------
+
+#: The detail key naming the projects of a line about several (an upload, a restore, a lock).
+DETAIL_PROJECTS = "prosjekter"
+
+#: The projects a line is about: its Prosjekt-ID, or the detail's list of several.
+_LINE_PROJECTS = f"""CASE WHEN prosjekt_id IS NOT NULL THEN [prosjekt_id]
+  ELSE coalesce(json_extract_string(detail, '$.{DETAIL_PROJECTS}[*]'), []::VARCHAR[]) END"""
+
+#: The audit trail's columns as Historikk and `revisjon --csv` show them.
+AUDIT_COLUMNS: tuple[str, ...] = (
+    "Tidspunkt",
+    "Hvem",
+    "E-post",
+    "Handling",
+    "Prosjekt",
+    "Versjon",
+    "Detaljer",
+    "SHA-256",
+)
+
+
+def action_named(text: str) -> str | None:
+    """The action a person names, by its key (`opplasting`) or its Norwegian name («Lastet
+    opp»), in any case; None when there is no such action."""
+    wanted = " ".join(str(text or "").split()).lower()
+    for action, name in ACTIONS.items():
+        if wanted in (action, name.lower()):
+            return action
+    return None
+
+
+def audit_lines(
+    path: Path | str | None,
+    allowed: Permissions,
+    *,
+    actions: Collection[str] = (),
+    who: str = "",
+    project: str | None = None,
+    since: dt.date | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The audit trail as `allowed`'s actor may see it, newest first.
+
+    An admin sees every line. Anyone else sees the lines about projects they may read (a
+    line about several names only those: see `audit_table`) and their own lines about no
+    project (their sign-ins); lines about no project (grants for every project, others'
+    sign-ins) and about projects they may not read are left out, so the trail never names a
+    project or a person's access they could not see anyway.
+
+    Narrowed by action, person (name, e-mail or subject contains `who`), one project
+    (a line about several counts for each) and date. Columns as `audit_trail`'s, and
+    `projects`: the list of projects each line is about.
+    """
+    conditions, parameters = ["TRUE"], []
+    if actions:
+        conditions.append("action IN (SELECT unnest(?::VARCHAR[]))")
+        parameters.append(sorted(actions))
+    if who.strip():
+        conditions.append(
+            "(contains(lower(name), ?) OR contains(lower(coalesce(email, '')), ?) "
+            "OR contains(lower(subject), ?))"
+        )
+        parameters += [who.strip().lower()] * 3
+    if project is not None and project.strip():
+        conditions.append("list_contains(projects, ?)")
+        parameters.append(project.strip())
+    if since is not None:
+        conditions.append("happened_at >= ?")
+        parameters.append(dt.datetime.combine(since, dt.time()))
+    if not allowed.is_admin:
+        readable = allowed.readable
+        about_readable = (
+            "len(projects) > 0" if readable is None else "list_has_any(projects, ?::VARCHAR[])"
+        )
+        conditions.append(f"({about_readable} OR (len(projects) = 0 AND subject = ?))")
+        parameters += ([] if readable is None else [sorted(readable)]) + [allowed.actor.subject]
+    bound = f" LIMIT {int(limit)}" if limit else ""
+    with reading(path) as connection:
+        return connection.execute(
+            "SELECT * FROM (SELECT id, happened_at, name, email, subject, action, prosjekt_id, "
+            f"version, sha256, detail, {_LINE_PROJECTS} AS projects FROM audit) "
+            f"WHERE {' AND '.join(conditions)} ORDER BY id DESC{bound}",
+            parameters,
+        ).df()
+
+
+def _detail(text: object) -> dict[str, object]:
+    if not isinstance(text, str) or not text:
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {"detaljer": text}
+    return found if isinstance(found, dict) else {"detaljer": found}
+
+
+def _scope_words(scope: object) -> str:
+    return "alle prosjekter" if scope in (None, "", ALL_PROJECTS) else str(scope)
+
+
+def describe_detail(action: str, detail: object) -> str:
+    """A line's detail (JSON) in plain Norwegian, for Historikk and `revisjon`: «fil
+    «status.xlsx»», «ola@kommune.no fikk rollen «opplaster» for P1». The list of projects is
+    left out: the table's Prosjekt column shows it, narrowed to those the reader may see."""
+    found = dict(_detail(detail))
+    found.pop(DETAIL_PROJECTS, None)
+    parts: list[str] = []
+    if action in ("tilgang_gitt", "tilgang_fjernet") and "hvem" in found:
+        verb = "fikk" if action == "tilgang_gitt" else "mistet"
+        parts.append(
+            f"{found.pop('hvem')} {verb} rollen «{found.pop('rolle', '')}» for "
+            f"{_scope_words(found.pop('omfang', None))}"
+        )
+    if "fil" in found:
+        parts.append(f"fil «{found.pop('fil')}»")
+    if "fra_versjon" in found:
+        parts.append(f"versjon {found.pop('fra_versjon')} gjenopprettet")
+    if "møte" in found:
+        day = found.pop("møtedato", None)
+        when = ""
+        if day:
+            try:
+                when = f" {dt.date.fromisoformat(str(day)):%d.%m.%Y}"
+            except ValueError:
+                when = f" {day}"
+        parts.append(f"møtet «{found.pop('møte')}»{when}")
+    for key, item in found.items():
+        shown_item = ", ".join(map(str, item)) if isinstance(item, list) else item
+        parts.append(f"{str(key).replace('_', ' ')}: {shown_item}")
+    return "; ".join(parts)
+
+
+def audit_table(lines: pd.DataFrame, allowed: Permissions) -> pd.DataFrame:
+    """`audit_lines` for people: the columns `AUDIT_COLUMNS`, the action by its Norwegian
+    name, the detail in words; a line about several projects names only those the reader may
+    see. Text stays text (the pages show it in tables, never as Markdown or HTML)."""
+    import pandas as pd
+
+    shown = None if allowed.is_admin else allowed.readable
+
+    def visible(projects: object) -> str:
+        listed = [str(p) for p in (list(projects) if projects is not None else [])]
+        return ", ".join(p for p in listed if shown is None or p in shown)
+
+    return pd.DataFrame(
+        {
+            "Tidspunkt": lines["happened_at"],
+            "Hvem": lines["name"].fillna(""),
+            "E-post": lines["email"].fillna(""),
+            "Handling": [ACTIONS.get(action, action) for action in lines["action"]],
+            "Prosjekt": [visible(projects) for projects in lines["projects"]],
+            "Versjon": lines["version"].astype("Int64"),
+            "Detaljer": [
+                describe_detail(action, detail)
+                for action, detail in zip(lines["action"], lines["detail"], strict=True)
+            ],
+            "SHA-256": lines["sha256"].fillna(""),
+        },
+        columns=list(AUDIT_COLUMNS),
+    )

@@ -98,6 +98,110 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: Why the command line may do everything: said in its help.
+LOCAL_ACTOR = (
+    "Kommandolinjen handler som den som kjører den, med alle roller: den som kan kjøre "
+    "kommandoene, kan også åpne databasefilen direkte. Navnet (--av, ellers brukernavnet på "
+    "maskinen) lagres i historikken og revisjonsloggen."
+)
+
+
+def _add_by(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument(
+        "--av",
+        "--by",
+        dest="by",
+        metavar="NAVN",
+        help=f"{help_text} (standard: brukernavnet på maskinen)",
+    )
+
+
+def _role(text: str) -> str:
+    """A role as typed: `moteleder` (without ø) is `møteleder`."""
+    cleaned = text.strip().lower()
+    return "møteleder" if cleaned == "moteleder" else cleaned
+
+
+def _action(text: str) -> str:
+    from lib.access import ACTIONS, action_named
+
+    found = action_named(text)
+    if found is None:
+        named = ", ".join(ACTIONS)
+        raise argparse.ArgumentTypeError(f"ukjent handling «{text}»; velg en av {named}")
+    return found
+
+
+def _add_access_commands(command) -> None:  # type: ignore[no-untyped-def]
+    """`tilgang` (roles) and `revisjon` (the audit trail)."""
+    from lib.access import ACTIONS, ADMIN_ENV, ROLES
+
+    access = command(
+        "tilgang",
+        "vis, gi og fjern tilganger (roller per prosjekt)",
+        "Rollene: leser (leser prosjektet), opplaster (laster opp for det, og leser), "
+        "møteleder (låser versjoner for møter, og leser), admin (alt, for alle prosjekter: "
+        "tilganger og gjenoppretting). En tilgang gis til en e-postadresse eller en bruker-ID "
+        "(oid/sub fra innloggingen), for ett prosjekt (--prosjekt) eller alle. De første "
+        f"administratorene står i secrets.toml eller ${ADMIN_ENV}. {LOCAL_ACTOR} "
+        "Uten HANDLING: som `tilgang vis`.",
+    )
+    steps = access.add_subparsers(dest="access_step", metavar="HANDLING")
+    access._positionals.title = "handlinger"
+
+    def step(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = steps.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
+        sub._optionals.title = "valg"
+        sub._positionals.title = "argumenter"
+        _add_db(sub)
+        return sub
+
+    step("vis", "list tilgangene og brukerne som har logget inn")
+    for name, help_text in (("gi", "gi en rolle"), ("fjern", "fjern en rolle")):
+        sub = step(name, help_text)
+        sub.add_argument("who", metavar="EPOST|ID", help="e-postadresse eller bruker-ID (oid/sub)")
+        sub.add_argument("role", type=_role, choices=ROLES, metavar="ROLLE", help="; ".join(ROLES))
+        sub.add_argument(
+            "--prosjekt",
+            metavar="ID",
+            help="bare dette prosjektet (standard: alle prosjekter; admin gjelder alltid alle)",
+        )
+        _add_by(sub, "hvem som endrer tilgangen")
+
+    audit = command(
+        "revisjon",
+        "vis revisjonsloggen: hvem gjorde hva, og når",
+        "Innlogging, opplasting (med filens SHA-256), låsing, gjenoppretting, vedtak, "
+        "tilganger og nedlastinger, nyeste først. Loggen kan bare utvides; ingenting i den "
+        "endres eller slettes.",
+    )
+    audit.add_argument(
+        "--handling",
+        type=_action,
+        metavar="HANDLING",
+        help="bare denne handlingen: "
+        + ", ".join(ACTIONS)
+        + " (eller navnet slik loggen viser det, f.eks. «Lastet opp»)",
+    )
+    audit.add_argument(
+        "--hvem", metavar="TEKST", help="navn, e-post eller bruker-ID inneholder TEKST"
+    )
+    audit.add_argument("--prosjekt", metavar="ID", help="bare linjer om dette prosjektet")
+    audit.add_argument(
+        "--fra", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="fra og med denne datoen"
+    )
+    audit.add_argument(
+        "--csv",
+        action="store_true",
+        help=(
+            "skriv CSV i stedet for tekst, til å åpne i Excel: tekst som kan bli en formel "
+            "(begynner med = + - @) får ' foran, og kontrolltegn fjernes"
+        ),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m lib.cli",
@@ -136,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         "er lagret; 2: filen kan ikke leses, eller databasen er skadet eller skrivebeskyttet.",
     )
     load.add_argument("file", type=Path, metavar="FIL")
-    load.add_argument("--by", metavar="NAVN", help="hvem som laster opp")
+    _add_by(load, "hvem som laster opp")
     load.add_argument(
         "--project",
         metavar="ID",
@@ -178,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("versions", "list alle versjoner")
     rollback = command("rollback", "gjenopprett versjon N som en ny versjon")
     rollback.add_argument("version", type=int, metavar="N")
-    rollback.add_argument("--by", metavar="NAVN", help="hvem som gjenoppretter")
+    _add_by(rollback, "hvem som gjenoppretter")
 
     snapshot = command("snapshot", "lås en versjon for et møte i styringsgruppen")
     snapshot.add_argument("name", metavar="NAVN", help="møtets navn, f.eks. «Styringsgruppemøte»")
@@ -191,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument(
         "--version", type=int, metavar="N", help="versjonen som låses (standard: siste)"
     )
-    snapshot.add_argument("--by", metavar="NAVN", help="hvem som låser")
+    _add_by(snapshot, "hvem som låser")
 
     changes = command(
         "changes", "vis endringer siden siste møte (versjonen som sist ble låst for et møte)"
@@ -230,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
         "appen), eller pek STYRINGSROM_DB (eller --db) på kopien.",
     )
     backup.add_argument("folder", type=Path, metavar="MAPPE")
+
+    _add_access_commands(command)
 
     demo = command("demo", "bygg demodatabasen appen starter med")
     demo.add_argument(
@@ -327,19 +433,23 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
     if args.command == "rollback":
         from lib.store import rollback
 
-        stored = rollback(db, args.version, by=args.by)
+        stored = rollback(db, args.version, actor=_actor(args))
         say(f"Versjon {args.version} er gjenopprettet som versjon {stored.version}.")
         return EXIT_OK
     if args.command == "snapshot":
         from lib.snapshots import lock_for_meeting
 
         locked = lock_for_meeting(
-            db, args.version, args.name, args.date or clock.today(), by=args.by
+            db, args.version, args.name, args.date or clock.today(), actor=_actor(args)
         )
         say(f"Versjon {locked.version} er låst for møtet {value(locked.label())}.")
         return EXIT_OK
     if args.command == "changes":
         return _changes(db, args)
+    if args.command == "tilgang":
+        return _access(db, args)
+    if args.command == "revisjon":
+        return _audit(db, args)
     if args.command == "backup":
         from lib.backup import write_backup
 
@@ -392,7 +502,7 @@ def _load(db: Path, args: argparse.Namespace, early: object) -> int:
     try:
         if isinstance(early, UnreadableFile):
             raise early
-        result = load_file(db, args.file, by=args.by, project=args.project, pending=early)
+        result = load_file(db, args.file, actor=_actor(args), project=args.project, pending=early)
     except UnreadableFile as error:
         say(f"Kan ikke lese filen: {value(error)}", err=True)
         return EXIT_UNREADABLE
@@ -408,6 +518,107 @@ def _load(db: Path, args: argparse.Namespace, early: object) -> int:
             say(f"  {value(error.as_text())}", err=True)
         return EXIT_INVALID
     say(value(result.stored.summary()))
+    return EXIT_OK
+
+
+def _actor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The command line's actor: the person at this machine (see LOCAL_ACTOR)."""
+    from lib.access import Actor
+
+    return Actor.on_this_machine(getattr(args, "by", None))
+
+
+def _when(moment: object) -> str:
+    import pandas as pd
+
+    return "" if moment is None or pd.isna(moment) else f"{pd.Timestamp(moment):%Y-%m-%d %H:%M:%S}"
+
+
+def _access(db: Path, args: argparse.Namespace) -> int:
+    from lib import access
+
+    step = args.access_step or "vis"
+    if step == "vis":
+        return _list_access(db)
+    actor = _actor(args)
+    project = (args.prosjekt or "").strip() or None
+    if args.role == access.ADMIN and project:
+        say("Merk: admin gjelder alltid alle prosjekter; --prosjekt brukes ikke.", err=True)
+    if step == "gi":
+        given = access.grant(db, actor, args.who, args.role, project)
+        scope = "alle prosjekter" if given.scope == access.ALL_PROJECTS else given.scope
+        say(f"{value(given.principal)} har fått rollen «{given.role}» for {value(scope)}.")
+        return EXIT_OK
+    scope_text = "alle prosjekter" if args.role == access.ADMIN or not project else project
+    if access.revoke(db, actor, args.who, args.role, project):
+        say(f"{value(args.who)} har ikke lenger rollen «{args.role}» for {value(scope_text)}.")
+        return EXIT_OK
+    say(
+        f"{value(args.who)} har ikke rollen «{args.role}» for {value(scope_text)}; "
+        "ingenting er endret. Se `tilgang vis`.",
+        err=True,
+    )
+    return EXIT_INVALID
+
+
+def _list_access(db: Path) -> int:
+    from lib import access
+
+    given = access.grants(db)
+    if not given:
+        say("Ingen tilganger er gitt ennå.")
+    else:
+        say("Tilganger (hvem, rolle, prosjekt, gitt):")
+        for row in given:
+            scope = "alle prosjekter" if row.scope == access.ALL_PROJECTS else row.scope
+            by = f" av {value(row.granted_by)}" if row.granted_by else ""
+            say(
+                f"  {value(row.principal)}\t{row.role}\t{value(scope)}\t{_when(row.granted_at)}{by}"
+            )
+    first = sorted(access.admins())
+    if first:
+        say(f"Første administratorer fra ${access.ADMIN_ENV}: {value(', '.join(first))}")
+    people = access.users(db)
+    if people.empty:
+        say("Ingen har logget inn ennå.")
+        return EXIT_OK
+    say("Brukere som har logget inn (navn, e-post, bruker-ID, sist innlogget):")
+    for person in people.itertuples(index=False):
+        say(
+            f"  {value(person.name or '')}\t{value(person.email or '')}\t"
+            f"{value(person.subject)}\t{_when(person.last_seen)}"
+        )
+    return EXIT_OK
+
+
+def _audit(db: Path, args: argparse.Namespace) -> int:
+    from lib import access
+
+    allowed = access.permissions(db, _actor(args))  # local: every line
+    lines = access.audit_lines(
+        db,
+        allowed,
+        actions=[args.handling] if args.handling else (),
+        who=args.hvem or "",
+        project=args.prosjekt,
+        since=args.fra,
+    )
+    table = access.audit_table(lines, allowed)
+    if args.csv:
+        table["Tidspunkt"] = [_when(moment) for moment in table["Tidspunkt"]]
+        write_csv(table, list(access.AUDIT_COLUMNS), for_excel=True)
+        return EXIT_OK
+    if table.empty:
+        narrowed = any((args.handling, args.hvem, args.prosjekt, args.fra))
+        say("Ingen linjer i revisjonsloggen" + (" passer til valgene." if narrowed else " ennå."))
+        return EXIT_OK
+    for row in table.itertuples(index=False):
+        email = f" ({row[2]})" if row[2] else ""
+        version = "" if row[5] is None or str(row[5]) == "<NA>" else f"versjon {row[5]}"
+        fields = [_when(row[0]), f"{row[1]}{email}", row[3], row[4], version, row[6]]
+        if row[7]:
+            fields.append(f"SHA-256 {row[7]}")
+        say("\t".join(value(field) for field in fields))
     return EXIT_OK
 
 

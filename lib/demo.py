@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib.access import Actor
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, sheet_for_name
 from lib.db import StoreError, default_db_path, latest_version
 from lib.ingest import load_file
@@ -203,11 +204,14 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
         version = 0
         for file_name, by, day, projects in UPLOADS:
             raw = _read_upload(file_name, day)
+            # The person the list names, as on their own machine: the demo's stored names are
+            # theirs, and building it needs no sign-in (whoever builds it holds the file).
+            actor = Actor.on_this_machine(by)
             # Stored on the day it was filled in, so the history reads as the year it tells.
             result = load_file(
                 built,
                 _fingerprint_file(scratch, file_name, day),
-                by=by,
+                actor=actor,
                 pending=raw,
                 created_at=_during_office_hours(day),
             )
@@ -217,7 +221,9 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
             for name, meeting_day, basis in MEETINGS:
                 if basis == file_name:
                     locked_at = _during_office_hours(meeting_day, hour=15)
-                    lock_for_meeting(built, version, name, meeting_day, by=by, created_at=locked_at)
+                    lock_for_meeting(
+                        built, version, name, meeting_day, actor=actor, created_at=locked_at
+                    )
         _refuse_to_overwrite(target, replace)  # again: someone may have loaded meanwhile
         for stale in (target, _wal(target)):
             stale.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ import io
 import tempfile
 import threading
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from lib import wording
+from lib.access import Actor
 from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
 from lib.db import (
     OpeningConnection,
@@ -51,6 +53,7 @@ from lib.store import (
     rows_not_stored_in,
     store_upload,
     stored_projects_in,
+    upload_projects,
 )
 from lib.validate import Problem, ValidatedUpload, validate
 from lib.validate.similar import SimilarProject, new_projects, similar_projects
@@ -185,15 +188,24 @@ def check_upload_bytes(
         )
 
 
-def store_checked(db: Path | str | None, checked: CheckedUpload, by: str | None) -> StoredVersion:
-    """Store a checked, valid upload as previewed; raises ConcurrentUpload if it went stale."""
+def store_checked(
+    db: Path | str | None,
+    checked: CheckedUpload,
+    *,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
+) -> StoredVersion:
+    """Store a checked, valid upload as previewed, as `actor` (who needs the role
+    `opplaster` for every project it writes: `projects_written`); raises ConcurrentUpload
+    if it went stale, lib.access.Forbidden if the actor may not."""
     if not checked.ok or checked.preview is None:
         raise ValueError("only a valid, previewed upload can be stored")
     return store_upload(
         db,
         checked.upload.tables,
         checked.upload.scope,
-        by=by,
+        actor=actor,
+        configured_admins=configured_admins,
         file_name=checked.upload.file_name,
         sha256=checked.sha256,
         expected_versions=checked.preview.expected_versions,
@@ -207,14 +219,16 @@ def load_file(
     db: Path | str | None,
     path: Path | str,
     *,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
     pending: PendingRead | RawWorkbook | None = None,
     created_at: dt.datetime | None = None,
-    by: str | None = None,
     project: str | None = None,
     file_name: str | None = None,
 ) -> LoadResult:
     """Validate a file and, when it has no errors, store it as a new version (stored at
-    `created_at`, default now: see `store_upload`).
+    `created_at`, default now: see `store_upload`) as `actor`, who needs the role
+    `opplaster` for every project it writes (else lib.access.Forbidden, nothing stored).
 
     If another process stores the same project between the check and the store, the file is
     read and validated again against the new data, and stored then. (The parsed cells are not
@@ -246,7 +260,8 @@ def load_file(
                     db,
                     upload.tables,
                     upload.scope,
-                    by=by,
+                    actor=actor,
+                    configured_admins=configured_admins,
                     file_name=upload.file_name,
                     sha256=sha256,
                     expected_versions={p: seen.get(p, 0) for p in upload.touched_projects()},
@@ -268,6 +283,11 @@ def load_file(
 
 #: At most this many row numbers are named in an error about new rows.
 NAMED_ROWS = 10
+
+
+def projects_written(upload: ValidatedUpload) -> set[str]:
+    """Every project storing `upload` writes rows of (lib.store.upload_projects)."""
+    return upload_projects(upload.scope, upload.removed_with_parents)
 
 
 def check_new_rows(
@@ -376,9 +396,13 @@ def template_bytes() -> bytes:
 
 
 def export_bytes(
-    db: Path | str | None, project: str | None = None, version: int | None = None
+    db: Path | str | None,
+    project: str | None = None,
+    version: int | None = None,
+    readable: Collection[str] | None = None,
 ) -> bytes:
     """The stored data (one project, or all) as a filled-in template, for editing and uploading.
+    `readable`: only these projects (the reader's; None: every project).
 
     Loading it back unchanged changes nothing.
     """
@@ -389,6 +413,8 @@ def export_bytes(
         rows = sheet_rows(db, sheet.key, version)
         if project is not None:
             rows = rows[rows[PROJECT_COLUMN] == project].reset_index(drop=True)
+        if readable is not None:
+            rows = rows[rows[PROJECT_COLUMN].isin(list(readable))].reset_index(drop=True)
         tables[sheet.key] = rows
     buffer = io.BytesIO()
     write_export(buffer, tables)
@@ -405,6 +431,7 @@ __all__ = [
     "error_summary",
     "export_bytes",
     "load_file",
+    "projects_written",
     "store_checked",
     "stored_summary",
     "template_bytes",

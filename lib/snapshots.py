@@ -8,11 +8,24 @@ never rewrite the rows it shows (lib/store.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib import clock
-from lib.db import StoreError, connect, latest_version_in, reading, version_or_latest, write_lock
+import duckdb
+
+from lib import access, clock
+from lib.access import Actor
+from lib.contract import PROJECT_COLUMN, SHEETS
+from lib.db import (
+    StoreError,
+    as_of,
+    connect,
+    latest_version_in,
+    reading,
+    version_or_latest,
+    write_lock,
+)
 
 MAX_MEETING_NAME = 200
 
@@ -38,10 +51,18 @@ def lock_for_meeting(
     name: str,
     meeting_date: dt.date,
     *,
-    by: str | None = None,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
     created_at: dt.datetime | None = None,
 ) -> Snapshot:
-    """Lock a version (default: the latest) for a meeting; raises StoreError in Norwegian.
+    """Lock a version (default: the latest) for a meeting as `actor`; raises StoreError in
+    Norwegian.
+
+    A lock fixes what the meeting sees of every project the version holds, so `actor` must
+    have the role `møteleder` for each of them (`projects_in_version`; a møteleder for every
+    project always may), else access.Forbidden and nothing is locked. The snapshot stores
+    `actor.name`, and the audit trail gets a line (the meeting, its date, the version and its
+    projects) in the same transaction.
 
     `created_at` (default: now) is for the demo, as in `lib.store.store_upload`.
 
@@ -75,17 +96,47 @@ def lock_for_meeting(
                     f"Versjon {version} er allerede låst for møtet «{found[0][0]}» "
                     f"({found[0][1]:%d.%m.%Y}). En låst versjon kan ikke endres."
                 )
+            held = projects_in_version_in(connection, version)
+            access.require(connection, actor, access.MOTELEDER, held, configured_admins)
             if created_at is None:
                 created_at = clock.now()
             connection.execute(
                 "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?)",
-                [version, name, meeting_date, created_at, by],
+                [version, name, meeting_date, created_at, actor.name],
+            )
+            access.record_in(
+                connection,
+                actor,
+                "låsing",
+                project=next(iter(held)) if len(held) == 1 else None,
+                version=version,
+                detail={
+                    "møte": name,
+                    "møtedato": meeting_date.isoformat(),
+                    **({access.DETAIL_PROJECTS: sorted(held)} if len(held) > 1 else {}),
+                },
+                at=created_at,
             )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-    return Snapshot(version, name, meeting_date, created_at, by)
+    return Snapshot(version, name, meeting_date, created_at, actor.name)
+
+
+def projects_in_version_in(connection: duckdb.DuckDBPyConnection, version: int) -> set[str]:
+    """The projects with rows in any sheet as of `version`: what locking it fixes."""
+    every_sheet = " UNION ".join(
+        f"SELECT {PROJECT_COLUMN} FROM {sheet.table} WHERE {as_of()}" for sheet in SHEETS
+    )
+    rows = connection.execute(every_sheet, {"version": version}).fetchall()
+    return {row[0] for row in rows if row[0] is not None}
+
+
+def projects_in_version(path: Path | str | None, version: int | None = None) -> set[str]:
+    """`projects_in_version_in` for a version (default: the latest) of the database at `path`."""
+    with reading(path) as connection:
+        return projects_in_version_in(connection, version_or_latest(connection, version))
 
 
 _COLUMNS = "version, name, meeting_date, created_at, created_by"

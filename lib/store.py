@@ -27,7 +27,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib import clock
+from lib import access, clock
+from lib.access import Actor
 from lib.contract import (
     ANBEFALINGER,
     PROJECT_COLUMN,
@@ -412,14 +413,15 @@ def _insert_version(
     connection: duckdb.DuckDBPyConnection,
     version: int,
     kind: str,
-    by: str | None,
+    by: str,
     file_name: str | None,
     sha256: str | None,
     row_counts: dict[str, int],
     changes: dict[str, SheetChange],
     restored_from: int | None = None,
     created_at: dt.datetime | None = None,
-) -> None:
+) -> dt.datetime:
+    """Insert the version's row; returns its time (the audit line gets the same)."""
     if created_at is None:
         created_at = clock.now()
     else:
@@ -438,6 +440,7 @@ def _insert_version(
             json.dumps({k: vars(v) for k, v in changes.items()}, ensure_ascii=False),
         ],
     )
+    return created_at
 
 
 def _refuse_going_back_in_time(
@@ -489,12 +492,26 @@ def _check_expected(connection: duckdb.DuckDBPyConnection, expected: Mapping[str
     )
 
 
+def upload_projects(
+    scope: Mapping[str, Iterable[str]],
+    removed_with_parents: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+) -> set[str]:
+    """Every project an upload writes rows of: those of its sheets (`scope`) and those whose
+    measurements and evaluations go with a removed benefit or recommendation. Storing it
+    needs the role `opplaster` for each."""
+    found: set[str] = set().union(*scope.values()) if scope else set()
+    for pairs in (removed_with_parents or {}).values():
+        found.update(project for project, _parent in pairs)
+    return found
+
+
 def store_upload(
     path: Path | str | None,
     tables: dict[str, pa.Table | pd.DataFrame],
     scope: dict[str, set[str]],
     *,
-    by: str | None = None,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
     file_name: str | None = None,
     sha256: str | None = None,
     kind: str = "upload",
@@ -505,7 +522,14 @@ def store_upload(
     absent: Mapping[str, Iterable[str]] | None = None,
     keyed: Iterable[str] = (),
 ) -> StoredVersion:
-    """Store validated tables as one new version, all or nothing.
+    """Store validated tables as one new version, all or nothing, as `actor`.
+
+    `actor` must have the role `opplaster` for every project the upload writes
+    (`upload_projects`, a new one included), else access.Forbidden and nothing is stored;
+    `configured_admins` are the first admins named in the secrets (lib.access.admins). The
+    version stores `actor.name` as who stored it, and the audit trail gets one line (the
+    file's sha256, the version, the project or, for several, the list in its detail) in the
+    same transaction.
 
     For each (project, sheet) in `scope`, the table is the new truth: rows with new keys are
     added, rows with stored keys updated, and stored rows missing from it marked removed.
@@ -535,6 +559,7 @@ def store_upload(
     """
     sheets = [sheet for sheet in SHEETS if sheet.key in tables]
     projects = set().union(*scope.values()) if scope else set()
+    writes = upload_projects(scope, removed_with_parents)
     keyed_sheets = set(keyed)
     opening = nullcontext(opened.connection()) if opened is not None else connect(path)
     with write_lock, opening as connection:
@@ -543,6 +568,7 @@ def store_upload(
         connection.execute("SET threads = 1")
         connection.execute("BEGIN TRANSACTION")
         try:
+            access.require(connection, actor, access.OPPLASTER, writes, configured_admins)
             if expected_versions is not None:
                 _check_expected(connection, expected_versions)
             version = latest_version_in(connection) + 1
@@ -564,11 +590,11 @@ def store_upload(
                 changes[key] = SheetChange(
                     before.added, before.changed, before.removed + removed, before.rows
                 )
-            _insert_version(
+            stored_at = _insert_version(
                 connection,
                 version,
                 kind,
-                by,
+                actor.name,
                 file_name,
                 sha256,
                 {key: len(table) for key, table in tables.items()},
@@ -576,6 +602,19 @@ def store_upload(
                 created_at=created_at,
             )
             _record_projects(connection, version, projects)
+            detail: dict[str, object] = {"fil": file_name} if file_name else {}
+            if len(writes) > 1:
+                detail[access.DETAIL_PROJECTS] = sorted(writes)
+            access.record_in(
+                connection,
+                actor,
+                "opplasting",
+                project=next(iter(writes)) if len(writes) == 1 else None,
+                version=version,
+                sha256=sha256,
+                detail=detail,
+                at=stored_at,
+            )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -591,10 +630,13 @@ def rollback(
     path: Path | str | None,
     target: int,
     *,
-    by: str | None = None,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
     expected_latest: int | None = None,
 ) -> StoredVersion:
-    """Make version `target` current again, as a new version.
+    """Make version `target` current again, as a new version, as `actor`, who must be an
+    admin (else access.Forbidden, and nothing changes). The audit trail gets a line with the
+    new version, the target and the projects it changed, in the same transaction.
 
     `expected_latest` (the latest version the person confirming saw) makes it refuse, with
     ConcurrentUpload, when a version was stored since.
@@ -602,6 +644,7 @@ def rollback(
     with write_lock, connect(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
+            access.require(connection, actor, access.ADMIN, configured_admins=configured_admins)
             exists = connection.execute(
                 "SELECT count(*) FROM versions WHERE version = ?", [target]
             ).fetchall()[0]
@@ -639,14 +682,27 @@ def rollback(
                     int(closed[0]) if closed else 0,
                     counts[sheet.key],
                 )
-            _insert_version(
-                connection, version, "rollback", by, None, None, counts, changes, target
+            stored_at = _insert_version(
+                connection, version, "rollback", actor.name, None, None, counts, changes, target
             )
             touched = connection.execute(
                 f"SELECT DISTINCT {PROJECT_COLUMN} FROM ({touched_sql('= $version')})",
                 {"version": version},
             ).fetchall()
-            _record_projects(connection, version, [row[0] for row in touched])
+            changed = sorted(row[0] for row in touched)
+            _record_projects(connection, version, changed)
+            access.record_in(
+                connection,
+                actor,
+                "gjenoppretting",
+                project=changed[0] if len(changed) == 1 else None,
+                version=version,
+                detail={
+                    "fra_versjon": target,
+                    **({access.DETAIL_PROJECTS: changed} if len(changed) > 1 else {}),
+                },
+                at=stored_at,
+            )
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")

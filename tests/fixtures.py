@@ -31,6 +31,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from lib.access import Actor
 from lib.contract import SHEETS_BY_KEY
 from lib.exports import write_export
 from lib.ingest import LoadResult, load_file
@@ -119,11 +120,23 @@ PROJECTS = [
 ]
 
 
+def local(name: str) -> Actor:
+    """Someone at this machine without sign-in (every role): what the app's «Ditt navn» and
+    the command line's --av give lib/'s writes."""
+    return Actor.on_this_machine(name)
+
+
+#: Who the tests' writes are done by when the test is not about who: every role.
+TESTER = local("Test")
+
+
 def load(
     db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs
 ) -> LoadResult:
+    """Write `tables` as a workbook and load it (as `TESTER` unless `actor` is given)."""
     path = tmp_path / name
     write_export(path, {key: frame(key, rows) for key, rows in tables.items()})
+    kwargs.setdefault("actor", TESTER)
     return load_file(db, path, **kwargs)
 
 

@@ -16,7 +16,7 @@ from lib.preview import preview_upload
 from lib.queries import dump_rows, sheet_rows
 from lib.read import read_workbook
 from lib.validate import KnownData, validate
-from tests.fixtures import make_workbook
+from tests.fixtures import TESTER, local, make_workbook
 
 RISK_HEADINGS = [
     "Risiko-ID",
@@ -67,7 +67,7 @@ def db(tmp_path: Path) -> Path:
             ],
         },
     )
-    assert ingest.load_file(path, first, by="Kari").ok
+    assert ingest.load_file(path, first, actor=local("Kari")).ok
     return path
 
 
@@ -88,7 +88,7 @@ def scores_only(tmp_path: Path) -> Path:
 
 
 def test_a_sheet_without_a_column_keeps_the_stored_values(db: Path, tmp_path: Path) -> None:
-    stored = ingest.load_file(db, scores_only(tmp_path))
+    stored = ingest.load_file(db, scores_only(tmp_path), actor=TESTER)
     assert stored.ok, stored.upload.errors
     assert stored.stored is not None
     # R1's scores changed; R2 is the same row as before (nothing blanked); R3 is new.
@@ -122,7 +122,7 @@ def test_the_preview_shows_only_the_fields_the_sheet_has(db: Path, tmp_path: Pat
     assert not checked.preview.sheets["prosjekter"].has_changes
     assert checked.preview.cleared == []
     # …and it counts exactly what storing then does.
-    stored = ingest.store_checked(db, checked, "Per")
+    stored = ingest.store_checked(db, checked, actor=local("Per"))
     assert stored.changes["risiko"] == store.SheetChange(1, 1, 0, 3)
 
 
@@ -157,7 +157,7 @@ def test_an_empty_cell_in_a_present_column_clears_and_the_preview_says_so(
     assert cleared["Risiko", "Kategori"].text() == "Kategori i 2 rader (R1 Personell, R2 Økonomi)"
     assert cleared["Prosjekter", "Enhet"].text() == "Enhet i 1 rad (OU2 Levekår)"
     assert cleared["Risiko", "Sannsynlighet etter tiltak"].examples == ("R1 2 - Lav",)
-    ingest.store_checked(db, checked, "Per")
+    ingest.store_checked(db, checked, actor=local("Per"))
     risks = {row["Risiko-ID"]: row for row in dump(db, "risiko")}
     # Present and empty: cleared. Status empty takes its default; Tiltak and K etter tiltak,
     # absent, keep their values.
@@ -174,7 +174,7 @@ def test_many_cleared_rows_are_counted_and_a_few_named(tmp_path: Path) -> None:
     first = make_workbook(
         tmp_path / "1.xlsx", {"Risiko": rows + [[f"R{i}", "P", "x", "IT", 1, 1] for i in range(9)]}
     )
-    assert ingest.load_file(db, first, project="P").ok
+    assert ingest.load_file(db, first, project="P", actor=TESTER).ok
     second = make_workbook(
         tmp_path / "2.xlsx", {"Risiko": rows + [[f"R{i}", "P", "x", None, 1, 1] for i in range(9)]}
     )
@@ -192,9 +192,9 @@ def test_rollback_restores_whole_rows(db: Path, tmp_path: Path) -> None:
         {"Risiko": [["Risiko-ID", "Prosjekt-ID", "Risiko", "Kategori", "Sannsynlighet",
                      "Konsekvens"], ["R1", "OU2", "Sykefravær", None, 5, 5]]},
     )  # fmt: skip
-    assert ingest.load_file(db, path).ok
+    assert ingest.load_file(db, path, actor=TESTER).ok
     assert dump(db, "risiko") != before
-    store.rollback(db, 1)
+    store.rollback(db, 1, actor=TESTER)
     assert dump(db, "risiko") == before
 
 
@@ -204,7 +204,7 @@ def test_a_store_without_absent_columns_writes_whole_rows(db: Path) -> None:
     from tests.fixtures import frame, risk
 
     table = frame("risiko", [risk("R1", 3, 3, "OU2", risiko="Sykefravær")])
-    store.store_upload(db, {"risiko": table}, {"risiko": {"OU2"}})
+    store.store_upload(db, {"risiko": table}, {"risiko": {"OU2"}}, actor=TESTER)
     [row] = sheet_rows(db, "risiko").to_dict("records")
     assert row["kategori"] is None or row["kategori"] != row["kategori"]  # NULL or NaN
 
@@ -225,19 +225,19 @@ def test_a_stored_benefit_keeps_its_type_when_the_sheet_has_no_type_column(
             ]
         },
     )
-    assert ingest.load_file(db, first, project="P").ok
+    assert ingest.load_file(db, first, project="P", actor=TESTER).ok
     headings = ["Gevinst-ID", "Prosjekt-ID", "Gevinst", "Nullpunkt", "Målverdi"]
     off_scale = make_workbook(
         tmp_path / "2.xlsx", {"Gevinster": [headings, ["G1", "P", "Trivsel", 2, 40]]}
     )
-    result = ingest.load_file(db, off_scale)
+    result = ingest.load_file(db, off_scale, actor=TESTER)
     assert not result.ok
     assert [(e.column, e.value) for e in result.upload.errors] == [("Målverdi", "40")]
     assert "gevinsten er kvalitativ" in result.upload.errors[0].expected
     on_scale = make_workbook(
         tmp_path / "3.xlsx", {"Gevinster": [headings, ["G1", "P", "Trivsel", 2, 5]]}
     )
-    assert ingest.load_file(db, on_scale).ok
+    assert ingest.load_file(db, on_scale, actor=TESTER).ok
     [benefit] = dump(db, "gevinster")
     assert (benefit["Type"], benefit["Målverdi"]) == ("Kvalitativ", "5")
 
@@ -264,7 +264,7 @@ def test_preview_counts_match_the_store_for_absent_columns(db: Path, tmp_path: P
     path = scores_only(tmp_path)
     upload = validate(read_workbook(path), known_data(db))
     preview = preview_upload(db, upload)
-    stored = ingest.load_file(db, path).stored
+    stored = ingest.load_file(db, path, actor=TESTER).stored
     assert stored is not None
     for key, sheet in preview.sheets.items():
         change = stored.changes[key]
@@ -293,7 +293,7 @@ def test_a_leaders_sheet_with_only_id_and_scores_updates_the_scores(
         "Konsekvens",
         "Risikoverdi (S × K)",
     }
-    ingest.store_checked(db, checked, "Leder")
+    ingest.store_checked(db, checked, actor=local("Leder"))
     after = {row["Risiko-ID"]: row for row in dump(db, "risiko")}
     assert (after["R1"]["Sannsynlighet"], after["R1"]["Konsekvens"]) == ("5", "4")
     for field in ("Risiko", "Kategori", "Tiltak", "Status", "Sannsynlighet etter tiltak"):
@@ -318,7 +318,7 @@ def test_a_new_row_needs_the_required_columns_its_sheet_leaves_out(
     for upload in (
         ingest.check_upload(db, path, project="OU2").upload,
         ingest.check_file(db, path, project="OU2"),
-        ingest.load_file(db, path, project="OU2").upload,
+        ingest.load_file(db, path, project="OU2", actor=TESTER).upload,
     ):
         [error] = upload.errors
         assert (error.sheet, error.row, error.column, error.value) == ("Risiko", 3, "Risiko", "")

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from lib import numbers, queries, store, wording
 from lib.contract import DECISIONS, EVALUATION_STATUSES
 from lib.demo import TODAY
+from tests.fixtures import TESTER, local
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -287,7 +288,7 @@ def test_risk_compares_with_the_last_meeting_by_default(
     demo_db_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A version after the meeting's and the latest: the one before is no longer the meeting's.
-    store.rollback(demo_db_copy, 5, by="Sekretæren")
+    store.rollback(demo_db_copy, 5, actor=local("Sekretæren"))
     monkeypatch.setenv("STYRINGSROM_DB", str(demo_db_copy))
     monkeypatch.setenv("STYRINGSROM_TODAY", TODAY.isoformat())
     app = run("app_pages/risiko.py")
@@ -488,7 +489,7 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             "risiko": frame("risiko", [risk("R1", 5, 5, risiko='=HYPERLINK("x")')]),
         },
     )
-    assert load_file(db, workbook).ok
+    assert load_file(db, workbook, actor=TESTER).ok
     monkeypatch.setenv("STYRINGSROM_DB", str(db))
     yield db
 

@@ -38,7 +38,7 @@ from lib.parse import ParseError, excel_length, parse_text
 from lib.queries import Filters
 from lib.read import RawWorkbook, UnreadableFile, read_workbook, sheet_from_rows
 from lib.validate import KnownData, Problem, ValidatedUpload, validate
-from tests.fixtures import cli, make_workbook, sheet_member
+from tests.fixtures import TESTER, cli, make_workbook, sheet_member
 
 ROOT = Path(__file__).resolve().parent.parent
 LOW, HIGH = QUALITY_SCALE
@@ -167,7 +167,7 @@ def test_progress_and_on_track_of_qualitative_decimals_in_duckdb(tmp_path: Path)
         },
     )
     db = tmp_path / "styringsrom.duckdb"
-    result = ingest.load_file(db, path)
+    result = ingest.load_file(db, path, actor=TESTER)
     assert result.ok, result.upload.errors
     stored = queries.sheet_rows(db, "gevinster")
     assert stored[["nullpunkt", "malverdi"]].values.tolist() == [[2.5, 4.5], [2.5, 4.5]]
@@ -327,10 +327,10 @@ def test_text_at_the_limit_is_exported_and_loaded_back_unchanged(tmp_path: Path)
     at_limit = "Å" * (EXCEL_TEXT_LIMIT - 1) + "."
     path = tmp_path / "Risiko.csv"
     path.write_text(f"Risiko-ID;Risiko;S;K;Beskrivelse\nR1;Forsinkelse;3;3;{at_limit}\n")
-    assert ingest.load_file(db, path, project="OU2").ok
+    assert ingest.load_file(db, path, project="OU2", actor=TESTER).ok
     exported = tmp_path / "eksport.xlsx"
     exported.write_bytes(ingest.export_bytes(db))
-    again = ingest.load_file(db, exported)
+    again = ingest.load_file(db, exported, actor=TESTER)
     assert again.ok, again.upload.errors
     assert {key: change.changed for key, change in again.stored.changes.items()}["risiko"] == 0
     assert queries.sheet_rows(db, "risiko")["beskrivelse"].tolist() == [at_limit]

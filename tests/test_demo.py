@@ -22,7 +22,7 @@ from lib.contract import (
 from lib.demo import MEETING, TODAY, UPLOADS, build_demo_database, demo_workbooks
 from lib.history import snapshots
 from lib.queries import evaluation_plan, sheet_rows, versions
-from tests.fixtures import DemoBuild, copy_database
+from tests.fixtures import TESTER, DemoBuild, copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -281,7 +281,7 @@ def test_demo_never_overwrites_real_uploads_unless_asked(tmp_path: Path) -> None
     db = tmp_path / "ekte.duckdb"
     workbook = tmp_path / "ekte.xlsx"
     write_export(workbook, {"prosjekter": frame("prosjekter", PROJECTS)})
-    assert load_file(db, workbook).ok
+    assert load_file(db, workbook, actor=TESTER).ok
 
     def demo(*flags: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -22,7 +22,7 @@ from lib.contract import SHEETS
 from lib.db import latest_version
 from lib.exports import write_export
 from lib.queries import sheet_rows
-from tests.fixtures import PROJECTS, frame, risk
+from tests.fixtures import PROJECTS, TESTER, frame, local, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The last commit whose store wrote schema version 1.
@@ -39,7 +39,7 @@ V3_COMMIT = "d150e24"
 def load(db: Path, tmp_path: Path, name: str, tables: dict[str, list[dict]], **kwargs):
     path = tmp_path / name
     write_export(path, {key: frame(key, rows) for key, rows in tables.items()})
-    result = ingest.load_file(db, path, **kwargs)
+    result = ingest.load_file(db, path, **{"actor": TESTER, **kwargs})
     assert result.ok, result.upload.errors
     return result.stored
 
@@ -73,7 +73,7 @@ def db(tmp_path: Path) -> Path:
 def _history_of_three_versions(db: Path, tmp_path: Path) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
     load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5, "P2")]}, project="P2")
-    store.rollback(db, 1, by="Ola")
+    store.rollback(db, 1, actor=local("Ola"))
 
 
 def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None
     assert history.snapshots(db) == []
     assert sheet_rows(db, "risiko", version=2).prosjekt_id.tolist() == ["P1", "P2"]
     # The migrated file works as any other: lock, upload, compare.
-    store.lock_for_meeting(db, 3, "Møte", dt.date(2025, 1, 1))
+    store.lock_for_meeting(db, 3, "Møte", dt.date(2025, 1, 1), actor=TESTER)
     load(db, tmp_path, "4.xlsx", {"risiko": [risk("R1", 5, 5)]}, project="P1")
     changes = history.changes_since_last_meeting(db)
     assert changes is not None and changes.table["ID"].tolist() == ["R1"]
@@ -149,7 +149,7 @@ def test_a_file_written_by_the_version_1_store_opens_and_migrates(
 
     assert latest_version(db) == 2  # opening it migrates it
     assert touched(db) == [(1, "P1"), (1, "P2"), (2, "P1")]
-    store.lock_for_meeting(db, 1, "Første møte", dt.date(2025, 3, 1))
+    store.lock_for_meeting(db, 1, "Første møte", dt.date(2025, 3, 1), actor=TESTER)
     changes = history.changes_since_last_meeting(db)
     assert changes.table[["Endring", "ID", "Før", "Nå"]].values.tolist() == [
         ["Risiko økt", "R1", "9 (Middels)", "16 (Høy)"]
@@ -217,7 +217,7 @@ def test_a_file_written_by_the_version_2_store_is_rehashed(
     with duckdb.connect(str(db)) as connection:
         md5_hashes = connection.execute("SELECT row_hash FROM risiko ORDER BY 1").fetchall()
 
-    again = store.store_upload(db, tables, scope, by="Per")
+    again = store.store_upload(db, tables, scope, actor=local("Per"))
     assert _unchanged(again), again.changes
     assert _schema_version_in(db) == str(store.SCHEMA_VERSION)
     with duckdb.connect(str(db)) as connection:
@@ -225,7 +225,7 @@ def test_a_file_written_by_the_version_2_store_is_rehashed(
     assert len(hashes) == 2 and hashes != md5_hashes
     assert all(isinstance(value, int) for (value,) in hashes)
     changed = tables["risiko"].assign(sannsynlighet=[4, 2])
-    stored = store.store_upload(db, {"risiko": changed}, {"risiko": {"P1", "P2"}})
+    stored = store.store_upload(db, {"risiko": changed}, {"risiko": {"P1", "P2"}}, actor=TESTER)
     assert stored.changes["risiko"].changed == 1
 
 
@@ -242,7 +242,7 @@ def test_a_file_written_by_the_version_3_store_keeps_its_keys_as_numbers(
             "WHERE table_name = 'risiko' AND column_name = 'row_hash'"
         ).fetchall() == [("VARCHAR",)]
 
-    again = store.store_upload(db, tables, scope, by="Per")
+    again = store.store_upload(db, tables, scope, actor=local("Per"))
     assert _unchanged(again), again.changes
     assert _schema_version_in(db) == str(store.SCHEMA_VERSION)
     with duckdb.connect(str(db)) as connection:
@@ -263,11 +263,11 @@ def test_rows_are_rehashed_when_duckdb_hashes_differently(db: Path) -> None:
     """DuckDB does not promise its hash across versions: the file keeps a probe value, and a
     DuckDB that hashes it differently computes every row's key and hash again."""
     tables, scope = _two_projects()
-    store.store_upload(db, tables, scope)
+    store.store_upload(db, tables, scope, actor=TESTER)
     with duckdb.connect(str(db)) as connection:  # as if written by another DuckDB
         connection.execute("UPDATE risiko SET row_key = row_key // 2, row_hash = 7")
         connection.execute("UPDATE meta SET value = 'another hash' WHERE key = 'hash_probe'")
-    again = store.store_upload(db, tables, scope)
+    again = store.store_upload(db, tables, scope, actor=TESTER)
     assert _unchanged(again), again.changes
     with duckdb.connect(str(db)) as connection:
         assert connection.execute("SELECT count(*) FROM risiko WHERE row_hash = 7").fetchall() == [
@@ -330,12 +330,14 @@ def test_threads_opening_a_version_1_file_at_once_migrate_it_once(db: Path, tmp_
 def test_lock_a_version_for_a_meeting(db: Path, tmp_path: Path) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
     load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 3, 3)]}, project="P1")
-    locked = store.lock_for_meeting(db, None, "  Styringsgruppemøte   mars ", dt.date(2025, 3, 12))
+    locked = store.lock_for_meeting(
+        db, None, "  Styringsgruppemøte   mars ", dt.date(2025, 3, 12), actor=TESTER
+    )
     assert (locked.version, locked.name) == (2, "Styringsgruppemøte mars")
     assert locked.label() == "«Styringsgruppemøte mars» (12.03.2025, versjon 2)"
-    store.lock_for_meeting(db, 1, "Oppstart", dt.date(2025, 1, 10), by="Kari")
+    store.lock_for_meeting(db, 1, "Oppstart", dt.date(2025, 1, 10), actor=local("Kari"))
     assert [(s.version, s.name, s.created_by) for s in history.snapshots(db)] == [
-        (2, "Styringsgruppemøte mars", None),
+        (2, "Styringsgruppemøte mars", "Test"),
         (1, "Oppstart", "Kari"),
     ]
     assert history.snapshot_of(db, 1).meeting_date == dt.date(2025, 1, 10)
@@ -356,20 +358,20 @@ def test_locking_refuses_with_a_norwegian_reason(
     db: Path, tmp_path: Path, version: int, name: str, message: str
 ) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
-    store.lock_for_meeting(db, 1, "Første", dt.date(2025, 1, 1))
+    store.lock_for_meeting(db, 1, "Første", dt.date(2025, 1, 1), actor=TESTER)
     with pytest.raises(store.StoreError, match=message):
-        store.lock_for_meeting(db, version, name, dt.date(2025, 2, 1))
+        store.lock_for_meeting(db, version, name, dt.date(2025, 2, 1), actor=TESTER)
     assert [s.name for s in history.snapshots(db)] == ["Første"]  # unchanged
 
 
 def test_locking_an_empty_database_is_refused(db: Path) -> None:
     with pytest.raises(store.StoreError, match="ingen versjoner"):
-        store.lock_for_meeting(db, None, "Møte", dt.date(2025, 1, 1))
+        store.lock_for_meeting(db, None, "Møte", dt.date(2025, 1, 1), actor=TESTER)
 
 
 def test_a_locked_version_cannot_be_removed(db: Path, tmp_path: Path) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
-    store.lock_for_meeting(db, 1, "Møte", dt.date(2025, 1, 1))
+    store.lock_for_meeting(db, 1, "Møte", dt.date(2025, 1, 1), actor=TESTER)
     with store.connect(db) as connection, pytest.raises(duckdb.ConstraintException):
         connection.execute("DELETE FROM versions WHERE version = 1")
     assert latest_version(db) == 1
@@ -380,13 +382,13 @@ def test_a_locked_version_reads_the_same_after_reordering_uploads_and_a_restore(
 ) -> None:
     rows = [risk("R1", 2, 2), risk("R2", 3, 3), risk("R3", 4, 4)]
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": rows})
-    store.lock_for_meeting(db, 1, "Møte", dt.date(2025, 1, 1))
+    store.lock_for_meeting(db, 1, "Møte", dt.date(2025, 1, 1), actor=TESTER)
     locked = sheet_rows(db, "risiko", version=1)
     # The same rows in another order, then a changed row, then a restore.
     load(db, tmp_path, "2.xlsx", {"risiko": rows[::-1]}, project="P1")
     assert sheet_rows(db, "risiko").risiko_id.tolist() == ["R3", "R2", "R1"]
     load(db, tmp_path, "3.xlsx", {"risiko": [risk("R2", 5, 5), rows[0]]}, project="P1")
-    store.rollback(db, 2)
+    store.rollback(db, 2, actor=TESTER)
     assert sheet_rows(db, "risiko", version=1).equals(locked)
     assert sorted(sheet_rows(db, "risiko").risiko_id) == ["R1", "R2", "R3"]
     assert history.diff_counts(db, 1, 4)["risiko"] == store.SheetChange(0, 0, 0, 3)
@@ -408,11 +410,18 @@ def test_restore_records_its_projects_and_refuses_a_stale_confirmation(
     db: Path, tmp_path: Path
 ) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
-    load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5, "P2")]}, project="P2", by="Per")
+    load(
+        db,
+        tmp_path,
+        "2.xlsx",
+        {"risiko": [risk("R1", 5, 5, "P2")]},
+        project="P2",
+        actor=local("Per"),
+    )
     with pytest.raises(store.ConcurrentUpload, match="versjon 2 \\(lagret av Per\\)"):
-        store.rollback(db, 1, by="Kari", expected_latest=1)
+        store.rollback(db, 1, actor=local("Kari"), expected_latest=1)
     assert latest_version(db) == 2
-    restored = store.rollback(db, 1, by="Kari", expected_latest=2)
+    restored = store.rollback(db, 1, actor=local("Kari"), expected_latest=2)
     assert restored.version == 3
     assert touched(db)[-1] == (3, "P2")
     table = history.version_table(db)
@@ -420,9 +429,15 @@ def test_restore_records_its_projects_and_refuses_a_stale_confirmation(
 
 
 def test_version_overview_shows_what_a_meeting_needs(db: Path, tmp_path: Path) -> None:
-    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]}, by="Kari")
-    store.lock_for_meeting(db, 1, "Oppstart", dt.date(2025, 1, 10))
-    store.rollback(db, 1, by="Ola")
+    load(
+        db,
+        tmp_path,
+        "1.xlsx",
+        {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]},
+        actor=local("Kari"),
+    )
+    store.lock_for_meeting(db, 1, "Oppstart", dt.date(2025, 1, 10), actor=TESTER)
+    store.rollback(db, 1, actor=local("Ola"))
     overview = history.version_overview(db)
     assert overview.columns.tolist()[:8] == [
         "Versjon",
@@ -504,7 +519,7 @@ def meeting_db(db: Path, tmp_path: Path) -> Path:
             ],
         },
     )
-    store.lock_for_meeting(db, 1, "Desembermøtet", BASE_DAY, by="Sekretær")
+    store.lock_for_meeting(db, 1, "Desembermøtet", BASE_DAY, actor=local("Sekretær"))
     load(
         db,
         tmp_path,
@@ -607,7 +622,7 @@ def test_benefit_changes_since_the_last_meeting(db: Path, tmp_path: Path) -> Non
         },
         project="P1",
     )
-    store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 10))
+    store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 10), actor=TESTER)
     later = [benefit("G1", 60.5) | by_end, benefit("G3", 4.0), benefit("G4", 10.0)]
     later.append(benefit("G5", 4.0))
     load(
@@ -661,7 +676,7 @@ def test_the_last_meeting_is_the_last_locked_version_before_the_one_shown(
     meeting_db: Path, tmp_path: Path
 ) -> None:
     # Lock the latest version for today's meeting: the meeting still compares with December.
-    store.lock_for_meeting(meeting_db, 2, "Februarmøtet", TODAY)
+    store.lock_for_meeting(meeting_db, 2, "Februarmøtet", TODAY, actor=TESTER)
     found = history.changes_since_last_meeting(meeting_db, today=TODAY)
     assert found.base.name == "Desembermøtet" and found.version == 2
     load(meeting_db, tmp_path, "3.xlsx", {"risiko": [risk("R1", 5, 5)]}, project="P1")
@@ -694,7 +709,7 @@ def test_no_meeting_no_changes_and_an_explicit_version_to_compare(db: Path, tmp_
 
 def test_a_meeting_with_nothing_changed_since(db: Path, tmp_path: Path) -> None:
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
-    store.lock_for_meeting(db, 1, "Møte", dt.date(2025, 1, 1))
+    store.lock_for_meeting(db, 1, "Møte", dt.date(2025, 1, 1), actor=TESTER)
     load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 2, 2)]}, project="P1")
     found = history.changes_since_last_meeting(db)
     assert found.empty and set(found.counts().values()) == {0}
@@ -772,7 +787,7 @@ def test_an_older_file_made_here_migrates_to_numbers_in_one_go(
     text) or 2 (text that is not DuckDB's hash, no probe), with rows, opens as schema 4.
     From 2 that is a rehash (UPDATE) and a change of type (ALTER) in one transaction."""
     tables, scope = _two_projects()
-    store.store_upload(db, tables, scope, by="Kari")
+    store.store_upload(db, tables, scope, actor=local("Kari"))
     with duckdb.connect(str(db)) as connection:
         for sheet in SHEETS:
             for column in ("row_key", "row_hash"):
@@ -784,7 +799,7 @@ def test_an_older_file_made_here_migrates_to_numbers_in_one_go(
                 )
             connection.execute("DELETE FROM meta WHERE key = 'hash_probe'")
         connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(start)])
-    again = store.store_upload(db, tables, scope, by="Per")
+    again = store.store_upload(db, tables, scope, actor=local("Per"))
     assert _unchanged(again), again.changes
     assert _schema_version_in(db) == str(store.SCHEMA_VERSION)
     assert _layout(db) == _layout_of_a_new_file(tmp_path)
@@ -823,8 +838,8 @@ def test_after_a_restore_every_change_is_listed_and_counted_in_the_headline(
         },
         project="P1",
     )
-    store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 20))
-    store.rollback(db, 1, by="Kari", expected_latest=2)
+    store.lock_for_meeting(db, 2, "Januarmøtet", dt.date(2025, 1, 20), actor=TESTER)
+    store.rollback(db, 1, actor=local("Kari"), expected_latest=2)
 
     found = history.changes_since_last_meeting(db, today=TODAY)
     assert found is not None

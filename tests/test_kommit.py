@@ -21,7 +21,7 @@ from lib.queries import sheet_rows
 from lib.read import RawWorkbook, UnreadableFile, read_workbook
 from lib.read.kommit import formulas_without_values, recognise
 from lib.validate import KnownData, Problem, ValidatedUpload, validate
-from tests.fixtures import PROJECTS, cli, load
+from tests.fixtures import PROJECTS, TESTER, cli, load, local
 from tests.kommit_workbook import (
     ANALYSE,
     DIREKTE,
@@ -408,12 +408,14 @@ def test_formulas_saved_with_values_are_read_by_them(tmp_path: Path) -> None:
 def test_a_second_upload_of_the_same_workbook_updates_the_same_benefits(tmp_path: Path) -> None:
     db = tmp_path / "db.duckdb"
     assert load(db, tmp_path, "prosjekter.xlsx", {"prosjekter": PROJECTS}).ok
-    first = load_file(db, kommit_workbook(tmp_path / "mars.xlsx"), project="P1")
+    first = load_file(db, kommit_workbook(tmp_path / "mars.xlsx"), project="P1", actor=TESTER)
     assert first.ok and first.stored is not None
     assert first.stored.changes["gevinster"].added == 6
     benefits = example_benefits()
     benefits[1].target = 200  # G2's target
-    second = load_file(db, kommit_workbook(tmp_path / "april.xlsx", benefits), project="P1")
+    second = load_file(
+        db, kommit_workbook(tmp_path / "april.xlsx", benefits), project="P1", actor=TESTER
+    )
     assert second.stored is not None
     change = second.stored.changes["gevinster"]
     assert (change.added, change.changed, change.removed) == (0, 1, 0)
@@ -435,7 +437,10 @@ def test_measurements_of_another_date_are_kept(tmp_path: Path) -> None:
     and those of earlier dates stay (before, the second upload removed the first's)."""
     db = stored_db(tmp_path)
     march = load_file(
-        db, kommit_workbook(tmp_path / "mars.xlsx", date_cell="15.03.2026"), project="P1"
+        db,
+        kommit_workbook(tmp_path / "mars.xlsx", date_cell="15.03.2026"),
+        project="P1",
+        actor=TESTER,
     )
     assert counts(march, "malinger") == (4, 0, 0)
     june = kommit_workbook(tmp_path / "juni.xlsx", date_cell="15.06.2026")
@@ -445,7 +450,7 @@ def test_measurements_of_another_date_are_kept(tmp_path: Path) -> None:
     shown = checked.preview.sheets["malinger"]
     assert (shown.added, shown.changed, shown.removed) == (4, 0, 0)
     assert checked.preview.totals() == (4, 0, 0)  # the benefits are the same
-    change = store_checked(db, checked, "Kari").changes["malinger"]
+    change = store_checked(db, checked, actor=local("Kari")).changes["malinger"]
     assert (change.added, change.changed, change.removed) == (4, 0, 0)  # as previewed
 
     rows = dump("malinger", db)
@@ -458,12 +463,15 @@ def test_measurements_of_another_date_are_kept(tmp_path: Path) -> None:
 def test_measurements_of_the_same_date_are_updated(tmp_path: Path) -> None:
     db = stored_db(tmp_path)
     assert load_file(
-        db, kommit_workbook(tmp_path / "a.xlsx", date_cell="15.03.2026"), project="P1"
+        db, kommit_workbook(tmp_path / "a.xlsx", date_cell="15.03.2026"), project="P1", actor=TESTER
     ).ok
     benefits = example_benefits()
     benefits[0].measurement = 12  # G1, the same date
     again = load_file(
-        db, kommit_workbook(tmp_path / "b.xlsx", benefits, date_cell="15.03.2026"), project="P1"
+        db,
+        kommit_workbook(tmp_path / "b.xlsx", benefits, date_cell="15.03.2026"),
+        project="P1",
+        actor=TESTER,
     )
     assert counts(again, "malinger") == (0, 1, 0)
     rows = dump("malinger", db)
@@ -477,7 +485,9 @@ def test_a_removed_benefit_takes_its_measurements_of_every_date(tmp_path: Path) 
     so that the export still loads back."""
     db = stored_db(tmp_path)
     for name, day in (("mars.xlsx", "15.03.2026"), ("juni.xlsx", "15.06.2026")):
-        assert load_file(db, kommit_workbook(tmp_path / name, date_cell=day), project="P1").ok
+        assert load_file(
+            db, kommit_workbook(tmp_path / name, date_cell=day), project="P1", actor=TESTER
+        ).ok
     benefits = example_benefits()
     benefits[1] = None  # G2, measured in March and June
     path = kommit_workbook(tmp_path / "sept.xlsx", benefits, date_cell="15.09.2026")
@@ -485,7 +495,7 @@ def test_a_removed_benefit_takes_its_measurements_of_every_date(tmp_path: Path) 
     assert checked.ok, checked.upload.errors
     shown = checked.preview.sheets["malinger"]
     assert (shown.added, shown.changed, shown.removed) == (3, 0, 2)
-    stored = store_checked(db, checked, "Kari")
+    stored = store_checked(db, checked, actor=local("Kari"))
     assert stored.changes["malinger"].removed == 2
     assert stored.changes["gevinster"].removed == 1
     rows = dump("malinger", db)

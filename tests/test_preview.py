@@ -23,7 +23,7 @@ from lib.exports import write_export
 from lib.preview import SCORE_HEADING, format_value, preview_upload
 from lib.queries import sheet_rows, versions
 from lib.validate import ValidatedUpload
-from tests.fixtures import PROJECTS, copy_database, frame, make_workbook, risk
+from tests.fixtures import PROJECTS, TESTER, copy_database, frame, local, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def db(tmp_path: Path) -> Path:
             ],
         },
     )
-    assert ingest.load_file(path, first, by="Kari").ok
+    assert ingest.load_file(path, first, actor=local("Kari")).ok
     return path
 
 
@@ -102,7 +102,7 @@ def test_preview_counts_are_exactly_what_storing_changes(db: Path, tmp_path: Pat
         tmp_path, "2.xlsx", {"risiko": [risk("R1", 4, 4, tiltak="Ukentlig møte"), risk("R3", 1, 5)]}
     )
     checked = ingest.check_upload(db, path, project="P1")
-    stored = ingest.store_checked(db, checked, "Ola")
+    stored = ingest.store_checked(db, checked, actor=local("Ola"))
     sheet = checked.preview.sheets["risiko"]
     change = stored.changes["risiko"]
     assert (change.added, change.changed, change.removed) == (
@@ -142,13 +142,13 @@ def test_an_upload_with_errors_stores_nothing_and_leaves_the_file_unchanged(
         ("Risiko", 3, "Sannsynlighet")
     ]
     assert "1 feil i 1 ark (Risiko: 1)" in ingest.error_summary(checked.upload)
-    result = ingest.load_file(db, bad)  # the command line's path
+    result = ingest.load_file(db, bad, actor=TESTER)  # the command line's path
     assert not result.ok
     assert file_state(db) == before
     assert latest_version(db) == 1
     assert sheet_rows(db, "risiko")["sannsynlighet"].tolist() == [3, 2, 4]
     with pytest.raises(ValueError):
-        ingest.store_checked(db, checked, "Kari")
+        ingest.store_checked(db, checked, actor=local("Kari"))
 
 
 def test_uploaded_bytes_are_parsed_from_a_temporary_file_that_is_removed(
@@ -194,10 +194,10 @@ def test_someone_else_storing_the_same_project_stops_the_store(db: Path, tmp_pat
     checked = ingest.check_upload(db, mine, project="P1")
     # Meanwhile another person stores a version of P1 (the command line, another browser).
     theirs = workbook(tmp_path, "theirs.xlsx", {"risiko": [risk("R1", 1, 1)]})
-    assert ingest.load_file(db, theirs, by="Per", project="P1").stored.version == 2
+    assert ingest.load_file(db, theirs, actor=local("Per"), project="P1").stored.version == 2
 
     with pytest.raises(store.ConcurrentUpload) as raised:
-        ingest.store_checked(db, checked, "Kari")
+        ingest.store_checked(db, checked, actor=local("Kari"))
     assert raised.value.moved == {"P1": 2}
     assert raised.value.stored_by == {2: "Per"}
     assert "versjon 2 (P1) ble lagret av Per" in str(raised.value)
@@ -206,15 +206,15 @@ def test_someone_else_storing_the_same_project_stops_the_store(db: Path, tmp_pat
     again = ingest.check_upload(db, mine, project="P1")  # the app shows the new preview
     fields = again.preview.sheets["risiko"].changed_fields
     assert fields[fields["Felt"] == SCORE_HEADING][["Før", "Nå"]].values.tolist() == [["1", "25"]]
-    assert ingest.store_checked(db, again, "Kari").version == 3
+    assert ingest.store_checked(db, again, actor=local("Kari")).version == 3
 
 
 def test_another_project_stored_meanwhile_does_not_stop_the_store(db: Path, tmp_path: Path) -> None:
     mine = workbook(tmp_path, "mine.xlsx", {"risiko": [risk("R1", 5, 5)]})
     checked = ingest.check_upload(db, mine, project="P1")
     other = workbook(tmp_path, "p2.xlsx", {"risiko": [risk("R1", 1, 1, "P2")]})
-    assert ingest.load_file(db, other, project="P2").ok
-    assert ingest.store_checked(db, checked, "Kari").version == 3
+    assert ingest.load_file(db, other, project="P2", actor=TESTER).ok
+    assert ingest.store_checked(db, checked, actor=local("Kari")).version == 3
 
 
 def test_a_new_project_created_by_someone_else_meanwhile_is_caught(
@@ -224,9 +224,11 @@ def test_a_new_project_created_by_someone_else_meanwhile_is_caught(
     mine = workbook(tmp_path, "mine.xlsx", {"prosjekter": new})
     checked = ingest.check_upload(db, mine)
     assert checked.preview.expected_versions == {"P3": 0}
-    assert ingest.load_file(db, workbook(tmp_path, "theirs.xlsx", {"prosjekter": new})).ok
+    assert ingest.load_file(
+        db, workbook(tmp_path, "theirs.xlsx", {"prosjekter": new}), actor=TESTER
+    ).ok
     with pytest.raises(store.ConcurrentUpload):
-        ingest.store_checked(db, checked, "Kari")
+        ingest.store_checked(db, checked, actor=local("Kari"))
 
 
 def test_two_confirmed_uploads_of_one_project_never_interleave(db: Path, tmp_path: Path) -> None:
@@ -243,7 +245,7 @@ def test_two_confirmed_uploads_of_one_project_never_interleave(db: Path, tmp_pat
     def confirm(checked: ingest.CheckedUpload) -> None:
         start.wait()
         try:
-            outcomes.append(ingest.store_checked(db, checked, "x").version)
+            outcomes.append(ingest.store_checked(db, checked, actor=local("x")).version)
         except store.ConcurrentUpload as error:
             outcomes.append(error)
 
@@ -259,13 +261,14 @@ def test_two_confirmed_uploads_of_one_project_never_interleave(db: Path, tmp_pat
 CONFIRM = """
 import sys, time, pathlib
 from lib import ingest, store
+from lib.access import Actor
 db, path, ready, go = sys.argv[1:5]
 checked = ingest.check_upload(db, path, project="P1")
 pathlib.Path(ready).touch()
 while not pathlib.Path(go).exists():
     time.sleep(0.01)
 try:
-    print("stored", ingest.store_checked(db, checked, "p").version)
+    print("stored", ingest.store_checked(db, checked, actor=Actor.on_this_machine("p")).version)
 except store.ConcurrentUpload:
     print("refused")
 """
@@ -309,12 +312,12 @@ def test_command_line_load_checks_again_when_the_project_moved(
         calls["n"] += 1
         if calls["n"] == 1:
             rows = frame("risiko", [risk("R1", 1, 1)])
-            real(db, {"risiko": rows}, {"risiko": {"P1"}}, by="Per")
+            real(db, {"risiko": rows}, {"risiko": {"P1"}}, actor=local("Per"))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(ingest, "store_upload", store_after_someone_else)
     path = workbook(tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5)]})
-    result = ingest.load_file(db, path, project="P1", by="Kari")
+    result = ingest.load_file(db, path, project="P1", actor=local("Kari"))
     assert result.ok and result.stored.version == 3 and calls["n"] == 2
     assert versions(db).created_by.tolist()[:2] == ["Kari", "Per"]
     rows = sheet_rows(db, "risiko")
@@ -323,7 +326,7 @@ def test_command_line_load_checks_again_when_the_project_moved(
 
 def test_preview_against_an_older_base_version(db: Path, tmp_path: Path) -> None:
     assert ingest.load_file(
-        db, workbook(tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5)]}), project="P1"
+        db, workbook(tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5)]}), project="P1", actor=TESTER
     ).ok
     upload = ingest.check_file(
         db, workbook(tmp_path, "3.xlsx", {"risiko": [risk("R1", 5, 5)]}), project="P1"
@@ -377,12 +380,12 @@ def test_preview_always_matches_the_store(
     tmp_path_factory: pytest.TempPathFactory, empty_database: Path, first: dict, second: dict
 ) -> None:
     db = copy_database(empty_database, tmp_path_factory.mktemp("prop") / "p.duckdb")
-    store.store_upload(db, {"risiko": _table(first)}, {"risiko": {"P1"}})
+    store.store_upload(db, {"risiko": _table(first)}, {"risiko": {"P1"}}, actor=TESTER)
     upload = ValidatedUpload("x.xlsx", {"risiko": _table(second)}, {"risiko": {"P1"}})
     preview = preview_upload(db, upload)
     sheet = preview.sheets["risiko"]
     stored = store.store_upload(
-        db, upload.tables, upload.scope, expected_versions=preview.expected_versions
+        db, upload.tables, upload.scope, expected_versions=preview.expected_versions, actor=TESTER
     )
     change = stored.changes["risiko"]
     assert (sheet.added, sheet.changed, sheet.removed) == (
@@ -406,7 +409,9 @@ def test_the_preview_of_a_keyed_sheet_counts_what_storing_changes(db: Path) -> N
     sheet = preview.sheets["risiko"]
     assert (sheet.added, sheet.changed, sheet.removed, sheet.unchanged) == (1, 1, 0, 0)
     assert sheet.removed_rows.empty
-    stored = store.store_upload(db, upload.tables, upload.scope, keyed=upload.keyed_sheets)
+    stored = store.store_upload(
+        db, upload.tables, upload.scope, keyed=upload.keyed_sheets, actor=TESTER
+    )
     change = stored.changes["risiko"]
     assert (change.added, change.changed, change.removed) == (1, 1, 0)
     assert sorted(sheet_rows(db, "risiko").query("prosjekt_id == 'P1'").risiko_id) == [

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import sys
 from lib import ingest
-result = ingest.load_file(sys.argv[1], sys.argv[2])
+from lib.access import Actor
+result = ingest.load_file(sys.argv[1], sys.argv[2], actor=Actor.on_this_machine("Test"))
 print("ugyldig" if not result.ok else "lagret")
 """
 

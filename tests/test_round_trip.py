@@ -16,7 +16,7 @@ from lib.db import latest_version
 from lib.exports import write_export
 from lib.ingest import load_file
 from lib.queries import filter_options, sheet_rows
-from tests.fixtures import copy_database, load, risk
+from tests.fixtures import TESTER, copy_database, load, risk
 
 
 def dump(db: Path, sheet: str, version: int | None = None) -> str:
@@ -38,7 +38,7 @@ def round_trip(db: Path, folder: Path, version: int | None = None) -> Path:
     exported = folder / f"eksport-{version or 'siste'}.xlsx"
     write_export(exported, {sheet.key: sheet_rows(db, sheet.key, version) for sheet in SHEETS})
     target = folder / f"ny-{version or 'siste'}.duckdb"
-    result = load_file(target, exported)
+    result = load_file(target, exported, actor=TESTER)
     assert result.stored is not None, [error.as_text() for error in result.upload.errors]
     return target
 

@@ -16,7 +16,7 @@ from lib.queries import sheet_rows
 from lib.read import read_workbook
 from lib.validate import KnownData, validate
 from lib.validate.similar import StoredProjects, similar_projects
-from tests.fixtures import make_workbook
+from tests.fixtures import TESTER, local, make_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 RECOMMENDATIONS = ["Anbefaling-ID", "Anbefaling", "Vedtak"]
@@ -40,7 +40,7 @@ def db(tmp_path: Path) -> Path:
             ],
         },
     )
-    assert ingest.load_file(path, first, by="Kari").ok
+    assert ingest.load_file(path, first, actor=local("Kari")).ok
     return path
 
 
@@ -119,7 +119,7 @@ def test_loading_onto_the_stored_project_stores_no_second_project(db: Path, tmp_
     assert checked.preview.similar == []
     assert checked.preview.projects == ["OTK-OU2"]
     assert any(n.value == "OU-2" and "OTK-OU2" in n.expected for n in checked.upload.notices)
-    ingest.store_checked(db, checked, "Per")
+    ingest.store_checked(db, checked, actor=local("Per"))
     projects = sheet_rows(db, "prosjekter")
     assert sorted(projects.prosjekt_id) == ["ASK-TM", "OTK-OU2"]
     ou2 = projects[projects.prosjekt_id == "OTK-OU2"].iloc[0]
@@ -152,7 +152,7 @@ def test_load_with_the_stored_project_chosen_maps_a_one_project_workbook(
 ) -> None:
     """`load --project STORED` on a workbook whose rows all name one project that is not
     stored loads it onto STORED (the choice the warning suggests)."""
-    result = ingest.load_file(db, renamed_project(tmp_path), project="OTK-OU2")
+    result = ingest.load_file(db, renamed_project(tmp_path), project="OTK-OU2", actor=TESTER)
     assert result.ok, result.upload.errors
     assert sorted(sheet_rows(db, "prosjekter").prosjekt_id) == ["ASK-TM", "OTK-OU2"]
     assert list(sheet_rows(db, "risiko").prosjekt_id) == ["OTK-OU2"]
@@ -167,7 +167,7 @@ def test_a_chosen_project_never_takes_another_stored_projects_rows(
         {"Prosjekter": [["Prosjekt-ID", "Prosjektnavn"], ["ASK-TM", "Tillitsmodellen"]]},
     )
     before = latest_version(db)
-    result = ingest.load_file(db, path, project="OTK-OU2")
+    result = ingest.load_file(db, path, project="OTK-OU2", actor=TESTER)
     assert not result.ok
     [error] = result.upload.errors
     assert (error.value, error.expected) == (

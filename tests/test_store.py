@@ -20,7 +20,7 @@ from lib.exports import write_export
 from lib.history import snapshots
 from lib.ingest import load_file
 from lib.queries import evaluation_plan, sheet_rows, versions
-from tests.fixtures import PROJECTS, frame, load, risk
+from tests.fixtures import PROJECTS, TESTER, frame, load, local, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_new_path_is_an_empty_database_whose_first_upload_is_version_1(db, tmp_path):
     assert latest_version(db) == 0
-    result = load(db, tmp_path, "a.xlsx", {"prosjekter": PROJECTS}, by="Kari")
+    result = load(db, tmp_path, "a.xlsx", {"prosjekter": PROJECTS}, actor=local("Kari"))
     assert result.ok and result.stored.version == 1
     first = versions(db).iloc[0]
     assert first.created_by == "Kari" and first.file_name == "a.xlsx"
@@ -88,7 +88,7 @@ def test_a_version_given_its_own_time_keeps_the_history_in_order(db, tmp_path):
     with pytest.raises(store.StoreError, match="er før siste versjon"):
         load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 2, 5)]}, created_at=may)
     assert latest_version(db) == 1 and sheet_rows(db, "risiko").empty
-    store.lock_for_meeting(db, 1, "Juni", dt.date(2026, 6, 20), created_at=june)
+    store.lock_for_meeting(db, 1, "Juni", dt.date(2026, 6, 20), created_at=june, actor=TESTER)
     assert snapshots(db)[0].created_at == june
     load(db, tmp_path, "3.xlsx", {"risiko": [risk("R1", 2, 5)]})  # now: after June
     assert versions(db).iloc[0].created_at > june
@@ -119,7 +119,7 @@ def test_a_removed_benefit_takes_its_stored_measurements_with_it(db, tmp_path):
     shown = checked.preview.sheets["malinger"]
     assert (shown.added, shown.changed, shown.removed) == (0, 0, 2)
     assert len(shown.removed_rows) == 2
-    stored = ingest.store_checked(db, checked, "Kari")
+    stored = ingest.store_checked(db, checked, actor=local("Kari"))
     assert stored.changes["malinger"].removed == 2 and stored.changes["gevinster"].removed == 1
 
     rows = sheet_rows(db, "malinger")
@@ -133,7 +133,7 @@ def test_a_removed_benefit_takes_its_stored_measurements_with_it(db, tmp_path):
 
     exported = tmp_path / "eksport.xlsx"
     exported.write_bytes(ingest.export_bytes(db, None))
-    again = load_file(db, exported)
+    again = load_file(db, exported, actor=TESTER)
     assert again.ok, again.upload.errors
     assert all(not c.added + c.changed + c.removed for c in again.stored.changes.values())
 
@@ -149,14 +149,14 @@ def test_unchanged_upload_changes_no_rows(db, tmp_path):
 def test_rollback_restores_an_old_version_as_a_new_one(db, tmp_path):
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "risiko": [risk("R1", 2, 2)]})
     load(db, tmp_path, "2.xlsx", {"risiko": [risk("R1", 5, 5), risk("R2", 1, 1)]}, project="P1")
-    restored = store.rollback(db, 1, by="Ola")
+    restored = store.rollback(db, 1, actor=local("Ola"))
     assert restored.version == 3
     assert sheet_rows(db, "risiko")[["risiko_id", "sannsynlighet"]].values.tolist() == [["R1", 2]]
     assert sheet_rows(db, "risiko", version=2).risiko_id.tolist() == ["R1", "R2"]
     row = versions(db).iloc[0]
     assert row.kind == "rollback" and row.restored_from == 1 and row.created_by == "Ola"
     with pytest.raises(store.StoreError):
-        store.rollback(db, 99)
+        store.rollback(db, 99, actor=TESTER)
 
 
 def test_measurements_and_evaluations_use_their_own_keys(db, tmp_path):
@@ -210,6 +210,7 @@ def test_killed_writer_process_leaves_the_previous_version(db, tmp_path):
     script = f"""
 import os, pandas as pd
 from lib import store
+from lib.access import Actor
 real = store._replace_sheet
 def die(*a, **k):
     real(*a, **k)
@@ -218,7 +219,7 @@ store._replace_sheet = die
 rows = pd.DataFrame([{{"risiko_id": "R7", "prosjekt_id": "P1", "risiko": "x",
                       "sannsynlighet": 5, "konsekvens": 5}}])
 store.store_upload({str(db)!r}, {{"risiko": rows, "prosjekter": rows.iloc[0:0]}},
-                   {{"risiko": {{"P1"}}}})
+                   {{"risiko": {{"P1"}}}}, actor=Actor.on_this_machine("t"))
 """
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=False)
     assert done.returncode == 9
@@ -251,7 +252,7 @@ def test_concurrent_writers_in_one_process_get_distinct_versions(db, tmp_path):
     def upload(n: int) -> None:
         try:
             rows = frame("risiko", [risk(f"R{n}", 1, 1, "P2")])
-            store.store_upload(db, {"risiko": rows}, {"risiko": {"P2"}}, by=f"t{n}")
+            store.store_upload(db, {"risiko": rows}, {"risiko": {"P2"}}, actor=local(f"t{n}"))
         except BaseException as error:
             errors.append(error)
 
@@ -352,7 +353,7 @@ def test_a_project_a_rollback_removed_loads_again(db, tmp_path):
     concurrent upload."""
     assert load(db, tmp_path, "p2.xlsx", {"prosjekter": PROJECTS[1:]}).ok
     assert load(db, tmp_path, "p1.xlsx", {"prosjekter": PROJECTS[:1]}).ok
-    store.rollback(db, 1)
+    store.rollback(db, 1, actor=TESTER)
     result = load(db, tmp_path, "p1-igjen.xlsx", {"prosjekter": PROJECTS[:1]})
     assert result.ok and result.stored.version == 4, result.upload.errors
 
@@ -363,7 +364,9 @@ def test_storing_leaves_the_app_connections_thread_setting_alone(db, tmp_path):
     assert load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS}).ok
     with store.connect(db) as reader:
         threads = reader.execute("SELECT current_setting('threads')").fetchall()
-        store.store_upload(db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}})
+        store.store_upload(
+            db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}}, actor=TESTER
+        )
         assert reader.execute("SELECT current_setting('threads')").fetchall() == threads
 
 
@@ -388,7 +391,9 @@ def test_a_connection_opened_in_the_background_is_used_and_closed(db, tmp_path):
     load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS})
     with store.OpeningConnection(db) as opened:
         rows = frame("risiko", [risk("R1", 2, 2)])
-        stored = store.store_upload(db, {"risiko": rows}, {"risiko": {"P1"}}, opened=opened)
+        stored = store.store_upload(
+            db, {"risiko": rows}, {"risiko": {"P1"}}, opened=opened, actor=TESTER
+        )
     assert stored.version == 2
     with pytest.raises(store.StoreError):
         opened.connection()  # closed with its block
@@ -438,7 +443,7 @@ def test_a_load_that_cannot_be_read_leaves_no_thread_holding_the_database(db, tm
     path = write_raw_zip(tmp_path / "odelagt.xlsx", parts)
     holder = _hold(db, 1.0)  # reading the stored state waits for it; the parse fails first
     with pytest.raises(UnreadableFile):
-        load_file(db, path, project="P1")
+        load_file(db, path, project="P1", actor=TESTER)
     assert not [t for t in threading.enumerate() if t.name == "load-preparation"]
     holder.wait(timeout=10)
     assert latest_version(db) == 1
@@ -470,7 +475,7 @@ def test_two_processes_read_at_once_and_a_writer_waits_for_the_reader(db, tmp_pa
     assert latest_version(db) == 1 and len(sheet_rows(db, "prosjekter")) == 2
     assert time.monotonic() - started < 0.5  # no waiting for the other reader
     stored = store.store_upload(
-        db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}}
+        db, {"risiko": frame("risiko", [risk("R1", 2, 2)])}, {"risiko": {"P1"}}, actor=TESTER
     )
     assert stored.version == 2
     holder.wait(timeout=10)
@@ -504,7 +509,9 @@ def test_reads_in_the_thread_of_a_writer_and_alongside_it_share_its_connection(d
         reader.start()
     for n in range(2, 6):
         rows = frame("risiko", [risk("R1", n % 5 + 1, 2)])
-        assert store.store_upload(db, {"risiko": rows}, {"risiko": {"P1"}}).version == n
+        assert (
+            store.store_upload(db, {"risiko": rows}, {"risiko": {"P1"}}, actor=TESTER).version == n
+        )
     for reader in readers:
         reader.join()
     assert not errors
@@ -526,10 +533,10 @@ def test_a_keyed_sheet_replaces_only_the_rows_with_its_keys(db, tmp_path):
     scope = {"gevinster": {"P1"}, "malinger": {"P1"}}
     first = {"gevinster": frame("gevinster", [benefit]), "malinger": _measurements(
         ("G1", jan, 40.0), ("G1", jun, 45.0))}  # fmt: skip
-    store.store_upload(db, first, scope)
+    store.store_upload(db, first, scope, actor=TESTER)
 
     upload = {"malinger": _measurements(("G1", sep, 50.0), ("G1", jun, 46.0))}
-    stored = store.store_upload(db, upload, {"malinger": {"P1"}}, keyed={"malinger"})
+    stored = store.store_upload(db, upload, {"malinger": {"P1"}}, keyed={"malinger"}, actor=TESTER)
     change = stored.changes["malinger"]
     assert (change.added, change.changed, change.removed, change.rows) == (1, 1, 0, 2)
     rows = sheet_rows(db, "malinger")
@@ -537,13 +544,15 @@ def test_a_keyed_sheet_replaces_only_the_rows_with_its_keys(db, tmp_path):
     assert list(zip(days, rows.verdi, strict=True)) == [(jan, 40.0), (sep, 50.0), (jun, 46.0)]
     assert len(sheet_rows(db, "malinger", version=1)) == 2  # the history is as it was
 
-    again = store.store_upload(db, upload, {"malinger": {"P1"}}, keyed={"malinger"})
+    again = store.store_upload(db, upload, {"malinger": {"P1"}}, keyed={"malinger"}, actor=TESTER)
     assert not again.changes["malinger"].added + again.changes["malinger"].changed
     assert len(sheet_rows(db, "malinger")) == 3  # the same rows again: nothing moves
 
-    whole = store.store_upload(db, upload, {"malinger": {"P1"}})  # not keyed: the new truth
+    whole = store.store_upload(
+        db, upload, {"malinger": {"P1"}}, actor=TESTER
+    )  # not keyed: the new truth
     assert whole.changes["malinger"].removed == 1
     assert [day.date() for day in sheet_rows(db, "malinger").dato] == [sep, jun]
 
-    restored = store.rollback(db, 2)  # whole rows, keyed or not
+    restored = store.rollback(db, 2, actor=TESTER)  # whole rows, keyed or not
     assert len(sheet_rows(db, "malinger", version=restored.version)) == 3

@@ -14,7 +14,7 @@ from lib import history, ingest, store
 from lib.db import latest_version
 from lib.exports import write_export
 from lib.queries import sheet_rows, versions
-from tests.fixtures import PROJECTS, frame, make_workbook, risk
+from tests.fixtures import PROJECTS, TESTER, frame, local, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +45,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "risiko": frame("risiko", [risk("R1", 3, 3), risk("R2", 1, 2)]),
         },
     )
-    assert ingest.load_file(path, first, by="Kari").ok
+    assert ingest.load_file(path, first, actor=local("Kari")).ok
     monkeypatch.setenv("STYRINGSROM_DB", str(path))
     return path
 
@@ -222,7 +222,7 @@ def test_measurements_that_go_with_a_removed_benefit_are_previewed(
     write_export(
         first, {"gevinster": frame("gevinster", benefits), "malinger": frame("malinger", measured)}
     )
-    assert ingest.load_file(db, first, project="P1").ok
+    assert ingest.load_file(db, first, project="P1", actor=TESTER).ok
     app = open_page("app_pages/last_opp.py")
     app.selectbox(key="opplasting_prosjekt").set_value("P1").run()
     upload(app, "uten-g1.xlsx", workbook_bytes(tmp_path, "uten.xlsx", {"gevinster": benefits[1:]}))
@@ -305,7 +305,7 @@ def test_someone_else_storing_the_project_meanwhile_shows_the_preview_again(
     # Another person stores P1 from the command line while Kari looks at the preview.
     theirs = tmp_path / "theirs.xlsx"
     write_export(theirs, {"risiko": frame("risiko", [risk("R1", 1, 1), risk("R2", 1, 2)])})
-    assert ingest.load_file(db, theirs, by="Per", project="P1").stored.version == 2
+    assert ingest.load_file(db, theirs, actor=local("Per"), project="P1").stored.version == 2
 
     app.button(key="opplasting_lagre").click().run()
     assert not app.exception, app.exception
@@ -354,7 +354,7 @@ def test_history_lists_versions_and_locks_one_for_a_meeting(db: Path) -> None:
 def test_history_restores_a_version_after_confirmation(db: Path, tmp_path: Path) -> None:
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
-    assert ingest.load_file(db, later, project="P1").ok
+    assert ingest.load_file(db, later, project="P1", actor=TESTER).ok
     app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_gjenopprett_knapp").click().run()
@@ -377,7 +377,7 @@ def test_history_restores_a_version_after_confirmation(db: Path, tmp_path: Path)
 def test_history_cancelling_a_restore_changes_nothing(db: Path, tmp_path: Path) -> None:
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
-    assert ingest.load_file(db, later, project="P1").ok
+    assert ingest.load_file(db, later, project="P1", actor=TESTER).ok
     app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_gjenopprett_knapp").click().run()
@@ -389,7 +389,7 @@ def test_history_cancelling_a_restore_changes_nothing(db: Path, tmp_path: Path) 
 def test_history_shows_the_whole_app_as_of_a_version(db: Path, tmp_path: Path) -> None:
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 5, 5)])})
-    assert ingest.load_file(db, later, project="P1").ok
+    assert ingest.load_file(db, later, project="P1", actor=TESTER).ok
     app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_vis").click().run()
@@ -407,10 +407,10 @@ def test_overview_shows_changes_since_the_last_meeting(db: Path, tmp_path: Path)
     app = open_page("app_pages/oversikt.py")
     assert any("Ingen versjon er låst for et møte" in text for text in texts(app.info))
 
-    store.lock_for_meeting(db, 1, "Marsmøtet", dt.date(2025, 3, 12), by="Sekretær")
+    store.lock_for_meeting(db, 1, "Marsmøtet", dt.date(2025, 3, 12), actor=local("Sekretær"))
     later = tmp_path / "2.xlsx"
     write_export(later, {"risiko": frame("risiko", [risk("R1", 4, 4), risk("R3", 2, 5)])})
-    assert ingest.load_file(db, later, project="P1").ok
+    assert ingest.load_file(db, later, project="P1", actor=TESTER).ok
     app.run()
     assert not app.exception, app.exception
     table = next(t.value for t in app.dataframe if "Endring" in t.value.columns)

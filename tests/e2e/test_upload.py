@@ -19,6 +19,7 @@ from lib import ingest, snapshots, store
 from lib.db import latest_version
 from lib.queries import sheet_rows, versions
 from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app
+from tests.fixtures import TESTER
 
 PROJECT, RISK = "ASK-TM", "R1"
 
@@ -178,7 +179,9 @@ def test_history_locks_a_version_and_the_overview_compares(
 ) -> None:
     db = demo_db_copy
     latest = latest_version(db)
-    store.lock_for_meeting(db, latest - 2, "Styringsgruppemøte juni", dt.date(2026, 6, 30))
+    store.lock_for_meeting(
+        db, latest - 2, "Styringsgruppemøte juni", dt.date(2026, 6, 30), actor=TESTER
+    )
     server = StreamlitServer(db)
     try:
         page.goto(server.url)
