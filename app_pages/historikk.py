@@ -50,7 +50,8 @@ def main() -> None:
         "endres."
     )
     allowed = auth.permissions()
-    overview = data.cached(history.version_overview)()
+    # A reader sees the versions that touched their projects, counted for those only.
+    overview = data.cached(history.version_overview)(chosen.readable)
     if overview.empty:
         layout.empty("Ingen versjoner ennå. Last opp en arbeidsbok under «Last opp».")
         show_audit(allowed)
@@ -168,7 +169,7 @@ def show_details(overview: pd.DataFrame, selected: int, snapshot: Snapshot | Non
             st.code(row["SHA-256"], language=None, wrap_lines=True)
     with counts:
         st.markdown(f"**Rader i versjon {selected}**")
-        in_version = data.cached(history.row_counts_as_of)(selected)
+        in_version = data.cached(history.row_counts_as_of)(selected, filters.readable())
         st.dataframe(
             pd.DataFrame(
                 {"Ark": [s.name for s in SHEETS], "Rader": [in_version[s.key] for s in SHEETS]}
@@ -214,7 +215,10 @@ def show_actions(selected: int, latest: int, allowed: access.Permissions, *, loc
         else:
             st.caption("Styringsgruppen behandler en kjent, låst versjon.")
             refused = access.refusal(
-                allowed, access.MOTELEDER, projects_in_version(data.db_path(), selected)
+                allowed,
+                access.MOTELEDER,
+                projects_in_version(data.db_path(), selected),
+                named=False,
             )
             if refused:
                 st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))

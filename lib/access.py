@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from lib import clock
+from lib import clock, wording
 from lib.db import StoreError, connect, reading
 
 if TYPE_CHECKING:  # a load from the command line checks access without importing pandas
@@ -221,19 +221,28 @@ def require(
     role: str,
     projects: Collection[str] = (),
     configured_admins: Iterable[str] = (),
+    *,
+    named: bool = True,
 ) -> Permissions:
     """Refuse (Forbidden) unless the actor has `role` for every one of `projects` (for the
-    role at all when none are named; for every project when the role is admin)."""
+    role at all when none are named; for every project when the role is admin). `named`: see
+    `refusal`."""
     allowed = permissions_in(connection, actor, configured_admins)
-    refused = refusal(allowed, role, projects)
+    refused = refusal(allowed, role, projects, named=named)
     if refused:
         raise Forbidden(refused)
     return allowed
 
 
-def refusal(allowed: Permissions, role: str, projects: Collection[str] = ()) -> str | None:
+def refusal(
+    allowed: Permissions, role: str, projects: Collection[str] = (), *, named: bool = True
+) -> str | None:
     """Why `require` would refuse (its Norwegian message), or None when it would not: for the
-    app to say so before the person tries (a disabled button, a preview of an upload)."""
+    app to say so before the person tries (a disabled button, a preview of an upload).
+
+    `named=False` when the projects come from the database rather than from the person (the
+    projects of a version to lock): those the person may not read are then only counted, so
+    a refusal never tells a reader of one project which other projects exist."""
     name = allowed.actor.name
     if role == ADMIN and not allowed.is_admin:
         return f"{name} har ikke rollen «{ADMIN}», som trengs for dette."
@@ -241,7 +250,11 @@ def refusal(allowed: Permissions, role: str, projects: Collection[str] = ()) -> 
         return f"{name} har ikke rollen «{role}» for noe prosjekt."
     refused = sorted(project for project in projects if not allowed.can(role, project))
     if refused:
-        listed = ", ".join(refused)
+        shown = [project for project in refused if named or allowed.may_read(project)]
+        hidden = len(refused) - len(shown)
+        if hidden:
+            shown.append(wording.count(hidden, "annet prosjekt", "andre prosjekter"))
+        listed = ", ".join(shown)
         return (
             f"{name} har ikke tilgang til å {_ROLE_WORK[role]} {listed} "
             f"(trenger rollen «{role}» for prosjektet)."

@@ -97,7 +97,9 @@ def lock_for_meeting(
                     f"({found[0][1]:%d.%m.%Y}). En låst versjon kan ikke endres."
                 )
             held = projects_in_version_in(connection, version)
-            access.require(connection, actor, access.MOTELEDER, held, configured_admins)
+            access.require(
+                connection, actor, access.MOTELEDER, held, configured_admins, named=False
+            )
             if created_at is None:
                 created_at = clock.now()
             connection.execute(

@@ -127,6 +127,7 @@ def test_a_role_taken_away_after_the_preview_is_refused_when_storing(
     db: Path, tmp_path: Path
 ) -> None:
     give(db, OPPLASTER, "P1")
+    give(db, LESER, "P1")  # she still reads P1 after the upload role is gone
     app = open_page("app_pages/last_opp.py")
     upload(app, workbook(tmp_path, [risk("R1", 5, 5)]))
     before = audit_actions(db)
@@ -150,7 +151,9 @@ def test_an_uploader_is_offered_neither_restore_nor_lock(db: Path) -> None:
     assert next(b for b in app.button if b.label == "Lås versjon 1").disabled
     captions = " ".join(texts(app.caption))
     assert "Krever rollen «admin»." in captions
-    assert "Krever rollen «møteleder»" in captions and "lede møter for P1, P2" in captions
+    # P2, which she may not read, is counted, not named.
+    assert "Krever rollen «møteleder»" in captions
+    assert "lede møter for P1, 1 annet prosjekt" in captions
 
 
 def test_a_meeting_leader_locks_under_the_token_name(db: Path) -> None:
@@ -165,6 +168,7 @@ def test_a_meeting_leader_locks_under_the_token_name(db: Path) -> None:
 
 def test_a_lock_refused_by_lib_shows_the_norwegian_message(db: Path) -> None:
     give(db, MOTELEDER)
+    give(db, LESER)  # she still reads every project after the meeting role is gone
     app = open_page("app_pages/historikk.py")
     lock = next(b for b in app.button if b.label == "Lås versjon 2")
     assert not lock.disabled
@@ -180,6 +184,7 @@ def test_a_lock_refused_by_lib_shows_the_norwegian_message(db: Path) -> None:
 
 def test_a_restore_refused_by_lib_shows_the_norwegian_message(db: Path) -> None:
     give(db, ADMIN)
+    give(db, LESER)  # she still reads every project after the admin role is gone
     app = open_page("app_pages/historikk.py")
     app.selectbox(key="historikk_valgt").set_value(1).run()
     app.button(key="historikk_gjenopprett_knapp").click().run()
@@ -214,10 +219,16 @@ def test_the_revisjonslogg_lists_the_trail_and_filters_it(db: Path, tmp_path: Pa
     access.signed_in(db, access.Actor("sub-ola", "Ola Hansen", "ola@kommune.no"))
     app = open_page("app_pages/historikk.py", admins=(KARI,))
     table = audit_table(app)
-    assert table["Handling"].tolist() == ["Logget inn", "Lastet opp", "Lastet opp"]
-    assert table["Hvem"].tolist() == ["Ola Hansen", "Driftsansvarlig", "Driftsansvarlig"]
-    assert table["Detaljer"].tolist()[1:] == ["fil «2.xlsx»", "fil «1.xlsx»"]
-    assert table["Prosjekt"].tolist()[1:] == ["P1", "P1, P2"]
+    # Kari's own sign-in (the app records it) is the newest line.
+    assert table["Handling"].tolist() == ["Logget inn", "Logget inn", "Lastet opp", "Lastet opp"]
+    assert table["Hvem"].tolist() == [
+        "Kari Nordmann",
+        "Ola Hansen",
+        "Driftsansvarlig",
+        "Driftsansvarlig",
+    ]
+    assert table["Detaljer"].tolist()[2:] == ["fil «2.xlsx»", "fil «1.xlsx»"]
+    assert table["Prosjekt"].tolist()[2:] == ["P1", "P1, P2"]
 
     app.selectbox(key="revisjon_handling").set_value("opplasting").run()
     assert audit_table(app)["Versjon"].tolist() == [2, 1]
@@ -238,5 +249,6 @@ def test_a_reader_sees_only_the_lines_of_their_projects(db: Path, tmp_path: Path
     app = open_page("app_pages/historikk.py")
     table = audit_table(app)
     assert "P2" not in " ".join(table["Prosjekt"]) + " ".join(table["Detaljer"])
-    assert table["Handling"].tolist() == ["Ga tilgang", "Lastet opp", "Lastet opp"]
-    assert table["Versjon"].tolist()[1:] == [2, 1]
+    # Her own sign-in, then the lines about P1.
+    assert table["Handling"].tolist() == ["Logget inn", "Ga tilgang", "Lastet opp", "Lastet opp"]
+    assert table["Versjon"].tolist()[2:] == [2, 1]
