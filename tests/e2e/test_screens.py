@@ -84,6 +84,7 @@ KEY_COLUMNS = {
         ["Versjon", "Tidspunkt", "Låst for møte", "Endringer"],
         ["Ark", "Rader"],
         ["Versjon", "Møte", "Møtedato", "Låst av", "Låst"],
+        ["Tidspunkt", "Hvem", "Handling", "Prosjekt", "Versjon", "Detaljer"],
     ],
 }
 
