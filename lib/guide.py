@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from lib import contract
+from lib import access, contract
 from lib.contract import Column, Kind, Sheet
 from lib.parse import FIRST_DATE, MONTHS_NB, add_months
 from lib.read import kommit
@@ -626,6 +626,31 @@ def _export_and_backup() -> list[str]:
     ]
 
 
+def _roles() -> list[str]:
+    work = {
+        access.LESER: "ser prosjektet: tall, lister, figurer og nedlastinger",
+        access.OPPLASTER: "laster opp arbeidsbøker for prosjektet (og ser det)",
+        access.MOTELEDER: "låser versjoner for møter (for alle prosjektene i versjonen)",
+        access.ADMIN: "alt, for alle prosjekter: gir roller og gjenoppretter versjoner",
+    }
+    return [
+        "## Innlogging og roller",
+        "",
+        "Når appen er satt opp med innlogging, logger du inn med organisasjonskontoen din, og "
+        "det du lagrer, står i historikken og revisjonsloggen med navnet fra innloggingen. "
+        "Hva du kan gjøre, avhenger av rollene dine, for ett prosjekt eller for alle:",
+        "",
+        *(f"- **{role}**: {work[role]}." for role in access.ROLES),
+        "",
+        f"Du ser bare prosjektene du har tilgang til. En lenke til et annet prosjekt gir "
+        f"«Prosjektet X {access.NO_ACCESS}.» Last opp bare prosjekter du har rollen "
+        f"«{access.OPPLASTER}» for: ellers lagres ingenting, og siden sier hvilket prosjekt det "
+        "gjelder. Mangler du en rolle, spør en administrator (siden «Tilgang»). Uten innlogging "
+        "(«Lokal modus – ingen innlogging») kan den som sitter ved maskinen, alt.",
+        "",
+    ]
+
+
 def _known_templates() -> list[str]:
     gevinster = contract.GEVINSTER
     rows = [
@@ -716,6 +741,7 @@ def render_guide() -> str:
         *_evaluation_plan(),
         *_sheets(),
         *_export_and_backup(),
+        *_roles(),
         *_known_templates(),
     ]
     while lines and not lines[-1]:
