@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.browser import screenshot, wait_for_app
@@ -21,9 +22,17 @@ def test_the_filter_lists_offer_no_select_all(server, page) -> None:
         box = sidebar.get_by_test_id("stMultiSelect").filter(
             has=page.get_by_test_id("stWidgetLabel").filter(has_text=re.compile(f"^{label}$"))
         )
-        box.click()
         options = page.get_by_role("listbox", name=label).get_by_role("option")
-        options.first.wait_for()
+        # A click that lands while the list of the previous box is still closing can leave
+        # this one focused but shut: click again until the list is open.
+        for attempt in range(3):
+            box.click()
+            try:
+                options.first.wait_for(timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         names = options.all_inner_texts()
         assert not any(re.search("select", name, re.IGNORECASE) for name in names), (label, names)
         page.keyboard.press("Escape")

@@ -4,8 +4,10 @@ off the side, no figure's label is cut, and a screenshot of each for a person to
 from __future__ import annotations
 
 import itertools
+from contextlib import suppress
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.browser import APP_IDLE, screenshot, wait_for_layout
@@ -197,6 +199,12 @@ def test_every_timeline_row_is_named(
     wait_for_layout(page)
     expected = timeline_rows(page_name, demo_database)
     assert len(expected) > 10  # enough rows to crowd a short figure
+    # The figure draws after the run: wait for its row names (the assertion below says what
+    # was found if they never all come).
+    with suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            f"() => ({ROW_NAMES})().names.length >= {len(expected)}", timeout=30_000
+        )
     found = page.evaluate(ROW_NAMES)
     assert len(found["names"]) == len(expected), (width, found)
     for name in found["names"]:  # Vega may shorten a long name further, with "…"
