@@ -25,7 +25,8 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -299,28 +300,15 @@ def grant(
 ) -> Grant:
     """Give `who` (e-mail or subject) `role` for `project` (None: every project); admin only.
     Admin is always for every project."""
-    principal, role = _principal(who), _checked_role(role)
-    scope = ALL_PROJECTS if role == ADMIN or not project else project.strip()
-    with connect(path) as connection:
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            require(connection, actor, ADMIN, configured_admins=configured_admins)
-            now = clock.now()
-            connection.execute(
-                "INSERT OR REPLACE INTO grants VALUES (?, ?, ?, ?, ?)",
-                [principal, role, scope, now, actor.name],
-            )
-            record_in(
-                connection,
-                actor,
-                "tilgang_gitt",
-                project=None if scope == ALL_PROJECTS else scope,
-                detail={"hvem": principal, "rolle": role, "omfang": scope},
-            )
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+    principal, role, scope = _grant_key(who, role, project)
+    with _transaction(path) as connection:
+        require(connection, actor, ADMIN, configured_admins=configured_admins)
+        now = clock.now()
+        connection.execute(
+            "INSERT OR REPLACE INTO grants VALUES (?, ?, ?, ?, ?)",
+            [principal, role, scope, now, actor.name],
+        )
+        _record_grant(connection, actor, "tilgang_gitt", principal, role, scope)
     return Grant(principal, role, scope, now, actor.name)
 
 
@@ -333,29 +321,53 @@ def revoke(
     configured_admins: Iterable[str] = (),
 ) -> bool:
     """Take a grant back; admin only. False when there was no such grant."""
-    principal, role = _principal(who), _checked_role(role)
+    principal, role, scope = _grant_key(who, role, project)
+    with _transaction(path) as connection:
+        require(connection, actor, ADMIN, configured_admins=configured_admins)
+        removed = connection.execute(
+            "DELETE FROM grants WHERE principal = ? AND role = ? AND scope = ? RETURNING 1",
+            [principal, role, scope],
+        ).fetchall()
+        if removed:
+            _record_grant(connection, actor, "tilgang_fjernet", principal, role, scope)
+    return bool(removed)
+
+
+def _grant_key(who: str, role: str, project: str | None) -> tuple[str, str, str]:
+    """(principal, role, scope) of a grant; admin is always for every project."""
+    role = _checked_role(role)
     scope = ALL_PROJECTS if role == ADMIN or not project else project.strip()
+    return _principal(who), role, scope
+
+
+def _record_grant(
+    connection: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    action: str,
+    principal: str,
+    role: str,
+    scope: str,
+) -> None:
+    record_in(
+        connection,
+        actor,
+        action,
+        project=None if scope == ALL_PROJECTS else scope,
+        detail={"hvem": principal, "rolle": role, "omfang": scope},
+    )
+
+
+@contextmanager
+def _transaction(path: Path | str | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write connection inside one transaction: committed at the end, rolled back on error."""
     with connect(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
-            require(connection, actor, ADMIN, configured_admins=configured_admins)
-            removed = connection.execute(
-                "DELETE FROM grants WHERE principal = ? AND role = ? AND scope = ? RETURNING 1",
-                [principal, role, scope],
-            ).fetchall()
-            if removed:
-                record_in(
-                    connection,
-                    actor,
-                    "tilgang_fjernet",
-                    project=None if scope == ALL_PROJECTS else scope,
-                    detail={"hvem": principal, "rolle": role, "omfang": scope},
-                )
+            yield connection
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-    return bool(removed)
 
 
 def grants(path: Path | str | None = None) -> list[Grant]:
