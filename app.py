@@ -18,7 +18,10 @@ import streamlit as st
 
 from lib import access
 from lib.db import StoreUnavailable, shared_reads
-from ui import auth, data, filters, layout, router
+from ui import auth, data, filters, layout, router, startup
+
+# After the imports, before the first run: Streamlit's collection after each run skips them.
+startup.freeze_imported_objects()
 
 st.set_page_config(
     page_title="Styringsrom",

@@ -49,7 +49,8 @@ class StreamlitServer:
     where "{url}" stands for the server's own address; without it the server reads the usual
     secrets files (none in a fresh clone: local mode). `address`: where it listens (None: as
     .streamlit/config.toml says); `host`: the address the browser uses to reach it. `env`: more
-    environment variables.
+    environment variables. `script`: another app to run instead, from its own folder
+    (benchmarks/filter_round_trip.py's bare Streamlit page).
     """
 
     def __init__(
@@ -60,6 +61,7 @@ class StreamlitServer:
         address: str | None = "127.0.0.1",
         host: str = "127.0.0.1",
         env: Mapping[str, str] | None = None,
+        script: Path = ROOT / "app.py",
     ) -> None:
         self.db = db
         self.port = _free_port()
@@ -78,7 +80,7 @@ class StreamlitServer:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script.name,
                 "--server.port",
                 str(self.port),
                 "--server.headless",
@@ -87,7 +89,7 @@ class StreamlitServer:
                 "false",
                 *options,
             ],
-            cwd=ROOT,
+            cwd=script.parent,
             # The demo is made to be shown on lib.demo.TODAY: every status occurs then.
             env={
                 **os.environ,
