@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lib import numbers
 
@@ -11,6 +15,28 @@ def test_a_number_has_a_decimal_comma_and_spaces_between_thousands() -> None:
     assert numbers.number(88.5, 1) == "88,5"
     assert numbers.number(1234567.891, 2) == "1\u00a0234\u00a0567,89"
     assert numbers.number(-1500, 0) == "-1\u00a0500"
+
+
+@given(
+    value=st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.sampled_from([0.5, 1.5, 2.5, -0.5, 2.675, 0.125, 1e-9, -0.0, 999.995]),
+    ),
+    decimals=st.integers(min_value=0, max_value=numbers.MOST_DECIMALS),
+)
+def test_a_number_is_written_as_babel_writes_it_for_bokmal(value: float, decimals: int) -> None:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert numbers.number(value, decimals) == format_decimal(
+        value, format=pattern, locale=numbers.LOCALE
+    )
+
+
+def test_numbers_from_a_table_are_written_like_python_numbers() -> None:
+    # A column's values come from numpy: float64, int64 and pandas' nullable integers.
+    assert numbers.number(np.float64(1234.5), 1) == "1\u00a0234,5"
+    assert numbers.number(np.int64(-20000)) == "-20\u00a0000"
+    assert numbers.number(pd.array([12345], dtype="Int64")[0]) == "12\u00a0345"
 
 
 def test_a_column_uses_the_decimals_it_needs_and_no_more() -> None:
