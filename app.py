@@ -47,6 +47,11 @@ with shared_reads(data.db_path()):
         allowed = auth.permissions()
         # Signed in without a role for any project: no menu either, only who is signed in.
         page = router.navigation(admin=allowed.is_admin, shown=allowed.can(access.LESER))
+        if allowed.can(access.LESER) and router.in_meeting_mode(page):
+            # The presenter's view: the page alone, no sidebar (it keeps the filters for
+            # the way back itself).
+            page.run()
+            st.stop()
         auth.sidebar()
         if allowed.can(access.LESER):
             # The filters are created here, before the page runs, so every page shares them

@@ -19,7 +19,7 @@ from lib.queries import Filters
 from lib.snapshots import Snapshot, lock_for_meeting, projects_in_version
 from lib.store import ConcurrentUpload, rollback
 from ui import auth, data, filters, layout, router
-from ui.person import current_name, who_acts
+from ui.person import who_acts
 from ui.text import escape
 
 # Session-state keys of this page, one meaning each.
@@ -346,9 +346,9 @@ def show_version(number: int | None, latest: int) -> None:
 def lock_selected(version: int) -> None:
     """«Lås versjon»: lock `version` for the meeting named in the form."""
     state = st.session_state
-    actor = acting()
+    actor = auth.acting()
     if actor is None:
-        state[MESSAGE] = ("warn", NO_NAME.format(what="låser en versjon"))
+        state[MESSAGE] = ("warn", auth.NO_NAME.format(what="låser en versjon"))
         return
     day = state.get(MEETING_DATE)
     try:
@@ -369,18 +369,6 @@ def lock_selected(version: int) -> None:
         state[MESSAGE] = ("ok", f"Versjon {snapshot.version} er låst for møtet {label}.")
 
 
-NO_NAME = "Skriv navnet ditt i «Ditt navn» før du {what}."
-
-
-def acting() -> access.Actor | None:
-    """Who locks or restores: the signed-in user, or in local mode the person named in «Ditt
-    navn» (None when nobody is: not signed in, or no name typed)."""
-    actor = auth.actor()
-    if actor is None or (actor.local and not current_name()):
-        return None
-    return actor
-
-
 def ask_restore(version: int, seen: int) -> None:
     st.session_state[RESTORE] = (version, seen)
 
@@ -392,9 +380,9 @@ def cancel_restore() -> None:
 def confirm_restore(version: int, seen: int) -> None:
     """«Bekreft gjenoppretting»: refuses if a version was stored since `seen`."""
     state = st.session_state
-    actor = acting()
+    actor = auth.acting()
     if actor is None:
-        state[MESSAGE] = ("warn", NO_NAME.format(what="gjenoppretter"))
+        state[MESSAGE] = ("warn", auth.NO_NAME.format(what="gjenoppretter"))
         return
     who = actor.name
     try:

@@ -78,6 +78,20 @@ def actor() -> access.Actor | None:
     )
 
 
+#: In local mode, what is stored names who did it: the name in «Ditt navn» must be given.
+NO_NAME = "Skriv navnet ditt i «Ditt navn» før du {what}."
+
+
+def acting() -> access.Actor | None:
+    """Who stores something (a lock, a restore, a meeting, a decision): the signed-in user,
+    or in local mode the person named in «Ditt navn» (None when nobody is: not signed in, or
+    no name typed)."""
+    who = actor()
+    if who is None or (who.local and not person.current_name()):
+        return None
+    return who
+
+
 def permissions() -> access.Permissions:
     """What the session's user may do and read (every role in local mode; nothing at all
     before sign-in)."""

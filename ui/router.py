@@ -24,6 +24,10 @@ MILEPAELER = f"{PAGE_FOLDER}/milepaeler.py"
 LAST_OPP = f"{PAGE_FOLDER}/last_opp.py"
 HISTORIKK = f"{PAGE_FOLDER}/historikk.py"
 TILGANG = f"{PAGE_FOLDER}/tilgang.py"
+MOTER = f"{PAGE_FOLDER}/moter.py"
+MOTEMODUS = f"{PAGE_FOLDER}/motemodus.py"
+#: Meeting mode's address: a page without the menu, the filters or the sidebar.
+MEETING_MODE_ADDRESS = "motemodus"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ SECTIONS: dict[str, tuple[PageEntry, ...]] = {
         PageEntry(EVALUERING, "Evaluering", ":material/event_available:", "evaluering"),
         PageEntry(MILEPAELER, "Milepæler", ":material/flag:", "milepaeler"),
     ),
+    "Møtet": (
+        PageEntry(MOTER, "Møter", ":material/groups:", "moter"),
+        PageEntry(MOTEMODUS, "Møtemodus", ":material/slideshow:", MEETING_MODE_ADDRESS),
+    ),
     "Data": (
         PageEntry(LAST_OPP, "Last opp", ":material/upload_file:", "last_opp"),
         PageEntry(HISTORIKK, "Historikk", ":material/history:", "historikk"),
@@ -54,13 +62,16 @@ SECTIONS: dict[str, tuple[PageEntry, ...]] = {
 #: Pages in the navigation only for admins; for anyone else they stay at their address (and
 #: say there that they need the role admin), hidden from the menu.
 ADMIN_PAGES = frozenset({TILGANG})
+#: Pages opened from another page (meeting mode, from Møter: it needs a meeting), kept out of
+#: the menu.
+OPENED_FROM_ELSEWHERE = frozenset({MOTEMODUS})
 ADDRESSES = frozenset(entry.url_path for entries in SECTIONS.values() for entry in entries)
 
 
 def _page(entry: PageEntry, *, admin: bool) -> StreamlitPage:
     if not entry.url_path:
         return st.Page(entry.file, title=entry.title, icon=entry.icon, default=True)
-    hidden = entry.file in ADMIN_PAGES and not admin
+    hidden = (entry.file in ADMIN_PAGES and not admin) or entry.file in OPENED_FROM_ELSEWHERE
     return st.Page(
         entry.file,
         title=entry.title,
@@ -105,6 +116,11 @@ def not_found(address: str) -> StreamlitPage:
     )
 
 
+def in_meeting_mode(page: StreamlitPage) -> bool:
+    """Whether `page` is meeting mode, which the router runs without menu and sidebar."""
+    return page.url_path == MEETING_MODE_ADDRESS
+
+
 def navigation(*, admin: bool = False, shown: bool = True) -> StreamlitPage:
     """st.navigation with every page (and, for an unknown address, the page that says so);
     returns the page to run. `admin`: the admin pages in the menu too; `shown`: False before
@@ -118,4 +134,6 @@ def navigation(*, admin: bool = False, shown: bool = True) -> StreamlitPage:
     # A nested address (with "/") cannot be a page's address: Streamlit answers it itself.
     if address and address not in ADDRESSES and "/" not in address:
         sections["Data"].append(not_found(address))
+    # Meeting mode fills the projector: no menu (and the router draws no filters).
+    shown = shown and address != MEETING_MODE_ADDRESS
     return st.navigation(sections, position="sidebar" if shown else "hidden")

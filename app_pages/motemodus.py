@@ -1,0 +1,250 @@
+"""Møtemodus: the presenter's view. One agenda item per screen, «Sak 3 av 9», the data the item
+concerns and nothing else, no sidebar, type large enough to read from the back of the room on a
+1280×720 projector. In a recommendation's item the chair records the decision, stored at once
+as a new version.
+
+The address holds the meeting and the item (`?mote=4&sak=3`), so a reload or a second screen
+opens the same item. «Avslutt møtemodus» returns to Møter with the filters the pages had.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from lib.meetings import Meeting
+
+from lib import access, agenda, decisions, meetings
+from lib.contract import DECISIONS
+from lib.db import StoreBusy, StoreError
+from lib.queries import Filters
+from lib.store import ConcurrentUpload
+from ui import auth, data, filters, router
+from ui.text import escape
+
+MEETING_PARAM, ITEM_PARAM = "mote", "sak"
+MESSAGE = "motemodus_melding"  # ("ok" | "warn" | "error", text): the last decision's outcome
+LEAVE = "motemodus_forlat"  # set by «Avslutt møtemodus»: back to Møter on the next run
+#: The decision form's widgets, one set per recommendation (a key of its own keeps one item's
+#: typing from showing in the next): the prefix and the recommendation's project and ID.
+DECISION, TEXT, OWNER = "motemodus_vedtak", "motemodus_tekst", "motemodus_ansvarlig"
+
+
+def _key(prefix: str, project: str, recommendation: str) -> str:
+    return f"{prefix}_{project}_{recommendation}"
+
+
+#: Large type for the projector: body text 26 px, headings and figures from 48 px. Only our own
+#: fixed rules, never text from the data (that is never rendered as HTML).
+PROJECTOR_STYLE = """
+<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stTable"] td,
+[data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p,
+[data-testid="stMain"] button p { font-size: 26px; line-height: 1.35; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 24px; }
+[data-testid="stMain"] h1 { font-size: 52px; }
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 64px; }
+[data-testid="stMain"] [data-testid="stTable"] { overflow-x: visible; }
+[data-testid="stMain"] [data-testid="stTable"] td { white-space: normal; }
+</style>
+"""
+
+#: The columns of an item's rows shown on the projector (the first ones fit at 1280 px).
+MOST_COLUMNS = 5
+MOST_ROWS = 8
+
+
+def _number(text: str | None) -> int | None:
+    try:
+        return int(str(text))
+    except (TypeError, ValueError):
+        return None
+
+
+def main() -> None:
+    if st.session_state.pop(LEAVE, False):
+        kept = st.session_state.pop("_filtre_for_motemodus", {})
+        back = {name: values for name, values in kept.items() if values}
+        meeting_id = st.query_params.get(MEETING_PARAM)
+        if meeting_id:
+            back["mote"] = [meeting_id]
+        st.switch_page(router.MOTER, query_params=back)
+    st.html(PROJECTOR_STYLE)
+    meeting_id = _number(st.query_params.get(MEETING_PARAM))
+    meeting = meetings.meeting(data.db_path(), meeting_id) if meeting_id is not None else None
+    if meeting is None:
+        st.title("Møtemodus", anchor=False)
+        st.warning("Velg et møte under Møter og trykk «Start møtemodus».")
+        st.page_link(router.MOTER, label="Til Møter", icon=":material/groups:")
+        return
+    items = items_of(meeting)
+    if not items:
+        st.title(escape(meeting.label()), anchor=False)
+        st.info("Sakslisten er tom.")
+        leave_button()
+        return
+    position = min(max(_number(st.query_params.get(ITEM_PARAM)) or 1, 1), len(items))
+    st.query_params[ITEM_PARAM] = str(position)
+    item = items[position - 1]
+    show_item(meeting, item, position, len(items))
+
+
+def items_of(meeting: Meeting) -> list[agenda.AgendaItem]:
+    if meeting.agenda is not None:
+        return [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+    chosen = Filters(readable=filters.readable())
+    return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
+
+
+def go_to(position: int) -> None:
+    st.query_params[ITEM_PARAM] = str(position)
+
+
+def leave() -> None:
+    st.session_state[LEAVE] = True
+
+
+def leave_button() -> None:
+    st.button("Avslutt møtemodus", icon=":material/close:", on_click=leave, key="motemodus_ut")
+
+
+def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: int) -> None:
+    top, right = st.columns([4, 1], vertical_alignment="center")
+    top.caption(escape(f"{meeting.label()} · Sak {position} av {count}"))
+    with right:
+        leave_button()
+    st.title(escape(item.title), anchor=False)
+    if item.note:
+        st.markdown(escape(item.note))
+    # The recommendation shows its decision as it is now; everything else as the meeting's
+    # basis has it.
+    version = None if item.kind == "anbefaling" else meeting.basis_version
+    chosen = Filters(readable=filters.readable())
+    rows = data.cached(agenda.item_rows)(item, today=data.today(), version=version, filters=chosen)
+    show_rows(item, rows)
+    if item.kind == "anbefaling" and item.refs:
+        show_decision_form(meeting, item, rows)
+    previous, _middle, following = st.columns([1, 2, 1])
+    previous.button(
+        "← Forrige sak",
+        on_click=go_to,
+        args=(position - 1,),
+        disabled=position == 1,
+        key="motemodus_forrige",
+        width="stretch",
+    )
+    following.button(
+        "Neste sak →",
+        on_click=go_to,
+        args=(position + 1,),
+        disabled=position == count,
+        type="primary",
+        key="motemodus_neste",
+        width="stretch",
+    )
+
+
+def show_rows(item: agenda.AgendaItem, rows: pd.DataFrame) -> None:
+    if rows.empty:
+        return
+    if item.kind != "anbefaling":
+        st.metric("Antall", len(rows))
+    shown = rows.iloc[:MOST_ROWS, :MOST_COLUMNS]
+    st.table(
+        shown.map(lambda value: "" if pd.isna(value) else escape(_text(value))), hide_index=True
+    )
+    if len(rows) > MOST_ROWS:
+        st.caption(f"… og {len(rows) - MOST_ROWS} til (se sidene etter møtet).")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, pd.Timestamp) or hasattr(value, "strftime"):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def show_decision_form(meeting: Meeting, item: agenda.AgendaItem, rows: pd.DataFrame) -> None:
+    show_message()
+    if meeting.closed_at is not None:
+        st.caption("Møtet er avsluttet: vedtak registreres ikke lenger her.")
+        return
+    project, recommendation = item.refs[0]
+    allowed = auth.permissions()
+    refused = access.refusal(allowed, access.MOTELEDER, (project,), named=False)
+    seen = data.latest_version_number()
+    current = rows.iloc[0] if not rows.empty else pd.Series(dtype=object)
+    decided = str(current.get("Vedtak", "") or "")
+    with st.form(f"motemodus_vedtak_{project}_{recommendation}", border=True):
+        st.markdown("**Vedtak**")
+        st.radio(
+            "Vedtak",
+            list(DECISIONS),
+            index=list(DECISIONS).index(decided) if decided in DECISIONS else None,
+            horizontal=True,
+            key=_key(DECISION, project, recommendation),
+            label_visibility="collapsed",
+        )
+        st.text_area(
+            "Vedtakstekst",
+            value=str(current.get("Vedtakstekst", "") or ""),
+            key=_key(TEXT, project, recommendation),
+        )
+        st.text_input(
+            "Ansvarlig",
+            value=str(current.get("Ansvarlig", "") or ""),
+            key=_key(OWNER, project, recommendation),
+        )
+        if refused:
+            st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))
+        st.form_submit_button(
+            "Lagre vedtaket",
+            icon=":material/gavel:",
+            type="primary",
+            on_click=record,
+            args=(meeting.id, project, recommendation, seen),
+            disabled=refused is not None,
+        )
+
+
+def record(meeting_id: int, project: str, recommendation: str, seen: int) -> None:
+    state = st.session_state
+    actor = auth.acting()
+    if actor is None:
+        state[MESSAGE] = ("warn", auth.NO_NAME.format(what="registrerer et vedtak"))
+        return
+    chosen = state.get(_key(DECISION, project, recommendation))
+    if not chosen:
+        state[MESSAGE] = ("warn", "Velg et vedtak før du lagrer.")
+        return
+    try:
+        stored = decisions.record_decision(
+            data.db_path(),
+            recommendation,
+            chosen,
+            actor=actor,
+            project=project,
+            vedtakstekst=state.get(_key(TEXT, project, recommendation)) or None,
+            ansvarlig=state.get(_key(OWNER, project, recommendation)) or None,
+            meeting_id=meeting_id,
+            seen_version=seen,
+            configured_admins=auth.configured_admins(),
+        )
+    except access.Forbidden as error:
+        state[MESSAGE] = ("error", escape(str(error)))
+    except (ConcurrentUpload, StoreBusy, StoreError) as error:
+        state[MESSAGE] = ("warn", escape(str(error)))
+    else:
+        state[MESSAGE] = ("ok", escape(f"Vedtaket er lagret som versjon {stored.version}."))
+
+
+def show_message() -> None:
+    if MESSAGE in st.session_state:
+        kind, text = st.session_state.pop(MESSAGE)
+        {"ok": st.success, "error": st.error}.get(kind, st.warning)(text)
+
+
+main()

@@ -1,0 +1,430 @@
+"""Møter: the steering group's meetings. Create one, lock its basis version, prepare the agenda
+drawn from the data (reorder, drop, add), open meeting mode, close it and read the minutes.
+
+Creating, locking, saving the agenda and closing need the role `møteleder` (lib/ checks it
+again inside each write; a refusal shows as an error, never a traceback).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from lib.meetings import Meeting
+
+from lib import access, agenda, exports, meetings
+from lib.db import StoreBusy, StoreError
+from lib.queries import Filters
+from ui import auth, data, filters, layout, router
+from ui.person import who_acts
+from ui.text import escape
+
+# Session-state keys of this page, one meaning each.
+MESSAGE = "moter_melding"  # ("ok" | "warn" | "error", text): the last action's outcome
+CHOSEN = "mote"  # the meeting chosen (a widget bound to the address: ?mote=ID)
+NEW_NAME = "moter_nytt_navn"  # the «Nytt møte» form's fields (widgets)
+NEW_DATE = "moter_ny_dato"
+NEW_PEOPLE = "moter_nye_deltakere"
+EDITOR = "moter_saksliste"  # the agenda editor (a widget)
+EXTRA = "moter_ny_sak"  # the «Legg til sak» field (a widget)
+#: Session-state key: the address's filters when meeting mode opened, for the way back.
+FILTERS_BEFORE = "_filtre_for_motemodus"
+TO_MEETING_MODE = "moter_til_motemodus"  # set by «Start møtemodus»: go there on the next run
+
+STATES = {"planned": "Planlagt", "locked": "Grunnlag låst", "closed": "Avsluttet"}
+
+
+def state_of(meeting: Meeting) -> str:
+    if meeting.closed_at is not None:
+        return STATES["closed"]
+    return STATES["locked"] if meeting.basis_version is not None else STATES["planned"]
+
+
+def main() -> None:
+    if TO_MEETING_MODE in st.session_state:
+        # From a callback Streamlit cannot change page: the next run does.
+        st.switch_page(
+            router.MOTEMODUS, query_params={"mote": str(st.session_state.pop(TO_MEETING_MODE))}
+        )
+    st.title("Møter", anchor=False)
+    st.caption(
+        "Styringsgruppens møter: lås grunnlaget, sett opp sakslisten fra dataene, før vedtak i "
+        "møtemodus og avslutt møtet med referat."
+    )
+    allowed = auth.permissions()
+    show_message()
+    found = meetings.meetings(data.db_path())
+    show_meeting_lists(found)
+    show_new_meeting_form(allowed, opened=not found)
+    if not found:
+        return
+    meeting = choose_meeting(found)
+    if meeting is not None:
+        show_meeting(meeting, allowed)
+
+
+def show_message() -> None:
+    if MESSAGE in st.session_state:
+        kind, text = st.session_state.pop(MESSAGE)
+        {"ok": st.success, "error": st.error}.get(kind, st.warning)(text)
+
+
+def _listed(found: list[Meeting]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Møte": [meeting.name for meeting in found],
+            "Dato": [meeting.meeting_date for meeting in found],
+            "Status": [state_of(meeting) for meeting in found],
+            "Grunnlag": [meeting.basis_version for meeting in found],
+            "Utfall": [meeting.outcome_version for meeting in found],
+        }
+    ).astype({"Grunnlag": "Int64", "Utfall": "Int64"})
+
+
+def show_meeting_lists(found: list[Meeting]) -> None:
+    today = data.today()
+    upcoming = [m for m in found if m.closed_at is None and m.meeting_date >= today]
+    past = [m for m in found if m not in upcoming]
+    config = {
+        "Møte": st.column_config.TextColumn("Møte", width="large"),
+        "Dato": st.column_config.DateColumn("Dato", format="DD.MM.YYYY"),
+        "Grunnlag": st.column_config.NumberColumn("Grunnlag (versjon)", format="%d"),
+        "Utfall": st.column_config.NumberColumn("Utfall (versjon)", format="%d"),
+    }
+    upcoming_column, past_column = st.columns(2)
+    with upcoming_column:
+        st.subheader("Kommende møter", anchor=False)
+        if upcoming:
+            # The nearest first.
+            shown = _listed(sorted(upcoming, key=lambda m: m.meeting_date))
+            st.dataframe(shown, hide_index=True, column_config=config, key="moter_kommende")
+        else:
+            layout.empty("Ingen kommende møter. Opprett et under «Nytt møte».")
+    with past_column:
+        st.subheader("Tidligere møter", anchor=False)
+        if past:
+            st.dataframe(_listed(past), hide_index=True, column_config=config, key="moter_tidl")
+        else:
+            layout.empty("Ingen tidligere møter ennå.")
+
+
+def show_new_meeting_form(allowed: access.Permissions, *, opened: bool) -> None:
+    refused = access.refusal(allowed, access.MOTELEDER, (), named=False)
+    with st.expander("Nytt møte", expanded=opened, icon=":material/add:"):
+        if refused:
+            st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))
+        who_acts("Lagres sammen med møtet.")
+        with st.form("moter_nytt", border=False):
+            name, day = st.columns([2, 1])
+            name.text_input(
+                "Møtets navn",
+                max_chars=200,
+                placeholder="Styringsgruppemøte mars",
+                key=NEW_NAME,
+            )
+            day.date_input("Møtedato", value=data.today(), format="DD.MM.YYYY", key=NEW_DATE)
+            st.text_area(
+                "Deltakere (valgfritt)",
+                placeholder="Navn, rolle – én per linje",
+                key=NEW_PEOPLE,
+                height=100,
+            )
+            st.form_submit_button(
+                "Opprett møtet",
+                icon=":material/event:",
+                type="primary",
+                on_click=create,
+                disabled=refused is not None,
+            )
+
+
+def create() -> None:
+    state = st.session_state
+    actor = auth.acting()
+    if actor is None:
+        state[MESSAGE] = ("warn", auth.NO_NAME.format(what="oppretter et møte"))
+        return
+    day = state.get(NEW_DATE)
+    try:
+        made = meetings.create_meeting(
+            data.db_path(),
+            state.get(NEW_NAME, ""),
+            day if isinstance(day, dt.date) else data.today(),
+            actor=actor,
+            participants=state.get(NEW_PEOPLE, ""),
+            configured_admins=auth.configured_admins(),
+        )
+    except access.Forbidden as error:
+        state[MESSAGE] = ("error", escape(str(error)))
+    except (StoreBusy, StoreError) as error:
+        state[MESSAGE] = ("warn", escape(str(error)))
+    else:
+        state[CHOSEN] = made.id
+        state[MESSAGE] = ("ok", escape(f"Møtet {made.label()} er opprettet."))
+
+
+def choose_meeting(found: list[Meeting]) -> Meeting | None:
+    by_id = {meeting.id: meeting for meeting in found}
+    if st.session_state.get(CHOSEN) not in by_id:
+        # The nearest meeting not yet closed, else the latest.
+        today = data.today()
+        open_ones = sorted(
+            (m for m in found if m.closed_at is None),
+            key=lambda m: (m.meeting_date < today, abs((m.meeting_date - today).days)),
+        )
+        st.session_state[CHOSEN] = (open_ones or found)[0].id
+    chosen = st.selectbox(
+        "Møte",
+        list(by_id),
+        format_func=lambda number: f"{by_id[number].label()} · {state_of(by_id[number])}",
+        key=CHOSEN,
+        bind="query-params",
+    )
+    return by_id.get(chosen)
+
+
+def show_meeting(meeting: Meeting, allowed: access.Permissions) -> None:
+    st.header(escape(meeting.label()), anchor=False)
+    facts, actions = st.columns([3, 2], border=True)
+    with facts:
+        rows = {
+            "Dato": f"{meeting.meeting_date:%d.%m.%Y}",
+            "Status": state_of(meeting),
+            "Grunnlag": (
+                f"versjon {meeting.basis_version}" if meeting.basis_version else "ikke låst ennå"
+            ),
+            "Utfall": f"versjon {meeting.outcome_version}" if meeting.outcome_version else "–",
+            "Deltakere": " · ".join(meeting.participants.split("\n")) or "–",
+            "Opprettet av": meeting.created_by or "–",
+        }
+        st.table(
+            pd.DataFrame({"Felt": list(rows), "Verdi": [escape(v) for v in rows.values()]}),
+            hide_index=True,
+            hide_header=True,
+        )
+    refused = access.refusal(allowed, access.MOTELEDER, (), named=False)
+    with actions:
+        show_actions(meeting, refused)
+    items = current_agenda(meeting)
+    show_agenda(meeting, items, refused)
+    show_minutes(meeting)
+
+
+def show_actions(meeting: Meeting, refused: str | None) -> None:
+    if refused:
+        st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))
+    who_acts("Lagres sammen med det du gjør i møtet.")
+    if meeting.closed_at is not None:
+        st.success(
+            escape(f"Avsluttet {meeting.closed_at:%d.%m.%Y %H:%M} av {meeting.closed_by or '–'}."),
+            icon=":material/task_alt:",
+        )
+        return
+    if meeting.basis_version is None:
+        latest = data.latest_version_number()
+        st.caption("Lås versjonen møtet skal behandle. En låst versjon kan ikke endres.")
+        st.button(
+            f"Lås grunnlaget (versjon {latest})",
+            icon=":material/lock:",
+            type="primary",
+            on_click=lock,
+            args=(meeting.id,),
+            disabled=refused is not None or latest == 0,
+            key="moter_las",
+        )
+        return
+    st.button(
+        "Start møtemodus",
+        icon=":material/slideshow:",
+        type="primary",
+        on_click=open_meeting_mode,
+        args=(meeting.id,),
+        key="moter_start",
+    )
+    st.button(
+        "Avslutt møtet",
+        icon=":material/task_alt:",
+        on_click=close,
+        args=(meeting.id,),
+        disabled=refused is not None,
+        key="moter_avslutt",
+        help="Lagrer utfallet (versjonen etter siste vedtak) og viser referatet.",
+    )
+
+
+def _act(what: str, action, success: str) -> None:
+    state = st.session_state
+    actor = auth.acting()
+    if actor is None:
+        state[MESSAGE] = ("warn", auth.NO_NAME.format(what=what))
+        return
+    try:
+        done = action(actor)
+    except access.Forbidden as error:
+        state[MESSAGE] = ("error", escape(str(error)))
+    except (StoreBusy, StoreError) as error:
+        state[MESSAGE] = ("warn", escape(str(error)))
+    else:
+        state[MESSAGE] = ("ok", escape(success.format(meeting=done)))
+
+
+def lock(meeting_id: int) -> None:
+    _act(
+        "låser grunnlaget",
+        lambda actor: meetings.lock_basis(
+            data.db_path(), meeting_id, actor=actor, configured_admins=auth.configured_admins()
+        ),
+        "Versjon {meeting.basis_version} er låst som grunnlag for {meeting.name}.",
+    )
+
+
+def close(meeting_id: int) -> None:
+    _act(
+        "avslutter møtet",
+        lambda actor: meetings.close_meeting(
+            data.db_path(), meeting_id, actor=actor, configured_admins=auth.configured_admins()
+        ),
+        "Møtet er avsluttet. Utfallet er versjon {meeting.outcome_version}; referatet står under.",
+    )
+
+
+def open_meeting_mode(meeting_id: int) -> None:
+    """Remember the address's filters for the way back, then go to meeting mode."""
+    st.session_state[FILTERS_BEFORE] = {
+        name: st.query_params.get_all(name) for name in filters.FILTER_KEYS.values()
+    }
+    st.session_state[TO_MEETING_MODE] = meeting_id
+
+
+def current_agenda(meeting: Meeting) -> list[agenda.AgendaItem]:
+    """The stored agenda, or the one drawn from the data (as of the basis, if locked)."""
+    if meeting.agenda is not None:
+        return [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+    chosen = Filters(readable=filters.readable())
+    return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
+
+
+def show_agenda(meeting: Meeting, items: list[agenda.AgendaItem], refused: str | None) -> None:
+    st.subheader("Saksliste", anchor=False)
+    if meeting.agenda is None:
+        st.caption(
+            "Forslag trukket fra dataene siden forrige møte: endre rekkefølgen, fjern saker og "
+            "legg til egne, og lagre. Lagret saksliste følger møtet."
+        )
+    frame = pd.DataFrame(
+        {
+            "Nr": range(1, len(items) + 1),
+            "Sak": [item.title for item in items],
+            "Merknad": [item.note for item in items],
+            "Ta med": [True] * len(items),
+        }
+    )
+    closed = meeting.closed_at is not None
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        key=f"{EDITOR}_{meeting.id}",
+        disabled=closed or refused is not None,
+        column_config={
+            "Nr": st.column_config.NumberColumn(
+                "Nr", help="Endre tallet for å flytte saken", min_value=1, step=1, width="small"
+            ),
+            "Sak": st.column_config.TextColumn("Sak", disabled=True, width="large"),
+            "Merknad": st.column_config.TextColumn("Merknad", width="medium"),
+            "Ta med": st.column_config.CheckboxColumn("Ta med", width="small"),
+        },
+        num_rows="fixed",
+    )
+    if closed:
+        return
+    extra, button = st.columns([3, 1], vertical_alignment="bottom")
+    extra.text_input("Ny sak", max_chars=200, key=EXTRA, placeholder="F.eks. Budsjett 2027")
+    button.button(
+        "Legg til og lagre",
+        icon=":material/playlist_add:",
+        on_click=save,
+        args=(meeting.id, items, edited, True),
+        disabled=refused is not None,
+        key="moter_legg_til",
+    )
+    st.button(
+        "Lagre sakslisten",
+        icon=":material/save:",
+        type="primary",
+        on_click=save,
+        args=(meeting.id, items, edited, False),
+        disabled=refused is not None,
+        key="moter_lagre",
+    )
+
+
+def ordered(
+    items: list[agenda.AgendaItem], edited: pd.DataFrame, extra: str = ""
+) -> list[agenda.AgendaItem]:
+    """The items kept in the editor, in the order of their numbers (ties: as they were),
+    their notes as edited, and an item of the chair's own at the end (before «Eventuelt»)."""
+    kept = []
+    for position, (item, row) in enumerate(zip(items, edited.itertuples(index=False), strict=True)):
+        if not row[3]:
+            continue
+        number = row[0] if pd.notna(row[0]) else position + 1
+        note = "" if pd.isna(row[2]) else str(row[2]).strip()
+        kept.append((float(number), position, dataclasses.replace(item, note=note)))
+    result = [item for _number, _position, item in sorted(kept, key=lambda entry: entry[:2])]
+    title = " ".join(extra.split())
+    if title:
+        own = agenda.AgendaItem(kind="egen", title=title)
+        if result and result[-1].kind == "eventuelt":
+            result = [*result[:-1], own, result[-1]]
+        else:
+            result = [*result, own]
+    return result
+
+
+def save(meeting_id: int, items: list[agenda.AgendaItem], edited: pd.DataFrame, add: bool) -> None:
+    extra = st.session_state.get(EXTRA, "") if add else ""
+    chosen = ordered(items, edited, extra)
+    _act(
+        "lagrer sakslisten",
+        lambda actor: meetings.save_agenda(
+            data.db_path(),
+            meeting_id,
+            [item.to_dict() for item in chosen],
+            actor=actor,
+            configured_admins=auth.configured_admins(),
+        ),
+        f"Sakslisten er lagret ({len(chosen)} saker).",
+    )
+    if add:
+        st.session_state[EXTRA] = ""
+
+
+def show_minutes(meeting: Meeting) -> None:
+    decided = meetings.minutes(data.db_path(), meeting.id)
+    title = "Referat" if meeting.closed_at is not None else "Vedtak i møtet så langt"
+    st.subheader(title, anchor=False)
+    if decided.empty:
+        layout.empty("Ingen vedtak er registrert i dette møtet.")
+        return
+    st.dataframe(
+        decided,
+        hide_index=True,
+        key="moter_referat",
+        column_config={
+            "Vedtaksdato": st.column_config.DateColumn("Vedtaksdato", format="DD.MM.YYYY"),
+            "Registrert": st.column_config.DatetimeColumn("Registrert", format="DD.MM.YYYY HH:mm"),
+        },
+    )
+    st.download_button(
+        "Last ned referatet (Excel)",
+        data=exports.minutes_workbook(decided, meeting.name, meeting.meeting_date),
+        file_name=f"referat-{meeting.meeting_date:%Y-%m-%d}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="moter_referat_last_ned",
+    )
+
+
+main()
