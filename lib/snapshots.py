@@ -48,7 +48,7 @@ class Snapshot:
         return f"«{self.name}» ({self.meeting_date:%d.%m.%Y}, versjon {self.version})"
 
 
-def _clean_name(name: object) -> str:
+def clean_meeting_name(name: object) -> str:
     name = " ".join(str(name or "").split())
     if not name:
         raise StoreError("Gi møtet et navn, f.eks. «Styringsgruppemøte 12. mars».")
@@ -57,7 +57,7 @@ def _clean_name(name: object) -> str:
     return name
 
 
-def _clean_date(meeting_date: object) -> dt.date:
+def clean_meeting_date(meeting_date: object) -> dt.date:
     if not isinstance(meeting_date, dt.date):
         raise StoreError("Møtedatoen mangler.")
     if isinstance(meeting_date, dt.datetime):
@@ -95,9 +95,9 @@ def lock_for_meeting(
     the database refuses to delete a version a snapshot refers to, and uploads after it never
     rewrite the rows it shows (see `lib.store._replace_sheet`).
     """
-    name = _clean_name(name)
+    name = clean_meeting_name(name)
     if meeting_date is not None:
-        meeting_date = _clean_date(meeting_date)
+        meeting_date = clean_meeting_date(meeting_date)
     with write_lock, connect(path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
