@@ -346,16 +346,16 @@ def close_meeting(
     return closed
 
 
-def _agenda_places(agenda: list[dict] | None) -> dict[tuple[str, str], int]:
-    """(Prosjekt-ID, Anbefaling-ID) -> the number (1-based) of the first recommendation
-    item on the agenda that names it."""
-    places: dict[tuple[str, str], int] = {}
+def _agenda_places(agenda: list[dict] | None) -> dict[tuple[str, str], tuple[int, int]]:
+    """(Prosjekt-ID, Anbefaling-ID) -> (the number, 1-based, of the first recommendation item
+    on the agenda that names it, its place among that item's refs)."""
+    places: dict[tuple[str, str], tuple[int, int]] = {}
     for number, item in enumerate(agenda or [], start=1):
         if not isinstance(item, dict) or item.get("kind") != RECOMMENDATION_ITEM:
             continue
-        for ref in item.get("refs") or []:
+        for place, ref in enumerate(item.get("refs") or []):
             if isinstance(ref, list | tuple) and len(ref) == 2:
-                places.setdefault((str(ref[0]), str(ref[1])), number)
+                places.setdefault((str(ref[0]), str(ref[1])), (number, place))
     return places
 
 
@@ -363,9 +363,10 @@ def minutes(path: Path | str | None, meeting_id: int) -> pd.DataFrame:
     """The decisions recorded in the meeting, in agenda order, under `MINUTES_COLUMNS`.
 
     Sak is the number of the agenda item (kind `anbefaling`) whose refs name the
-    recommendation; decisions on recommendations not on the agenda come after, in the order
-    they were recorded. A recommendation decided twice in the meeting (recorded again after
-    a correction) is listed once, with its last decision. Anbefaling is its title as of the
+    recommendation (within one item, in the order of its refs); decisions on recommendations
+    not on the agenda come after, in the order they were recorded. A recommendation decided
+    twice in the meeting (recorded again after a correction) is listed once, with its last
+    decision. Anbefaling is its title as of the
     outcome version (the latest while the meeting is open). Empty (with the columns) for a
     meeting without decisions or one that does not exist.
     """
@@ -392,12 +393,14 @@ def minutes(path: Path | str | None, meeting_id: int) -> pd.DataFrame:
             {"meeting": meeting_id, "as_of": as_of},
         ).fetchall()
     places = _agenda_places(found.agenda)
-    ordered = sorted(
-        rows,
-        key=lambda row: (places.get((row[0], row[1])) is None, places.get((row[0], row[1])) or 0),
-    )
+    unplaced = (len(found.agenda or []) + 1, 0)
+    # Sorted by place on the agenda; the sort is stable, so the rest stay in recorded order.
+    ordered = sorted(rows, key=lambda row: places.get((row[0], row[1]), unplaced))
     frame = pd.DataFrame(
-        [[places.get((row[0], row[1])), *row[:2], row[2] or "", *row[3:]] for row in ordered],
+        [
+            [places.get((row[0], row[1]), (None,))[0], *row[:2], row[2] or "", *row[3:]]
+            for row in ordered
+        ],
         columns=list(MINUTES_COLUMNS),
     )
     frame["Sak"] = frame["Sak"].astype("Int64")
