@@ -258,7 +258,7 @@ def _meeting_named_or_none(db: Path, name: str):  # type: ignore[no-untyped-def]
 
 
 def _decision(db: Path, args: argparse.Namespace) -> int:
-    from lib.decisions import decision_named, record_decision
+    from lib.decisions import record_decision, recorded_decisions
 
     found = None
     if args.meeting is not None:
@@ -275,10 +275,11 @@ def _decision(db: Path, args: argparse.Namespace) -> int:
         ansvarlig=args.ansvarlig,
         meeting_id=None if found is None else found.id,
     )
+    [done] = recorded_decisions(db, version=stored.version)
     where = f" i møtet «{value(found.label())}»" if found is not None else ""
     say(
-        f"Vedtak «{decision_named(args.vedtak)}» for anbefaling {value(args.recommendation)}"
-        f"{where} er lagret som versjon {stored.version}."
+        f"Vedtak «{done.vedtak}» for anbefaling {value(done.anbefaling_id)} "
+        f"({value(done.prosjekt_id)}){where} er lagret som versjon {stored.version}."
     )
     return EXIT_OK
 

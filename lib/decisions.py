@@ -16,7 +16,9 @@ again.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +27,7 @@ import duckdb
 from lib import access, clock
 from lib.access import Actor
 from lib.contract import ANBEFALINGER, DECISIONS, EXCEL_TEXT_LIMIT, PROJECT_COLUMN
-from lib.db import StoreError, as_of, connect, write_lock
+from lib.db import StoreError, as_of, connect, reading, write_lock
 from lib.meetings import meeting_in
 from lib.parse import ParseError, parse_decision
 from lib.store import StoredVersion, store_upload_in
@@ -273,3 +275,40 @@ def _insert_decision(
           AND a.{PROJECT_COLUMN} = $project AND a.anbefaling_id = $id""",
         {"version": version, "meeting": meeting_id, "project": project, "id": recommendation},
     )
+
+
+@dataclass(frozen=True)
+class RecordedDecision:
+    """A `decisions` row: what was decided, for which recommendation, by whom, where."""
+
+    version: int
+    meeting_id: int | None
+    prosjekt_id: str
+    anbefaling_id: str
+    vedtak: str
+    vedtakstekst: str | None
+    ansvarlig: str | None
+    vedtaksdato: dt.date | None
+    recorded_at: dt.datetime
+    recorded_by: str | None
+
+
+_DECISION_COLUMNS = (
+    "version, meeting_id, prosjekt_id, anbefaling_id, vedtak, vedtakstekst, ansvarlig, "
+    "vedtaksdato, recorded_at, recorded_by"
+)
+
+
+def recorded_decisions(
+    path: Path | str | None, *, meeting_id: int | None = None, version: int | None = None
+) -> list[RecordedDecision]:
+    """The decisions recorded (in a meeting, or stored as a version), in recorded order."""
+    with reading(path) as connection:
+        rows = connection.execute(
+            f"""SELECT {_DECISION_COLUMNS} FROM decisions
+            WHERE ($meeting IS NULL OR meeting_id = $meeting)
+              AND ($version IS NULL OR version = $version)
+            ORDER BY version""",
+            {"meeting": meeting_id, "version": version},
+        ).fetchall()
+    return [RecordedDecision(*row) for row in rows]

@@ -17,7 +17,7 @@ from lib import access, clock, history, meetings, store
 from lib.access import LESER, MOTELEDER, OPPLASTER, Actor, Forbidden
 from lib.contract import DECISIONS
 from lib.db import StoreError, latest_version
-from lib.decisions import DECISION_KIND, DecisionConflict, record_decision
+from lib.decisions import DECISION_KIND, DecisionConflict, record_decision, recorded_decisions
 from lib.exports import write_export
 from lib.ingest import load_file
 from lib.meeting_changes import changes_since_last_meeting
@@ -356,6 +356,11 @@ def test_decisions_on_different_recommendations_at_once_both_stand(
     assert latest_version(db) == seen + 2
     assert (row(db, "A1")["vedtak"], row(db, "A2")["vedtak"]) == ("Støttes", "Ikke støttet")
     assert len(meetings.minutes(db, meeting.id)) == 2
+    recorded = recorded_decisions(db, meeting_id=meeting.id)
+    assert sorted((d.anbefaling_id, d.vedtak, d.recorded_by) for d in recorded) == [
+        ("A1", "Støttes", "Kari"),
+        ("A2", "Ikke støttet", "Ola"),
+    ]
 
 
 # --- History, restore, changes, export ------------------------------------------------------
