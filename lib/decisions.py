@@ -173,6 +173,7 @@ def record_decision(
     meeting_id: int | None = None,
     seen_version: int | None = None,
     configured_admins: Iterable[str] = (),
+    created_at: dt.datetime | None = None,
 ) -> StoredVersion:
     """Record a decision on one recommendation as a new version, as `actor`.
 
@@ -183,7 +184,8 @@ def record_decision(
     it). `actor` needs `møteleder` for the recommendation's project, else access.Forbidden
     and nothing is stored. Refused for a closed meeting, and (DecisionConflict) when the
     recommendation's decision changed after `seen_version`. The version, its `decisions`
-    row and an audit line (`vedtak`) are stored in one transaction.
+    row and an audit line (`vedtak`) are stored in one transaction. `created_at` (default:
+    now) is for the demo, as in `lib.store.store_upload`.
     """
     decision = decision_named(vedtak)
     recommendation = " ".join(str(anbefaling_id or "").split())
@@ -228,6 +230,7 @@ def record_decision(
                 actor=actor,
                 configured_admins=configured_admins,
                 kind=DECISION_KIND,
+                created_at=created_at,
                 absent={ANBEFALINGER.key: absent},
                 keyed=[ANBEFALINGER.key],
                 keep_places=True,

@@ -212,13 +212,15 @@ def create_meeting(
     actor: Actor,
     participants: str = "",
     configured_admins: Iterable[str] = (),
+    created_at: dt.datetime | None = None,
 ) -> Meeting:
-    """Make a meeting as `actor`, who needs the role `møteleder` for at least one project."""
+    """Make a meeting as `actor`, who needs the role `møteleder` for at least one project.
+    `created_at` (default: now) is for the demo, whose meetings tell a year's story."""
     name, meeting_date = clean_meeting_name(name), clean_meeting_date(meeting_date)
     participants = _participants(participants)
     with _writing(path) as connection:
         access.require(connection, actor, access.MOTELEDER, configured_admins=configured_admins)
-        now = clock.now()
+        now = created_at or clock.now()
         row = connection.execute(
             """INSERT INTO meetings (name, meeting_date, participants, created_at, created_by)
             VALUES (?, ?, ?, ?, ?) RETURNING id""",
@@ -321,10 +323,12 @@ def close_meeting(
     *,
     actor: Actor,
     configured_admins: Iterable[str] = (),
+    closed_at: dt.datetime | None = None,
 ) -> Meeting:
     """Close the meeting as `actor` (`møteleder` for at least one project): its outcome is
     the version of its last decision; with no decision, its basis; with neither, the latest
-    version (None in an empty database). Refused when closed already."""
+    version (None in an empty database). Refused when closed already. `closed_at` (default:
+    now) is for the demo."""
     with _writing(path) as connection:
         access.require(connection, actor, access.MOTELEDER, configured_admins=configured_admins)
         found = _open_meeting(connection, meeting_id, "det kan bare avsluttes én gang")
@@ -334,7 +338,7 @@ def close_meeting(
         outcome = last if last is not None else found.basis_version
         if outcome is None:
             outcome = latest_version_in(connection) or None
-        now = clock.now()
+        now = closed_at or clock.now()
         connection.execute(
             """UPDATE meetings SET outcome_version = ?, closed_at = ?, closed_by = ?
             WHERE id = ?""",

@@ -319,3 +319,19 @@ def test_a_schema_5_file_gets_a_meeting_for_every_snapshot(db: Path, tmp_path: P
         assert connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchall() == [("6",)]
+
+
+def test_the_demo_may_date_a_meeting_its_decisions_and_its_close(db: Path) -> None:
+    made_at, decided_at, closed_at = (dt.datetime(2099, 9, 18, hour) for hour in (9, 10, 11))
+    made = meetings.create_meeting(db, "Møte", DAY, actor=TESTER, created_at=made_at)
+    stored = record_decision(
+        db, "A1", "Støttes", actor=TESTER, meeting_id=made.id, created_at=decided_at
+    )
+    closed = meetings.close_meeting(db, made.id, actor=TESTER, closed_at=closed_at)
+    assert (made.created_at, closed.closed_at) == (made_at, closed_at)
+    with duckdb.connect(str(db), read_only=True) as connection:
+        assert connection.execute(
+            "SELECT v.created_at, d.recorded_at FROM versions v JOIN decisions d USING (version) "
+            "WHERE version = ?",
+            [stored.version],
+        ).fetchall() == [(decided_at, decided_at)]
