@@ -71,6 +71,7 @@ ACTIONS: dict[str, str] = {
     "opplasting": "Lastet opp",
     "gjenoppretting": "Gjenopprettet",
     "låsing": "Låste for møte",
+    "møte": "Møte",
     "vedtak": "Registrerte vedtak",
     "tilgang_gitt": "Ga tilgang",
     "tilgang_fjernet": "Fjernet tilgang",

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lib import clock, wording
+from lib import wording
 from lib.contract import SHEETS, SHEETS_BY_KEY
 from lib.safe_text import csv_cell, terminal_text
 
@@ -202,6 +202,123 @@ def _add_access_commands(command) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def _add_meeting_commands(command) -> None:  # type: ignore[no-untyped-def]
+    """`vedtak` (record a decision) and `motereferat` (a meeting's minutes)."""
+    from lib.contract import DECISIONS
+
+    decision = command(
+        "vedtak",
+        "registrer et vedtak for én anbefaling som en ny versjon",
+        "Endrer bare Vedtak, Vedtakstekst, Ansvarlig og Vedtaksdato (møtets dato, ellers i "
+        "dag) for anbefalingen; alt annet står. Versjonen vises i historikken og kan "
+        "angres med `rollback` til versjonen før. --tekst og --ansvarlig som utelates, beholder "
+        'det som står; en tom verdi ("") tømmer feltet. Avslutningskode 0: lagret; 1: '
+        f"ugyldig, ingenting er lagret. {LOCAL_ACTOR}",
+    )
+    decision.add_argument("recommendation", metavar="ANBEFALING-ID")
+    decision.add_argument(
+        "--vedtak",
+        required=True,
+        metavar="VEDTAK",
+        help="ett av: " + ", ".join(DECISIONS) + " (eller en frase som betyr det, f.eks. Vedtatt)",
+    )
+    decision.add_argument(
+        "--project", metavar="ID", help="prosjektet, når flere prosjekter har samme ID"
+    )
+    decision.add_argument("--tekst", metavar="T", help="vedtaksteksten slik den protokolleres")
+    decision.add_argument("--ansvarlig", metavar="A", help="hvem som gjennomfører")
+    decision.add_argument(
+        "--meeting", metavar="NAVN", help="møtet vedtaket fattes i (Vedtaksdato blir møtets dato)"
+    )
+    _add_by(decision, "hvem som registrerer vedtaket")
+
+    minutes = command(
+        "motereferat",
+        "skriv møtereferatet: vedtakene i et møte, i dagsordenens rekkefølge",
+        "Som tekst, som CSV til Excel (--csv), eller som en Excel-fil (--xlsx FIL). "
+        "Avslutningskode 0, eller 1 når møtet ikke finnes.",
+    )
+    minutes.add_argument("--meeting", required=True, metavar="NAVN", help="møtets navn")
+    form = minutes.add_mutually_exclusive_group()
+    form.add_argument(
+        "--csv",
+        action="store_true",
+        help="skriv CSV (tekst som kan bli en formel får ' foran, kontrolltegn fjernes)",
+    )
+    form.add_argument("--xlsx", type=Path, metavar="FIL", help="skriv referatet som Excel-fil")
+
+
+def _meeting_named_or_none(db: Path, name: str):  # type: ignore[no-untyped-def]
+    from lib.meetings import meeting_named
+
+    found = meeting_named(db, name)
+    if found is None:
+        say(f"Møtet «{value(name)}» finnes ikke. Se møtene på siden Møter i appen.", err=True)
+    return found
+
+
+def _decision(db: Path, args: argparse.Namespace) -> int:
+    from lib.decisions import record_decision, recorded_decisions
+
+    found = None
+    if args.meeting is not None:
+        found = _meeting_named_or_none(db, args.meeting)
+        if found is None:
+            return EXIT_INVALID
+    stored = record_decision(
+        db,
+        args.recommendation,
+        args.vedtak,
+        actor=_actor(args),
+        project=args.project,
+        vedtakstekst=args.tekst,
+        ansvarlig=args.ansvarlig,
+        meeting_id=None if found is None else found.id,
+    )
+    [done] = recorded_decisions(db, version=stored.version)
+    where = f" i møtet «{value(found.label())}»" if found is not None else ""
+    say(
+        f"Vedtak «{done.vedtak}» for anbefaling {value(done.anbefaling_id)} "
+        f"({value(done.prosjekt_id)}){where} er lagret som versjon {stored.version}."
+    )
+    return EXIT_OK
+
+
+def _minutes(db: Path, args: argparse.Namespace) -> int:
+    from lib.meetings import minutes
+
+    found = _meeting_named_or_none(db, args.meeting)
+    if found is None:
+        return EXIT_INVALID
+    table = minutes(db, found.id)
+    if args.xlsx is not None:
+        from lib.exports import minutes_workbook
+
+        args.xlsx.write_bytes(minutes_workbook(table, found.name, found.meeting_date))
+        say(f"Møtereferatet for «{value(found.label())}» er skrevet til {value(args.xlsx)}.")
+        return EXIT_OK
+    if args.csv:
+        table["Registrert"] = [_when(moment) for moment in table["Registrert"]]
+        write_csv(table, list(table.columns), for_excel=True)
+        return EXIT_OK
+    say(f"Møtereferat: {value(found.describe())}")
+    if table.empty:
+        say("Ingen vedtak er registrert i møtet.")
+        return EXIT_OK
+    for row in table.itertuples(index=False):
+        number = "" if row[0] is None or str(row[0]) == "<NA>" else f"Sak {row[0]}: "
+        text = f": {value(row[5])}" if row[5] else ""
+        responsible = f" (ansvarlig: {value(row[6])})" if row[6] else ""
+        say(
+            f"{number}{value(row[1])} {value(row[2])} {value(row[3])} – {value(row[4])}"
+            f"{text}{responsible}; registrert av {value(row[8])}, versjon {row[10]}"
+        )
+    return EXIT_OK
+
+
+_MEETING_COMMANDS = {"vedtak": _decision, "motereferat": _minutes}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m lib.cli",
@@ -290,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--date",
         type=dt.date.fromisoformat,
         metavar="ÅÅÅÅ-MM-DD",
-        help="møtedatoen (standard: i dag)",
+        help="møtedatoen (standard: datoen til et ulåst møte med samme navn, ellers i dag)",
     )
     snapshot.add_argument(
         "--version", type=int, metavar="N", help="versjonen som låses (standard: siste)"
@@ -336,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("folder", type=Path, metavar="MAPPE")
 
     _add_access_commands(command)
+    _add_meeting_commands(command)
 
     demo = command("demo", "bygg demodatabasen appen starter med")
     demo.add_argument(
@@ -439,9 +557,8 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
     if args.command == "snapshot":
         from lib.snapshots import lock_for_meeting
 
-        locked = lock_for_meeting(
-            db, args.version, args.name, args.date or clock.today(), actor=_actor(args)
-        )
+        # Without --date: the date of the meeting of that name still to be locked, else today.
+        locked = lock_for_meeting(db, args.version, args.name, args.date, actor=_actor(args))
         say(f"Versjon {locked.version} er låst for møtet {value(locked.label())}.")
         return EXIT_OK
     if args.command == "changes":
@@ -450,6 +567,8 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         return _access(db, args)
     if args.command == "revisjon":
         return _audit(db, args)
+    if args.command in _MEETING_COMMANDS:
+        return _MEETING_COMMANDS[args.command](db, args)
     if args.command == "backup":
         from lib.backup import write_backup
 
@@ -636,7 +755,9 @@ def _versions(db: Path) -> int:
             row.file_name
             if not is_missing(row.file_name)
             else (
-                f"gjenoppretting av versjon {row.restored_from}" if row.restored_from else row.kind
+                f"gjenoppretting av versjon {row.restored_from}"
+                if not is_missing(row.restored_from)
+                else row.kind
             )
         )
         by = "-" if is_missing(row.created_by) else row.created_by

@@ -288,6 +288,44 @@ def _plain(values: Iterable[object]) -> list[object]:
     return out
 
 
+MINUTES_SHEET = "Møtereferat"
+DATE_TIME_FORMAT = "DD.MM.YYYY HH:MM"
+
+
+def minutes_workbook(frame: pd.DataFrame, meeting: str, date: dt.date) -> bytes:
+    """The minutes of a meeting (lib.meetings.minutes) as an .xlsx download.
+
+    Row 1 is the title («Møtereferat: name dd.mm.yyyy»), row 3 the headings, the decisions
+    below. Dates are Excel dates shown dd.mm.yyyy (a time of recording with its hour); text
+    that looks like a formula is written as text (`set_cell`).
+    """
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = MINUTES_SHEET
+    title = worksheet.cell(row=1, column=1)
+    set_cell(title, f"{MINUTES_SHEET}: {meeting} {date:%d.%m.%Y}")
+    title.font = Font(bold=True, size=14)
+    for index, heading in enumerate(frame.columns, start=1):
+        cell = worksheet.cell(row=3, column=index, value=str(heading))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        wide = heading in ("Anbefaling", "Vedtakstekst")
+        worksheet.column_dimensions[get_column_letter(index)].width = (
+            50 if wide else max(12, min(30, len(str(heading)) + 6))
+        )
+    worksheet.freeze_panes = "A4"
+    for row_number, record in enumerate(frame.itertuples(index=False), start=4):
+        for index, item in enumerate(_plain(record), start=1):
+            cell = worksheet.cell(row=row_number, column=index)
+            set_cell(cell, item)
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = DATE_TIME_FORMAT
+            if isinstance(cell.value, str):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 # ---------------------------------------------------------------------------------------------
 # Calendar
 

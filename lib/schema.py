@@ -4,7 +4,9 @@ Every contract sheet is a table whose rows carry the versions they are valid in
 (`valid_from` <= v < `valid_to`, NULL = still current), with `row_key` (the row's identity:
 project and ID columns) and `row_hash` (its content) as 64-bit numbers. Two more tables
 (schema version 2): `version_projects` records which projects each version touched;
-`snapshots` names versions locked for a steering-group meeting.
+`snapshots` names versions locked for a steering-group meeting. Schema 5 adds users, roles
+and the audit trail; schema 6 the meetings (`meetings`) and the decisions recorded in them
+(`decisions`).
 
 lib/db.py opens a file and calls `is_current` / `migrate`; nothing else here opens anything.
 DuckDB-specific: `hash()` over a struct for keys and hashes (PostgreSQL would use a digest of
@@ -18,9 +20,10 @@ from collections.abc import Callable
 
 import duckdb
 
+from lib import clock
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SQL_TYPES: dict[Kind, str] = {
     Kind.TEXT: "VARCHAR",
@@ -192,6 +195,65 @@ def _migrate_to_5(connection: duckdb.DuckDBPyConnection) -> None:
     _create_version_5_tables(connection)
 
 
+def _create_version_6_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Steering-group meetings and the decisions recorded in them.
+
+    `meetings.basis_version` is the version locked for the meeting (always a row of
+    `snapshots`, whose foreign key keeps the version); it has no foreign key of its own,
+    because DuckDB refuses to update a column with an index in a row another table's key
+    refers to, and a meeting's basis is set after decisions may name it. `agenda` is the
+    agenda as JSON (a list of items; lib/meetings.py stores it as given). `decisions` has one
+    row per version a decision stored (lib/decisions.py): which recommendation, what was
+    decided, by whom, in which meeting.
+    """
+    connection.execute("CREATE SEQUENCE IF NOT EXISTS meeting_ids")
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS meetings (
+          id INTEGER PRIMARY KEY DEFAULT nextval('meeting_ids'),
+          name VARCHAR NOT NULL,
+          meeting_date DATE NOT NULL,
+          participants VARCHAR,
+          created_at TIMESTAMP NOT NULL,
+          created_by VARCHAR,
+          basis_version INTEGER,
+          agenda VARCHAR,
+          outcome_version INTEGER,
+          closed_at TIMESTAMP,
+          closed_by VARCHAR
+        )"""
+    )
+    connection.execute(
+        """CREATE TABLE IF NOT EXISTS decisions (
+          version INTEGER PRIMARY KEY REFERENCES versions (version),
+          meeting_id INTEGER REFERENCES meetings (id),
+          prosjekt_id VARCHAR NOT NULL,
+          anbefaling_id VARCHAR NOT NULL,
+          vedtak VARCHAR NOT NULL,
+          vedtakstekst VARCHAR,
+          ansvarlig VARCHAR,
+          vedtaksdato DATE,
+          recorded_at TIMESTAMP NOT NULL,
+          recorded_by VARCHAR
+        )"""
+    )
+
+
+def _migrate_to_6(connection: duckdb.DuckDBPyConnection) -> None:
+    """Schema 5 -> 6: meetings and decisions. Every locked version (snapshot) becomes a
+    meeting with that version as its basis, so meetings and snapshots agree. A meeting whose
+    date has passed is closed (at the migration, by nobody, with no outcome version: no
+    decision was recorded in the app); one today or later stays open for its decisions."""
+    _create_version_6_tables(connection)
+    connection.execute(
+        """INSERT INTO meetings (name, meeting_date, participants, created_at, created_by,
+          basis_version, closed_at)
+        SELECT name, meeting_date, '', created_at, created_by, version,
+          CASE WHEN meeting_date < $today THEN $now END
+        FROM snapshots ORDER BY version""",
+        {"today": clock.today(), "now": clock.now()},
+    )
+
+
 #: Schema version -> the step that brings the previous version up to it. A file is migrated
 #: step by step, in one transaction, the first time a newer Styringsrom opens it.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
@@ -199,6 +261,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 
 
@@ -278,6 +341,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
             _create_version_1(connection)
             _create_version_2_tables(connection)
             _create_version_5_tables(connection)
+            _create_version_6_tables(connection)
             connection.execute(f"INSERT INTO meta SELECT 'hash_probe', {HASH_PROBE}")
             version = SCHEMA_VERSION
         for step in range(version + 1, SCHEMA_VERSION + 1):

@@ -274,12 +274,15 @@ def _replace_sheet(
     version: int,
     absent: Iterable[str] = (),
     keyed: bool = False,
+    keep_places: bool = False,
 ) -> SheetChange:
     """Make `table` the truth for `projects` in this sheet, as `version`; the stored rows
     keep their values in the `absent` columns (see `incoming_sql`).
 
     `keyed` (see `store_upload`) replaces only the stored rows whose keys `table` has: the
     others stay, so a sheet whose rows are dated (measurements, status reports) accumulates.
+    `keep_places` (with `keyed`): a replaced row keeps its place in the sheet (a decision
+    recorded for one recommendation leaves the list in its order).
 
     Rows are matched by single-column keys and hashes so every step is a hash join; a
     multi-column correlated match made a 50,000-row upload quadratic.
@@ -321,6 +324,13 @@ def _replace_sheet(
         )
         replaced = " AND row_key IN (SELECT row_key FROM current_rows)"
         _place_after_kept_rows(connection, sheet, projects)
+        if keep_places:
+            connection.execute(
+                f"""UPDATE incoming SET row_order = t.row_order FROM {sheet.table} AS t
+                WHERE t.valid_to IS NULL AND t.row_key = incoming.row_key
+                  AND t.{PROJECT_COLUMN} IN (SELECT unnest($projects::VARCHAR[]))""",
+                {"projects": sorted(projects)},
+            )
     added, changed, removed = connection.execute(
         """SELECT
           count(*) FILTER (WHERE c.row_key IS NULL),
@@ -557,10 +567,6 @@ def store_upload(
     transaction, under the process's write lock and DuckDB's file lock, so two uploads never
     interleave: the second sees the first, or waits for it.
     """
-    sheets = [sheet for sheet in SHEETS if sheet.key in tables]
-    projects = set().union(*scope.values()) if scope else set()
-    writes = upload_projects(scope, removed_with_parents)
-    keyed_sheets = set(keyed)
     opening = nullcontext(opened.connection()) if opened is not None else connect(path)
     with write_lock, opening as connection:
         # One thread writes a version faster than two here (no parallel plan pays for its
@@ -568,52 +574,20 @@ def store_upload(
         connection.execute("SET threads = 1")
         connection.execute("BEGIN TRANSACTION")
         try:
-            access.require(connection, actor, access.OPPLASTER, writes, configured_admins)
-            if expected_versions is not None:
-                _check_expected(connection, expected_versions)
-            version = latest_version_in(connection) + 1
-            changes = {
-                sheet.key: _replace_sheet(
-                    connection,
-                    sheet,
-                    tables[sheet.key],
-                    scope.get(sheet.key, set()),
-                    version,
-                    (absent or {}).get(sheet.key, ()),
-                    sheet.key in keyed_sheets,
-                )
-                for sheet in sheets
-            }
-            for key, pairs in (removed_with_parents or {}).items():
-                removed = _remove_with_parents(connection, SHEETS_BY_KEY[key], pairs, version)
-                before = changes.get(key, SheetChange(0, 0, 0, 0))
-                changes[key] = SheetChange(
-                    before.added, before.changed, before.removed + removed, before.rows
-                )
-            stored_at = _insert_version(
+            stored = store_upload_in(
                 connection,
-                version,
-                kind,
-                actor.name,
-                file_name,
-                sha256,
-                {key: len(table) for key, table in tables.items()},
-                changes,
-                created_at=created_at,
-            )
-            _record_projects(connection, version, projects)
-            detail: dict[str, object] = {"fil": file_name} if file_name else {}
-            if len(writes) > 1:
-                detail[access.DETAIL_PROJECTS] = sorted(writes)
-            access.record_in(
-                connection,
-                actor,
-                "opplasting",
-                project=next(iter(writes)) if len(writes) == 1 else None,
-                version=version,
+                tables,
+                scope,
+                actor=actor,
+                configured_admins=configured_admins,
+                file_name=file_name,
                 sha256=sha256,
-                detail=detail,
-                at=stored_at,
+                kind=kind,
+                created_at=created_at,
+                removed_with_parents=removed_with_parents,
+                absent=absent,
+                keyed=keyed,
+                expected_versions=expected_versions,
             )
             connection.execute("COMMIT")
         except BaseException:
@@ -623,6 +597,87 @@ def store_upload(
             # The setting belongs to the database instance, which the app's other
             # connections to the same file share.
             connection.execute("RESET threads")
+    return stored
+
+
+def store_upload_in(
+    connection: duckdb.DuckDBPyConnection,
+    tables: dict[str, pa.Table | pd.DataFrame],
+    scope: dict[str, set[str]],
+    *,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
+    file_name: str | None = None,
+    sha256: str | None = None,
+    kind: str = "upload",
+    created_at: dt.datetime | None = None,
+    removed_with_parents: Mapping[str, Iterable[tuple[str, str]]] | None = None,
+    absent: Mapping[str, Iterable[str]] | None = None,
+    keyed: Iterable[str] = (),
+    expected_versions: Mapping[str, int] | None = None,
+    role: str = access.OPPLASTER,
+    action: str = "opplasting",
+    detail: Mapping[str, object] | None = None,
+    keep_places: bool = False,
+) -> StoredVersion:
+    """`store_upload` inside the caller's transaction (which the caller commits or rolls
+    back), checking that `actor` has `role` for every project written and recording the
+    audit line as `action` with `detail` added. A decision recorded in a meeting
+    (lib/decisions.py) is stored this way, as a møteleder, with its own line; `keep_places`
+    keeps the keyed rows it replaces where they were in their sheets."""
+    sheets = [sheet for sheet in SHEETS if sheet.key in tables]
+    projects = set().union(*scope.values()) if scope else set()
+    writes = upload_projects(scope, removed_with_parents)
+    keyed_sheets = set(keyed)
+    access.require(connection, actor, role, writes, configured_admins)
+    if expected_versions is not None:
+        _check_expected(connection, expected_versions)
+    version = latest_version_in(connection) + 1
+    changes = {
+        sheet.key: _replace_sheet(
+            connection,
+            sheet,
+            tables[sheet.key],
+            scope.get(sheet.key, set()),
+            version,
+            (absent or {}).get(sheet.key, ()),
+            sheet.key in keyed_sheets,
+            keep_places,
+        )
+        for sheet in sheets
+    }
+    for key, pairs in (removed_with_parents or {}).items():
+        removed = _remove_with_parents(connection, SHEETS_BY_KEY[key], pairs, version)
+        before = changes.get(key, SheetChange(0, 0, 0, 0))
+        changes[key] = SheetChange(
+            before.added, before.changed, before.removed + removed, before.rows
+        )
+    stored_at = _insert_version(
+        connection,
+        version,
+        kind,
+        actor.name,
+        file_name,
+        sha256,
+        {key: len(table) for key, table in tables.items()},
+        changes,
+        created_at=created_at,
+    )
+    _record_projects(connection, version, projects)
+    line: dict[str, object] = {"fil": file_name} if file_name else {}
+    line.update(detail or {})
+    if len(writes) > 1:
+        line[access.DETAIL_PROJECTS] = sorted(writes)
+    access.record_in(
+        connection,
+        actor,
+        action,
+        project=next(iter(writes)) if len(writes) == 1 else None,
+        version=version,
+        sha256=sha256,
+        detail=line,
+        at=stored_at,
+    )
     return StoredVersion(version, changes)
 
 

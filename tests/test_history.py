@@ -30,6 +30,7 @@ V1_COMMIT = "bc2a347"
 V1_TABLES = {"meta", "versions", *(sheet.table for sheet in SHEETS)}
 #: Schema 5's tables: users, roles per project and the audit trail.
 ACCESS_TABLES = {"users", "grants", "audit"}
+MEETING_TABLES = {"meetings", "decisions"}  # schema 6
 #: The last commit whose store wrote schema version 2 (row keys and hashes: md5 over JSON).
 V2_COMMIT = "3619bae"
 #: The last commit whose store wrote schema version 3 (row keys and hashes as text).
@@ -82,6 +83,8 @@ def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None
     assert recorded == [(1, "P1"), (1, "P2"), (2, "P2"), (3, "P2")]
     # Make it exactly a version-1 file: version 2 only added two tables.
     with duckdb.connect(str(db)) as connection:
+        connection.execute("DROP TABLE decisions; DROP TABLE meetings")
+        connection.execute("DROP SEQUENCE meeting_ids")
         connection.execute("DROP TABLE version_projects; DROP TABLE snapshots")
         connection.execute("DROP TABLE users; DROP TABLE grants; DROP TABLE audit")
         connection.execute("DROP SEQUENCE audit_ids")
@@ -92,7 +95,10 @@ def test_a_version_1_file_is_migrated_in_place(db: Path, tmp_path: Path) -> None
         assert connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
         ).fetchall() == [(str(store.SCHEMA_VERSION),)]
-    assert tables_in(db) == V1_TABLES | {"version_projects", "snapshots"} | ACCESS_TABLES
+    assert (
+        tables_in(db)
+        == V1_TABLES | {"version_projects", "snapshots"} | ACCESS_TABLES | MEETING_TABLES
+    )
     assert touched(db) == recorded  # rebuilt from the rows
     assert history.snapshots(db) == []
     assert sheet_rows(db, "risiko", version=2).prosjekt_id.tolist() == ["P1", "P2"]
@@ -280,6 +286,8 @@ def test_a_failed_migration_leaves_the_file_at_version_1(
 ) -> None:
     _history_of_three_versions(db, tmp_path)
     with duckdb.connect(str(db)) as connection:
+        connection.execute("DROP TABLE decisions; DROP TABLE meetings")
+        connection.execute("DROP SEQUENCE meeting_ids")
         connection.execute("DROP TABLE version_projects; DROP TABLE snapshots")
         connection.execute("DROP TABLE users; DROP TABLE grants; DROP TABLE audit")
         connection.execute("DROP SEQUENCE audit_ids")
@@ -302,6 +310,8 @@ def test_threads_opening_a_version_1_file_at_once_migrate_it_once(db: Path, tmp_
     _history_of_three_versions(db, tmp_path)
     recorded = touched(db)
     with duckdb.connect(str(db)) as connection:
+        connection.execute("DROP TABLE decisions; DROP TABLE meetings")
+        connection.execute("DROP SEQUENCE meeting_ids")
         connection.execute("DROP TABLE version_projects; DROP TABLE snapshots")
         connection.execute("DROP TABLE users; DROP TABLE grants; DROP TABLE audit")
         connection.execute("DROP SEQUENCE audit_ids")
