@@ -304,6 +304,7 @@ def risks_cte() -> str:
     return f"""risks AS (
       SELECT r.prosjekt_id, r.risiko_id, r.risiko, r.beskrivelse, r.kategori, r.tiltak,
              r.ansvarlig, r.frist, r.status, r.vurdert_dato, r.row_order,
+             r.sannsynlighet_etter, r.konsekvens_etter,
              {s} AS sannsynlighet, {k} AS konsekvens, ({s}) * ({k}) AS score
       FROM risiko r
       WHERE {as_of("r")} AND {in_scope("r", "ansvarlig", _RISK_TEXT)}
