@@ -41,7 +41,6 @@ from lib.view_sql import (
     in_scope,
     milestones_cte,
     plan_cte,
-    read_frame,
     risks_cte,
     view_params,
 )
@@ -98,6 +97,9 @@ RULES: tuple[Rule, ...] = (
     # report (Rapportdato) since the last meeting (lib.snapshots.last_snapshot's meeting_date).
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+#: No filter: every project (the actor may read).
+EVERY_PROJECT = Filters()
 
 #: The columns of `findings_frame` (and `kvalitet --csv`).
 FINDING_COLUMNS: tuple[str, ...] = ("Prosjekt-ID", "Ark", "ID", "Regel", "Melding")
@@ -327,8 +329,7 @@ def _message(rule: Rule, row: dict, today: dt.date) -> str:
         )
     if code == "anbefaling_uten_ansvarlig":
         return (
-            f"{named} har vedtaket {row['tekst']}, men ingen ansvarlig: sett hvem som "
-            "gjennomfører."
+            f"{named} har vedtaket {row['tekst']}, men ingen ansvarlig: sett hvem som gjennomfører."
         )
     if code == "anbefaling_uten_iverksatt":
         return (
@@ -348,12 +349,15 @@ _DIGITS = re.compile(r"(\d+)")
 
 def _natural(text: str) -> tuple:
     """R2 before R10."""
-    return tuple(int(part) if part.isdigit() else norwegian_key(part) for part in _DIGITS.split(text))
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, norwegian_key(part))
+        for part in _DIGITS.split(text)
+    )
 
 
 def findings(
     path: Path | str | None,
-    filters: Filters = Filters(),
+    filters: Filters = EVERY_PROJECT,
     *,
     today: dt.date,
     version: int | None = None,
@@ -410,4 +414,3 @@ def findings_frame(found: Sequence[Finding]) -> pd.DataFrame:
         [(f.prosjekt_id, f.ark, f.id, f.regel, f.melding) for f in found],
         columns=list(FINDING_COLUMNS),
     )
-
