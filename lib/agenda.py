@@ -284,14 +284,22 @@ def _evaluation_items(
         return []
     overdue = int((rows["status"] == EVALUATION_OVERDUE).sum())
     soon = len(rows) - overdue
+    last_day = f"{today + dt.timedelta(days=EVALUATION_DAYS):%d.%m.%Y}"
     return [
         AgendaItem(
             "evaluering",
             f"Evalueringer som har forfalt eller forfaller innen {EVALUATION_DAYS} dager "
             f"({len(rows)})",
             refs=_refs(rows, "anbefaling_id"),
-            note=f"{overdue} forfalt, {soon} med frist innen {EVALUATION_DAYS} dager "
-            f"(til {today + dt.timedelta(days=EVALUATION_DAYS):%d.%m.%Y}).",
+            note=" og ".join(
+                part
+                for number, part in (
+                    (overdue, f"{overdue} forfalt"),
+                    (soon, f"{soon} med frist innen {EVALUATION_DAYS} dager (til {last_day})"),
+                )
+                if number
+            )
+            + ".",
         )
     ]
 
