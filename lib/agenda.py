@@ -31,8 +31,15 @@ from lib.contract import (
     RISK_NEW,
     RISK_UP,
 )
-from lib.db import as_of, reading, version_or_latest
-from lib.quality import EVERY_PROJECT, HIGH_RISK, findings, findings_frame, scoped
+from lib.db import as_of, reading, shared_reads, version_or_latest
+from lib.quality import (
+    EVERY_PROJECT,
+    HIGH_RISK,
+    finding_refs,
+    findings_frame,
+    findings_in,
+    scoped,
+)
 from lib.snapshots import last_snapshot, snapshot_of
 from lib.view_sql import Filters, readable_list, readable_sql
 
@@ -115,14 +122,18 @@ def _among(frame: pd.DataFrame, id_column: str, refs: Iterable[tuple[str, str]])
 
 
 def _status_rows(path: Path | str | None, filters: Filters, today: dt.date) -> pd.DataFrame:
-    """One row per project, worst first: most high open risks, then benefits behind, late
-    milestones, overdue evaluations; then Norwegian order of the ID.
+    """The overview's figures of the projects in `filters`, worst first."""
+    return _worst_first(queries.overview(path, filters, today))
+
+
+def _worst_first(figures: pd.DataFrame) -> pd.DataFrame:
+    """Projects worst first: most high open risks, then benefits behind, late milestones,
+    overdue evaluations; then Norwegian order of the ID.
 
     When the Status sheet lands (another issue), its latest report's traffic lights come first
-    here (a red light before any count), and the note shows them."""
-    figures = queries.overview(path, filters, today)
+    here (a red light before any count), and the status item's note shows them."""
     worst = [column for column, _one, _many in _STATUS_FIGURES]
-    figures["_key"] = figures["prosjekt_id"].map(queries.norwegian_key)
+    figures = figures.assign(_key=figures["prosjekt_id"].map(queries.norwegian_key))
     return figures.sort_values(
         [*worst, "_key"], ascending=[False] * len(worst) + [True], ignore_index=True
     ).drop(columns="_key")
@@ -137,7 +148,7 @@ _STATUS_FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _status_note(row: pd.Series) -> str:
+def _status_note(row: Mapping) -> str:
     shown = [
         wording.count(int(row[column]), one, many)
         for column, one, many in _STATUS_FIGURES
@@ -149,13 +160,6 @@ def _status_note(row: pd.Series) -> str:
             "evalueringer."
         )
     return " · ".join(shown)
-
-
-def _risk_rows(path: Path | str | None, filters: Filters, base: int) -> pd.DataFrame:
-    """High open risks that are new or whose score rose since version `base` (0: every high
-    risk is new): lib.queries.risk_view's comparison, highest score first."""
-    rows = queries.risk_view(path, filters, compare_with=base).rows
-    return rows[(rows["score"] >= HIGH_RISK) & rows["endring"].isin((RISK_NEW, RISK_UP))]
 
 
 def _awaiting_rows(path: Path | str | None, filters: Filters) -> pd.DataFrame:
@@ -215,24 +219,64 @@ def propose(
     """The proposed running order as of `version` (None: the filters' version, else the latest)
     since version `since` (None: the last meeting's snapshot before it; none: the beginning),
     for the projects in `filters` the actor may read."""
+    with shared_reads(path):  # one connection for the dozen reads
+        return _propose(path, filters, today=today, version=version, since=since)
+
+
+def _propose(
+    path: Path | str | None,
+    filters: Filters,
+    *,
+    today: dt.date,
+    version: int | None,
+    since: int | None,
+) -> list[AgendaItem]:
     chosen = scoped(filters, version)
     items: list[AgendaItem] = []
     if not chosen.reads_nothing:
         with reading(path) as connection:
             chosen = replace(chosen, version=version_or_latest(connection, chosen.version))
         base = base_version(path, chosen.version, since)
-        items += _status_items(path, chosen, today)
-        items += _risk_items(path, chosen, base)
+        # Each view is read once: the status items count the rows the other items list.
+        risks = queries.risk_view(path, chosen, compare_with=base).rows
+        evaluations = _evaluation_rows(path, chosen, today)
+        milestones = _milestone_rows(path, chosen, today, base)
+        benefits = _benefit_rows(path, chosen, today)
+        items += _status_items(path, chosen, risks, benefits, milestones, evaluations)
+        items += _risk_items(path, _risen(risks), base)
         items += _recommendation_items(path, chosen)
-        items += _evaluation_items(path, chosen, today)
-        items += _milestone_items(path, chosen, today, base)
-        items += _benefit_items(path, chosen, today)
+        items += _evaluation_items(evaluations, today)
+        items += _milestone_items(path, milestones, base)
+        items += _benefit_items(benefits)
         items += _quality_items(path, chosen, today)
     items.append(AgendaItem("eventuelt", KINDS["eventuelt"]))
     return items
 
 
-def _status_items(path: Path | str | None, filters: Filters, today: dt.date) -> list[AgendaItem]:
+def _status_items(
+    path: Path | str | None,
+    filters: Filters,
+    risks: pd.DataFrame,
+    benefits: pd.DataFrame,
+    milestones: pd.DataFrame,
+    evaluations: pd.DataFrame,
+) -> list[AgendaItem]:
+    """One item per project, worst first (`_worst_first`), counted from the rows read."""
+    projects = queries.sheet_rows(path, "prosjekter", filters.version, readable=filters.readable)
+    if filters.projects:
+        projects = projects[projects["prosjekt_id"].isin(filters.projects)]
+    if filters.units:
+        projects = projects[projects["enhet"].isin(filters.units)]
+    counted = {
+        "hoye_risikoer": risks[risks["score"] >= HIGH_RISK],
+        "gevinster_bak_skjema": benefits,
+        "milepaeler_forsinket": milestones[milestones["status"] == MILESTONE_LATE],
+        "evalueringer_forfalt": evaluations[evaluations["status"] == EVALUATION_OVERDUE],
+    }
+    figures = projects[["prosjekt_id", "prosjektnavn"]].reset_index(drop=True)
+    for column, rows in counted.items():
+        per_project = rows.groupby("prosjekt_id").size()
+        figures[column] = figures["prosjekt_id"].map(per_project).fillna(0).astype(int)
     return [
         AgendaItem(
             "status",
@@ -240,12 +284,16 @@ def _status_items(path: Path | str | None, filters: Filters, today: dt.date) -> 
             project=str(row["prosjekt_id"]),
             note=_status_note(row),
         )
-        for _index, row in _status_rows(path, filters, today).iterrows()
+        for row in _worst_first(figures).to_dict("records")
     ]
 
 
-def _risk_items(path: Path | str | None, filters: Filters, base: int) -> list[AgendaItem]:
-    rows = _risk_rows(path, filters, base)
+def _risen(risks: pd.DataFrame) -> pd.DataFrame:
+    """The high risks that are new or whose score rose (`risk_view`'s comparison)."""
+    return risks[(risks["score"] >= HIGH_RISK) & risks["endring"].isin((RISK_NEW, RISK_UP))]
+
+
+def _risk_items(path: Path | str | None, rows: pd.DataFrame, base: int) -> list[AgendaItem]:
     if rows.empty:
         return []
     new = int((rows["endring"] == RISK_NEW).sum())
@@ -264,22 +312,26 @@ def _risk_items(path: Path | str | None, filters: Filters, base: int) -> list[Ag
 
 
 def _recommendation_items(path: Path | str | None, filters: Filters) -> list[AgendaItem]:
+    rows = _awaiting_rows(path, filters)
     return [
         AgendaItem(
             "anbefaling",
-            f"Anbefaling {row['anbefaling_id']} «{row['anbefaling']}» – venter på vedtak",
-            project=str(row["prosjekt_id"]),
-            refs=((str(row["prosjekt_id"]), str(row["anbefaling_id"])),),
-            note=f"{row['prosjekt_id']} · Vedtak nå: {row['vedtak']}",
+            f"Anbefaling {rec_id} «{title}» – venter på vedtak",
+            project=str(project),
+            refs=((str(project), str(rec_id)),),
+            note=f"{project} · Vedtak nå: {decision}",
         )
-        for _index, row in _awaiting_rows(path, filters).iterrows()
+        for project, rec_id, title, decision in zip(
+            rows["prosjekt_id"],
+            rows["anbefaling_id"],
+            rows["anbefaling"],
+            rows["vedtak"],
+            strict=True,
+        )
     ]
 
 
-def _evaluation_items(
-    path: Path | str | None, filters: Filters, today: dt.date
-) -> list[AgendaItem]:
-    rows = _evaluation_rows(path, filters, today)
+def _evaluation_items(rows: pd.DataFrame, today: dt.date) -> list[AgendaItem]:
     if rows.empty:
         return []
     overdue = int((rows["status"] == EVALUATION_OVERDUE).sum())
@@ -304,10 +356,7 @@ def _evaluation_items(
     ]
 
 
-def _milestone_items(
-    path: Path | str | None, filters: Filters, today: dt.date, base: int
-) -> list[AgendaItem]:
-    rows = _milestone_rows(path, filters, today, base)
+def _milestone_items(path: Path | str | None, rows: pd.DataFrame, base: int) -> list[AgendaItem]:
     if rows.empty:
         return []
     late = int((rows["status"] == MILESTONE_LATE).sum())
@@ -326,8 +375,7 @@ def _milestone_items(
     ]
 
 
-def _benefit_items(path: Path | str | None, filters: Filters, today: dt.date) -> list[AgendaItem]:
-    rows = _benefit_rows(path, filters, today)
+def _benefit_items(rows: pd.DataFrame) -> list[AgendaItem]:
     if rows.empty:
         return []
     return [
@@ -341,15 +389,15 @@ def _benefit_items(path: Path | str | None, filters: Filters, today: dt.date) ->
 
 
 def _quality_items(path: Path | str | None, filters: Filters, today: dt.date) -> list[AgendaItem]:
-    found = findings(path, filters, today=today)
+    found = finding_refs(path, filters, today=today)
     if not found:
         return []
-    projects = len({finding.prosjekt_id for finding in found})
+    projects = len({project for project, _row in found})
     return [
         AgendaItem(
             "kvalitet",
             f"Datakvalitet ({len(found)} funn)",
-            refs=tuple(dict.fromkeys((finding.prosjekt_id, finding.id) for finding in found)),
+            refs=tuple(dict.fromkeys(found)),
             note=f"I {wording.count(projects, 'prosjekt', 'prosjekter')}: data som må rettes "
             "eller oppdateres.",
         )
@@ -379,6 +427,19 @@ def item_rows(
 ) -> pd.DataFrame:
     """Exactly the rows `item` concerns, with Norwegian headings, for the presenter's screen
     (empty for «Eventuelt» and an item the chair added). `since` as in `propose`."""
+    with shared_reads(path):
+        return _item_rows(path, item, today=today, version=version, filters=filters, since=since)
+
+
+def _item_rows(
+    path: Path | str | None,
+    item: AgendaItem,
+    *,
+    today: dt.date,
+    version: int | None,
+    filters: Filters,
+    since: int | None,
+) -> pd.DataFrame:
     chosen = scoped(filters, version)
     if item.kind in ("eventuelt", "egen") or chosen.reads_nothing:
         return pd.DataFrame()
@@ -488,7 +549,7 @@ def item_rows(
             rows,
         )
     if item.kind == "kvalitet":
-        frame = findings_frame(findings(path, chosen, today=today))
+        frame = findings_frame(findings_in(path, chosen, today=today))
         frame = frame[_among(frame.rename(columns={"Prosjekt-ID": "prosjekt_id"}), "ID", item.refs)]
         return frame.drop(columns="Regel").reset_index(drop=True)
     raise ValueError(f"Ukjent sakstype: {item.kind}")
