@@ -31,7 +31,7 @@ from lib.contract import (
     RISK_NEW,
     RISK_UP,
 )
-from lib.db import as_of, reading, shared_reads, version_or_latest
+from lib.db import reading, shared_reads, version_or_latest
 from lib.quality import (
     EVERY_PROJECT,
     HIGH_RISK,
@@ -41,7 +41,7 @@ from lib.quality import (
     scoped,
 )
 from lib.snapshots import last_snapshot, snapshot_of
-from lib.view_sql import Filters, readable_list, readable_sql
+from lib.view_sql import Filters, decision_history_sql, expected_dates_sql, readable_list
 
 #: Kind code -> the Norwegian heading of its part of the agenda, in the running order.
 KINDS: dict[str, str] = {
@@ -193,8 +193,7 @@ def _milestone_rows(
 def _earlier_milestone_dates(path: Path | str | None, filters: Filters, base: int) -> pd.DataFrame:
     with reading(path) as connection:
         frame = connection.execute(
-            f"""SELECT prosjekt_id, milepael_id, coalesce(prognose, planlagt) AS forrige_dato
-            FROM milepaeler WHERE {as_of()} AND {readable_sql("prosjekt_id")}""",
+            expected_dates_sql(),
             {"version": base, "readable": readable_list(filters.readable)},
         ).df()
     frame["forrige_dato"] = pd.to_datetime(frame["forrige_dato"])
@@ -560,10 +559,7 @@ def _earlier_decisions(path: Path | str | None, filters: Filters, project: str, 
     from the versions before `filters.version` (the current decision is not repeated)."""
     with reading(path) as connection:
         found = connection.execute(
-            f"""SELECT vedtak, vedtaksdato FROM anbefalinger
-            WHERE prosjekt_id = $project AND anbefaling_id = $row AND valid_from <= $version
-              AND {readable_sql("prosjekt_id")}
-            ORDER BY valid_from""",
+            decision_history_sql(),
             {
                 "project": project,
                 "row": row,

@@ -445,3 +445,20 @@ def milestones_cte() -> str:
     milestones AS (
       SELECT * FROM milestone_status WHERE {status_in("milestone_statuses", "status")}
     )"""
+
+
+def expected_dates_sql() -> str:
+    """SQL: each milestone's expected date as of `$version` (Prognose, else Planlagt), of the
+    projects the actor may read: what a later version's date is compared with (the agenda's
+    «forskjøvet siden forrige møte», as lib.meeting_changes compares them)."""
+    return f"""SELECT prosjekt_id, milepael_id, coalesce(prognose, planlagt) AS forrige_dato
+        FROM milepaeler WHERE {as_of()} AND {readable_sql("prosjekt_id")}"""
+
+
+def decision_history_sql() -> str:
+    """SQL: one recommendation's (`$project`, `$row`) decision in every stored state up to
+    `$version`, oldest first: vedtak, vedtaksdato."""
+    return f"""SELECT vedtak, vedtaksdato FROM anbefalinger
+        WHERE prosjekt_id = $project AND anbefaling_id = $row AND valid_from <= $version
+          AND {readable_sql("prosjekt_id")}
+        ORDER BY valid_from"""
