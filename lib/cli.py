@@ -726,7 +726,7 @@ def _add_quality_and_agenda_commands(command) -> None:  # type: ignore[no-untype
         "--meeting",
         metavar="NAVN",
         help="møtet med dette navnet (versjonen som er låst for det): sakslisten slik dataene "
-        "var da, sammenlignet med møtet før",
+        "var da, sammenlignet med møtet før, og vurdert på møtedatoen (om ikke --today er gitt)",
     )
     agenda.add_argument(
         "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
@@ -757,7 +757,7 @@ def _agenda(db: Path, args: argparse.Namespace) -> int:
     from lib.agenda import agenda_text, propose
     from lib.snapshots import last_snapshot, snapshots
 
-    version = since = None
+    version = since = meeting = None
     if args.meeting is not None:
         wanted = " ".join(args.meeting.split())
         meeting = next((s for s in snapshots(db) if s.name == wanted), None)
@@ -772,7 +772,9 @@ def _agenda(db: Path, args: argparse.Namespace) -> int:
         version = meeting.version
         before = last_snapshot(db, meeting.version)
         since = before.version if before else 0
-    items = propose(db, today=args.today or clock.today(), version=version, since=since)
+    # A meeting's agenda is judged on its date (evaluations due within 30 days of it).
+    today = args.today or (meeting.meeting_date if meeting is not None else clock.today())
+    items = propose(db, today=today, version=version, since=since)
     for line in agenda_text(items).splitlines():
         say(value(line))
     return EXIT_OK

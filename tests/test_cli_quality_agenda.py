@@ -105,6 +105,15 @@ def test_agenda_for_a_meeting_is_as_of_its_locked_version(db):
     assert "siden starten" in done.stdout  # no meeting before it
 
 
+def test_agenda_for_a_meeting_is_judged_on_its_date(db):
+    done = cli("agenda", "--meeting", "Januarmøtet", db=db)
+    assert done.returncode == 0, done.stderr
+    # 10 January 2025: no project has gone 60 days without data yet
+    assert "Datakvalitet (3 funn)" in done.stdout
+    today = cli("agenda", "--meeting", "Januarmøtet", "--today", "2025-03-15", db=db)
+    assert "Datakvalitet (5 funn)" in today.stdout
+
+
 def test_agenda_for_an_unknown_meeting_fails_in_norwegian(db):
     done = cli("agenda", "--meeting", "Finnes ikke", db=db)
     assert done.returncode == 1
