@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import queries
+from lib import quality, queries
 from lib.contract import DECISIONS, EVALUATION_SOON, EVALUATION_SOON_DAYS, RISK_BANDS
-from lib.queries import OVERVIEW_FIGURES, decision_column, high_risk_from
+from lib.queries import OVERVIEW_FIGURES, Filters, decision_column, high_risk_from
 from ui import data, filters, layout, router
 from ui.changes import show_changes_since_last_meeting
 from ui.text import escape
@@ -40,6 +40,7 @@ def main() -> None:
     show_per_project(figures)
     st.subheader("Endringer siden sist møte", anchor=False)
     show_changes_since_last_meeting(chosen)
+    show_quality(chosen)
 
 
 def show_scope(figures: pd.DataFrame) -> None:
@@ -160,6 +161,24 @@ def show_per_project(figures: pd.DataFrame) -> None:
 def fitted(widths: dict[str, int]) -> dict[str, int]:
     """The headings of the overview's columns, with their widths on screen."""
     return {layout.heading("prosjekter", column): width for column, width in widths.items()}
+
+
+def show_quality(chosen: Filters) -> None:
+    """At the bottom, folded: what must be filled in or updated (lib.quality's rules)."""
+    found = data.cached(quality.findings)(chosen, today=data.status_day(chosen.version))
+    with st.expander(f"Datakvalitet ({len(found)} funn)", expanded=False):
+        if not found:
+            st.caption("Ingen funn: alt som sjekkes, er fylt ut og oppdatert.")
+            return
+        table = quality.findings_frame(found).drop(columns="Regel")
+        table.columns = ["Prosjekt", "Ark", "ID", "Hva må rettes"]
+        layout.table(
+            table,
+            "datakvalitet",
+            key="oversikt_datakvalitet",
+            # as wide as the tables above: 1280 pixels with the sidebar open
+            first={"Prosjekt": 110, "Ark": 100, "ID": 50, "Hva må rettes": 480},
+        )
 
 
 main()

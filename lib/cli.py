@@ -454,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_access_commands(command)
     _add_meeting_commands(command)
+    _add_quality_and_agenda_commands(command)
 
     demo = command("demo", "bygg demodatabasen appen starter med")
     demo.add_argument(
@@ -563,6 +564,10 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
         return EXIT_OK
     if args.command == "changes":
         return _changes(db, args)
+    if args.command == "kvalitet":
+        return _quality(db, args)
+    if args.command == "agenda":
+        return _agenda(db, args)
     if args.command == "tilgang":
         return _access(db, args)
     if args.command == "revisjon":
@@ -808,6 +813,91 @@ def _changes(db: Path, args: argparse.Namespace) -> int:
             moved = f"{value(before)} → {value(after)}" if before else value(after)
             title = f"  {value(row[2])}" if row[2] else ""
             say(f"  {value(row[0])}  {value(row[1])}{title}: {moved}")
+    return EXIT_OK
+
+
+def _add_quality_and_agenda_commands(command) -> None:  # type: ignore[no-untyped-def]
+    """`kvalitet` and `agenda` (issue 12)."""
+    quality = command(
+        "kvalitet",
+        "vis datakvalitetsfunn: data som mangler eller er utdatert",
+        "Hvert funn nevner prosjekt, ark og ID og sier i én setning hva som må rettes. "
+        "Avslutningskode 0 også når det er funn.",
+    )
+    quality.add_argument(
+        "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
+    )
+    quality.add_argument(
+        "--csv",
+        action="store_true",
+        help=(
+            "skriv CSV (Prosjekt-ID,Ark,ID,Regel,Melding) i stedet for tekst, til å åpne i "
+            "Excel: tekst som kan bli en formel (begynner med = + - @) får ' foran"
+        ),
+    )
+    agenda = command(
+        "agenda",
+        "vis forslag til saksliste for møtet, hentet fra dataene",
+        "Rekkefølgen: status per prosjekt (verst først), nye og økte høye risikoer, "
+        "anbefalinger som venter på vedtak, evalueringer som har forfalt eller forfaller "
+        "innen 30 dager, forsinkede milepæler, gevinster bak skjema, datakvalitet og "
+        "eventuelt.",
+    )
+    agenda.add_argument(
+        "--meeting",
+        metavar="NAVN",
+        help="møtet med dette navnet (versjonen som er låst for det): sakslisten slik dataene "
+        "var da, sammenlignet med møtet før, og vurdert på møtedatoen (om ikke --today er gitt)",
+    )
+    agenda.add_argument(
+        "--today", type=dt.date.fromisoformat, metavar="ÅÅÅÅ-MM-DD", help="dagens dato"
+    )
+
+
+def _quality(db: Path, args: argparse.Namespace) -> int:
+    from lib.quality import FINDING_COLUMNS, findings, findings_frame
+
+    found = findings(db, today=args.today or clock.today())
+    if args.csv:
+        write_csv(findings_frame(found), list(FINDING_COLUMNS), for_excel=True)
+        return EXIT_OK
+    if not found:
+        say("Ingen funn.")
+        return EXIT_OK
+    say(f"Datakvalitet: {wording.count(len(found), 'funn', 'funn')}.")
+    project = None
+    for finding in found:
+        if finding.prosjekt_id != project:
+            project = finding.prosjekt_id
+            say(f"\n{value(project)}")
+        say(f"  {value(finding.melding)}")
+    return EXIT_OK
+
+
+def _agenda(db: Path, args: argparse.Namespace) -> int:
+    from lib.agenda import agenda_text, propose
+    from lib.snapshots import last_snapshot, snapshots
+
+    version = since = meeting = None
+    if args.meeting is not None:
+        wanted = " ".join(args.meeting.split())
+        meeting = next((s for s in snapshots(db) if s.name == wanted), None)
+        if meeting is None:
+            known = ", ".join(f"«{s.name}»" for s in snapshots(db)) or "ingen ennå"
+            say(
+                f"Fant ikke møtet «{value(args.meeting)}». Møter (versjoner låst med "
+                f"`snapshot NAVN`): {value(known)}.",
+                err=True,
+            )
+            return EXIT_INVALID
+        version = meeting.version
+        before = last_snapshot(db, meeting.version)
+        since = before.version if before else 0
+    # A meeting's agenda is judged on its date (evaluations due within 30 days of it).
+    today = args.today or (meeting.meeting_date if meeting is not None else clock.today())
+    items = propose(db, today=today, version=version, since=since)
+    for line in agenda_text(items).splitlines():
+        say(value(line))
     return EXIT_OK
 
 

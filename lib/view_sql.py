@@ -304,6 +304,7 @@ def risks_cte() -> str:
     return f"""risks AS (
       SELECT r.prosjekt_id, r.risiko_id, r.risiko, r.beskrivelse, r.kategori, r.tiltak,
              r.ansvarlig, r.frist, r.status, r.vurdert_dato, r.row_order,
+             r.sannsynlighet_etter, r.konsekvens_etter,
              {s} AS sannsynlighet, {k} AS konsekvens, ({s}) * ({k}) AS score
       FROM risiko r
       WHERE {as_of("r")} AND {in_scope("r", "ansvarlig", _RISK_TEXT)}
@@ -444,3 +445,20 @@ def milestones_cte() -> str:
     milestones AS (
       SELECT * FROM milestone_status WHERE {status_in("milestone_statuses", "status")}
     )"""
+
+
+def expected_dates_sql() -> str:
+    """SQL: each milestone's expected date as of `$version` (Prognose, else Planlagt), of the
+    projects the actor may read: what a later version's date is compared with (the agenda's
+    «forskjøvet siden forrige møte», as lib.meeting_changes compares them)."""
+    return f"""SELECT prosjekt_id, milepael_id, coalesce(prognose, planlagt) AS forrige_dato
+        FROM milepaeler WHERE {as_of()} AND {readable_sql("prosjekt_id")}"""
+
+
+def decision_history_sql() -> str:
+    """SQL: one recommendation's (`$project`, `$row`) decision in every stored state up to
+    `$version`, oldest first: vedtak, vedtaksdato."""
+    return f"""SELECT vedtak, vedtaksdato FROM anbefalinger
+        WHERE prosjekt_id = $project AND anbefaling_id = $row AND valid_from <= $version
+          AND {readable_sql("prosjekt_id")}
+        ORDER BY valid_from"""

@@ -195,6 +195,33 @@ def test_overview_links_every_figure_to_its_page(demo: Path) -> None:
     assert {"risiko", "gevinster", "anbefalinger", "evaluering", "milepaeler"} <= links
 
 
+def test_overview_quality_panel_shows_a_finding_for_a_demo_row(demo: Path) -> None:
+    from lib import quality
+
+    # A high open risk without after-tiltak scores, found with plain SQL.
+    project, risk_id = sql(
+        demo,
+        f"""SELECT prosjekt_id, risiko_id FROM risiko WHERE {CURRENT}
+            AND status IN ('Åpen', 'Under arbeid') AND sannsynlighet * konsekvens >= 10
+            AND (sannsynlighet_etter IS NULL OR konsekvens_etter IS NULL)
+            ORDER BY prosjekt_id, risiko_id LIMIT 1""",
+    )[0]
+    app = run()
+    count = len(quality.findings(demo, today=TODAY))
+    (panel,) = [e for e in app.expander if e.label.startswith("Datakvalitet")]
+    assert panel.label == f"Datakvalitet ({count} funn)"
+    table = app.dataframe[-1].value
+    assert list(table.columns) == ["Prosjekt", "Ark", "ID", "Hva må rettes"]
+    assert len(table) == count
+    row = table[(table["Prosjekt"] == project) & (table["ID"] == risk_id)]
+    assert row["Ark"].tolist() == ["Risiko"]
+    assert "ingen vurdering etter tiltak" in row["Hva må rettes"].iloc[0]
+    app.multiselect(key="prosjekt").set_value([project]).run()
+    narrowed = next(e for e in app.expander if e.label.startswith("Datakvalitet"))
+    assert set(app.dataframe[-1].value["Prosjekt"]) == {project}
+    assert narrowed.label == f"Datakvalitet ({len(app.dataframe[-1].value)} funn)"
+
+
 def test_changing_a_filter_changes_the_figures(demo: Path) -> None:
     app = run()
     everything = metrics(app)["Høye risikoer"]
