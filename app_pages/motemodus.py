@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from lib.meetings import Meeting
 
 from lib import access, agenda, decisions, meetings
 from lib.contract import DECISIONS
 from lib.db import StoreBusy, StoreError
+from lib.meetings import Meeting
 from lib.queries import Filters
 from lib.store import ConcurrentUpload
 from ui import auth, data, filters, router

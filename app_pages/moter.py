@@ -12,10 +12,10 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from lib.meetings import Meeting
 
 from lib import access, agenda, exports, meetings
 from lib.db import StoreBusy, StoreError
+from lib.meetings import Meeting
 from lib.queries import Filters
 from ui import auth, data, filters, layout, router
 from ui.person import who_acts
@@ -54,6 +54,9 @@ def main() -> None:
         "møtemodus og avslutt møtet med referat."
     )
     allowed = auth.permissions()
+    name, _rest = st.columns(2)
+    with name:
+        who_acts("Lagres med møtet, sakslisten og vedtakene du registrerer.")
     show_message()
     found = meetings.meetings(data.db_path())
     show_meeting_lists(found)
@@ -115,7 +118,6 @@ def show_new_meeting_form(allowed: access.Permissions, *, opened: bool) -> None:
     with st.expander("Nytt møte", expanded=opened, icon=":material/add:"):
         if refused:
             st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))
-        who_acts("Lagres sammen med møtet.")
         with st.form("moter_nytt", border=False):
             name, day = st.columns([2, 1])
             name.text_input(
@@ -215,7 +217,6 @@ def show_meeting(meeting: Meeting, allowed: access.Permissions) -> None:
 def show_actions(meeting: Meeting, refused: str | None) -> None:
     if refused:
         st.caption(escape(f"Krever rollen «{access.MOTELEDER}»: {refused}"))
-    who_acts("Lagres sammen med det du gjør i møtet.")
     if meeting.closed_at is not None:
         st.success(
             escape(f"Avsluttet {meeting.closed_at:%d.%m.%Y %H:%M} av {meeting.closed_by or '–'}."),

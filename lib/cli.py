@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lib import wording
+from lib import clock, wording
 from lib.contract import SHEETS, SHEETS_BY_KEY
 from lib.safe_text import csv_cell, terminal_text
 
