@@ -21,7 +21,10 @@ from lib.store import ConcurrentUpload
 from ui import auth, data, filters, router
 from ui.text import escape
 
-MEETING_PARAM, ITEM_PARAM = "mote", "sak"
+#: The address's parameters: the meeting (see app_pages/moter.MEETING_MODE_PARAM) and the item.
+MEETING_PARAM, ITEM_PARAM = "moteid", "sak"
+#: Møter's meeting list and the filters kept when meeting mode opened (app_pages/moter.py).
+CHOSEN_MEETING, FILTERS_BEFORE = "mote", "_filtre_for_motemodus"
 MESSAGE = "motemodus_melding"  # ("ok" | "warn" | "error", text): the last decision's outcome
 LEAVE = "motemodus_forlat"  # set by «Avslutt møtemodus»: back to Møter on the next run
 #: The decision form's widgets, one set per recommendation (a key of its own keeps one item's
@@ -64,13 +67,14 @@ def _number(text: str | None) -> int | None:
 
 
 def main() -> None:
-    if st.session_state.pop(LEAVE, False):
-        kept = st.session_state.pop("_filtre_for_motemodus", {})
-        back = {name: values for name, values in kept.items() if values}
-        meeting_id = st.query_params.get(MEETING_PARAM)
-        if meeting_id:
-            back["mote"] = [meeting_id]
-        st.switch_page(router.MOTER, query_params=back)
+    state = st.session_state
+    if state.pop(LEAVE, False):
+        # Back to Møter, on this meeting, with the filters the pages had.
+        state.update(state.pop(FILTERS_BEFORE, {}))
+        meeting_id = _number(st.query_params.get(MEETING_PARAM))
+        if meeting_id is not None:
+            state[CHOSEN_MEETING] = meeting_id
+        st.switch_page(router.MOTER)
     st.html(PROJECTOR_STYLE)
     meeting_id = _number(st.query_params.get(MEETING_PARAM))
     meeting = meetings.meeting(data.db_path(), meeting_id) if meeting_id is not None else None

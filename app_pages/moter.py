@@ -7,7 +7,6 @@ again inside each write; a refusal shows as an error, never a traceback).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -29,8 +28,11 @@ NEW_DATE = "moter_ny_dato"
 NEW_PEOPLE = "moter_nye_deltakere"
 EDITOR = "moter_saksliste"  # the agenda editor (a widget)
 EXTRA = "moter_ny_sak"  # the «Legg til sak» field (a widget)
-#: Session-state key: the address's filters when meeting mode opened, for the way back.
+#: Session-state key: the filters when meeting mode opened, for the way back.
 FILTERS_BEFORE = "_filtre_for_motemodus"
+#: Meeting mode's address names the meeting with this parameter. (Not `mote`: that one is bound
+#: to this page's list, and Streamlit refuses to set a bound parameter by hand.)
+MEETING_MODE_PARAM = "moteid"
 TO_MEETING_MODE = "moter_til_motemodus"  # set by «Start møtemodus»: go there on the next run
 
 STATES = {"planned": "Planlagt", "locked": "Grunnlag låst", "closed": "Avsluttet"}
@@ -45,9 +47,8 @@ def state_of(meeting: Meeting) -> str:
 def main() -> None:
     if TO_MEETING_MODE in st.session_state:
         # From a callback Streamlit cannot change page: the next run does.
-        st.switch_page(
-            router.MOTEMODUS, query_params={"mote": str(st.session_state.pop(TO_MEETING_MODE))}
-        )
+        chosen = str(st.session_state.pop(TO_MEETING_MODE))
+        st.switch_page(router.MOTEMODUS, query_params={MEETING_MODE_PARAM: chosen})
     st.title("Møter", anchor=False)
     st.caption(
         "Styringsgruppens møter: lås grunnlaget, sett opp sakslisten fra dataene, før vedtak i "
@@ -292,9 +293,14 @@ def close(meeting_id: int) -> None:
 
 
 def open_meeting_mode(meeting_id: int) -> None:
-    """Remember the address's filters for the way back, then go to meeting mode."""
-    st.session_state[FILTERS_BEFORE] = {
-        name: st.query_params.get_all(name) for name in filters.FILTER_KEYS.values()
+    """Remember the filters for the way back, then go to meeting mode (on the next run).
+
+    Meeting mode draws no filters, so Streamlit forgets their values: they are kept here and
+    given back by «Avslutt møtemodus». (As session state: the filters are bound to the address,
+    and Streamlit refuses to set a bound parameter through the address.)"""
+    state = st.session_state
+    state[FILTERS_BEFORE] = {
+        key: state[key] for key in filters.FILTER_KEYS.values() if state.get(key) is not None
     }
     st.session_state[TO_MEETING_MODE] = meeting_id
 
@@ -361,32 +367,13 @@ def show_agenda(meeting: Meeting, items: list[agenda.AgendaItem], refused: str |
     )
 
 
-def ordered(
-    items: list[agenda.AgendaItem], edited: pd.DataFrame, extra: str = ""
-) -> list[agenda.AgendaItem]:
-    """The items kept in the editor, in the order of their numbers (ties: as they were),
-    their notes as edited, and an item of the chair's own at the end (before «Eventuelt»)."""
-    kept = []
-    for position, (item, row) in enumerate(zip(items, edited.itertuples(index=False), strict=True)):
-        if not row[3]:
-            continue
-        number = row[0] if pd.notna(row[0]) else position + 1
-        note = "" if pd.isna(row[2]) else str(row[2]).strip()
-        kept.append((float(number), position, dataclasses.replace(item, note=note)))
-    result = [item for _number, _position, item in sorted(kept, key=lambda entry: entry[:2])]
-    title = " ".join(extra.split())
-    if title:
-        own = agenda.AgendaItem(kind="egen", title=title)
-        if result and result[-1].kind == "eventuelt":
-            result = [*result[:-1], own, result[-1]]
-        else:
-            result = [*result, own]
-    return result
-
-
 def save(meeting_id: int, items: list[agenda.AgendaItem], edited: pd.DataFrame, add: bool) -> None:
     extra = st.session_state.get(EXTRA, "") if add else ""
-    chosen = ordered(items, edited, extra)
+    chosen = agenda.arranged(
+        items,
+        list(edited[["Nr", "Merknad", "Ta med"]].itertuples(index=False, name=None)),
+        extra,
+    )
     _act(
         "lagrer sakslisten",
         lambda actor: meetings.save_agenda(

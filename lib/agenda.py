@@ -585,3 +585,32 @@ def agenda_text(items: Sequence[AgendaItem]) -> str:
         if item.note:
             lines.append(f"   {item.note}")
     return "\n".join(lines)
+
+
+def arranged(
+    items: Sequence[AgendaItem],
+    rows: Sequence[tuple[object, object, object]],
+    extra: str = "",
+) -> list[AgendaItem]:
+    """The agenda as the chair left it in the editor: `rows` holds, per item in `items`, its
+    number (the new place; empty: where it was), its note and whether to keep it.
+
+    Kept items in the order of their numbers (a tie keeps the earlier order), with the notes
+    as edited, and `extra` (a title) as an item of the chair's own before «Eventuelt», which
+    stays last when it is kept.
+    """
+    kept: list[tuple[float, int, AgendaItem]] = []
+    for position, (item, (number, note, keep)) in enumerate(zip(items, rows, strict=True)):
+        if not keep or pd.isna(keep):
+            continue
+        place = float(number) if number is not None and not pd.isna(number) else position + 1
+        text = "" if note is None or pd.isna(note) else " ".join(str(note).split())
+        kept.append((place, position, replace(item, note=text)))
+    result = [item for _place, _position, item in sorted(kept, key=lambda entry: entry[:2])]
+    title = " ".join(extra.split())
+    if title:
+        own = AgendaItem(kind="egen", title=title)
+        if result and result[-1].kind == "eventuelt":
+            return [*result[:-1], own, result[-1]]
+        return [*result, own]
+    return result
