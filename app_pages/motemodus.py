@@ -21,8 +21,8 @@ from lib.store import ConcurrentUpload
 from ui import auth, data, filters, router
 from ui.text import escape
 
-#: The address's parameters: the meeting (see app_pages/moter.MEETING_MODE_PARAM) and the item.
-MEETING_PARAM, ITEM_PARAM = "moteid", "sak"
+#: The address's parameters: the meeting and the item.
+MEETING_PARAM, ITEM_PARAM = router.MEETING_MODE_PARAM, "sak"
 #: Møter's meeting list and the filters kept when meeting mode opened (app_pages/moter.py).
 CHOSEN_MEETING, FILTERS_BEFORE = "mote", "_filtre_for_motemodus"
 MESSAGE = "motemodus_melding"  # ("ok" | "warn" | "error", text): the last decision's outcome
@@ -48,12 +48,21 @@ PROJECTOR_STYLE = """
 [data-testid="stMain"] button p { font-size: 26px; line-height: 1.35; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 24px; }
 [data-testid="stMain"] h1 { font-size: 52px; }
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 64px; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 64px; line-height: 1.1; }
 [data-testid="stMain"] [data-testid="stTable"] { overflow-x: visible; }
 [data-testid="stMain"] [data-testid="stTable"] td { white-space: normal; }
 </style>
 """
 
+#: The headline figure of an item that concerns several rows: what its rows are.
+COUNTED = {
+    "risiko": "Risikoer",
+    "evaluering": "Evalueringer",
+    "milepael": "Milepæler",
+    "gevinst": "Gevinster",
+    "kvalitet": "Funn",
+}
 #: The columns of an item's rows shown on the projector (the first ones fit at 1280 px).
 MOST_COLUMNS = 5
 MOST_ROWS = 8
@@ -75,6 +84,9 @@ def main() -> None:
         if meeting_id is not None:
             state[CHOSEN_MEETING] = meeting_id
         st.switch_page(router.MOTER)
+    # The projector gets the whole width: the sidebar (empty here) folds away; the router's
+    # own call at the top of the next page's run unfolds it again.
+    st.set_page_config(initial_sidebar_state="collapsed")
     st.html(PROJECTOR_STYLE)
     meeting_id = _number(st.query_params.get(MEETING_PARAM))
     meeting = meetings.meeting(data.db_path(), meeting_id) if meeting_id is not None else None
@@ -111,14 +123,17 @@ def leave() -> None:
 
 
 def leave_button() -> None:
-    st.button("Avslutt møtemodus", icon=":material/close:", on_click=leave, key="motemodus_ut")
+    st.button(
+        "Avslutt møtemodus",
+        icon=":material/close:",
+        on_click=leave,
+        key="motemodus_ut",
+        width="stretch",
+    )
 
 
 def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: int) -> None:
-    top, right = st.columns([4, 1], vertical_alignment="center")
-    top.caption(escape(f"{meeting.label()} · Sak {position} av {count}"))
-    with right:
-        leave_button()
+    st.caption(escape(f"{meeting.label()} · Sak {position} av {count}"))
     st.title(escape(item.title), anchor=False)
     if item.note:
         st.markdown(escape(item.note))
@@ -130,7 +145,7 @@ def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: i
     show_rows(item, rows)
     if item.kind == "anbefaling" and item.refs:
         show_decision_form(meeting, item, rows)
-    previous, _middle, following = st.columns([1, 2, 1])
+    previous, middle, following = st.columns([1, 1, 1])
     previous.button(
         "← Forrige sak",
         on_click=go_to,
@@ -139,6 +154,8 @@ def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: i
         key="motemodus_forrige",
         width="stretch",
     )
+    with middle:
+        leave_button()
     following.button(
         "Neste sak →",
         on_click=go_to,
@@ -153,8 +170,8 @@ def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: i
 def show_rows(item: agenda.AgendaItem, rows: pd.DataFrame) -> None:
     if rows.empty:
         return
-    if item.kind != "anbefaling":
-        st.metric("Antall", len(rows))
+    if item.kind in COUNTED:
+        st.metric(COUNTED[item.kind], len(rows))
     shown = rows.iloc[:MOST_ROWS, :MOST_COLUMNS]
     st.table(
         shown.map(lambda value: "" if pd.isna(value) else escape(_text(value))), hide_index=True

@@ -30,9 +30,6 @@ EDITOR = "moter_saksliste"  # the agenda editor (a widget)
 EXTRA = "moter_ny_sak"  # the «Legg til sak» field (a widget)
 #: Session-state key: the filters when meeting mode opened, for the way back.
 FILTERS_BEFORE = "_filtre_for_motemodus"
-#: Meeting mode's address names the meeting with this parameter. (Not `mote`: that one is bound
-#: to this page's list, and Streamlit refuses to set a bound parameter by hand.)
-MEETING_MODE_PARAM = "moteid"
 TO_MEETING_MODE = "moter_til_motemodus"  # set by «Start møtemodus»: go there on the next run
 
 STATES = {"planned": "Planlagt", "locked": "Grunnlag låst", "closed": "Avsluttet"}
@@ -48,7 +45,7 @@ def main() -> None:
     if TO_MEETING_MODE in st.session_state:
         # From a callback Streamlit cannot change page: the next run does.
         chosen = str(st.session_state.pop(TO_MEETING_MODE))
-        st.switch_page(router.MOTEMODUS, query_params={MEETING_MODE_PARAM: chosen})
+        st.switch_page(router.MOTEMODUS, query_params={router.MEETING_MODE_PARAM: chosen})
     st.title("Møter", anchor=False)
     st.caption(
         "Styringsgruppens møter: lås grunnlaget, sett opp sakslisten fra dataene, før vedtak i "

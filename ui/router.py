@@ -28,6 +28,10 @@ MOTER = f"{PAGE_FOLDER}/moter.py"
 MOTEMODUS = f"{PAGE_FOLDER}/motemodus.py"
 #: Meeting mode's address: a page without the menu, the filters or the sidebar.
 MEETING_MODE_ADDRESS = "motemodus"
+#: Meeting mode's parameter naming the meeting (`?moteid=4`); only meeting mode has it. (Not
+#: `mote`: that one is bound to Møter's list, and Streamlit refuses to set a bound parameter
+#: by hand.)
+MEETING_MODE_PARAM = "moteid"
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,9 @@ def navigation(*, admin: bool = False, shown: bool = True) -> StreamlitPage:
     # A nested address (with "/") cannot be a page's address: Streamlit answers it itself.
     if address and address not in ADDRESSES and "/" not in address:
         sections["Data"].append(not_found(address))
-    # Meeting mode fills the projector: no menu (and the router draws no filters).
-    shown = shown and address != MEETING_MODE_ADDRESS
+    # Meeting mode fills the projector: no menu (and the router draws no filters). Right after
+    # st.switch_page the address the browser reported is still the previous page's; the
+    # parameter that page set is already there.
+    meeting_mode = address == MEETING_MODE_ADDRESS or MEETING_MODE_PARAM in st.query_params
+    shown = shown and not meeting_mode
     return st.navigation(sections, position="sidebar" if shown else "hidden")
