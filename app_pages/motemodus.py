@@ -47,6 +47,7 @@ PROJECTOR_STYLE = """
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p,
 [data-testid="stMain"] button p { font-size: 26px; line-height: 1.35; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 24px; }
+[data-testid="stMain"] textarea, [data-testid="stMain"] input { font-size: 24px; }
 [data-testid="stMain"] h1 { font-size: 52px; }
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 64px; line-height: 1.1; }
@@ -134,6 +135,7 @@ def leave_button() -> None:
 
 def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: int) -> None:
     st.caption(escape(f"{meeting.label()} · Sak {position} av {count}"))
+    navigation(position, count)
     st.title(escape(item.title), anchor=False)
     if item.note:
         st.markdown(escape(item.note))
@@ -145,6 +147,10 @@ def show_item(meeting: Meeting, item: agenda.AgendaItem, position: int, count: i
     show_rows(item, rows)
     if item.kind == "anbefaling" and item.refs:
         show_decision_form(meeting, item, rows)
+
+
+def navigation(position: int, count: int) -> None:
+    """Previous, leave, next: at the top, where the presenter finds them without scrolling."""
     previous, middle, following = st.columns([1, 1, 1])
     previous.button(
         "← Forrige sak",
@@ -172,12 +178,34 @@ def show_rows(item: agenda.AgendaItem, rows: pd.DataFrame) -> None:
         return
     if item.kind in COUNTED:
         st.metric(COUNTED[item.kind], len(rows))
+    if len(rows) == 1:
+        # One row (a project's status, a recommendation): every field, one per line.
+        row = rows.iloc[0]
+        fields = [(str(name), row[name]) for name in rows.columns if not _empty(row[name])]
+        st.table(
+            pd.DataFrame(
+                {
+                    "Felt": [escape(name) for name, _value in fields],
+                    "Verdi": [escape(_text(value)) for _name, value in fields],
+                }
+            ),
+            hide_index=True,
+            hide_header=True,
+        )
+        return
     shown = rows.iloc[:MOST_ROWS, :MOST_COLUMNS]
-    st.table(
-        shown.map(lambda value: "" if pd.isna(value) else escape(_text(value))), hide_index=True
-    )
+    cells = shown.map(lambda value: "" if _empty(value) else escape(_text(value)))
+    st.table(cells, hide_index=True)
     if len(rows) > MOST_ROWS:
         st.caption(f"… og {len(rows) - MOST_ROWS} til (se sidene etter møtet).")
+
+
+def _empty(value: object) -> bool:
+    return (
+        value is None
+        or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+        or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _text(value: object) -> str:
