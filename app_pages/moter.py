@@ -387,7 +387,7 @@ def save(meeting_id: int, items: list[agenda.AgendaItem], edited: pd.DataFrame, 
 
 
 def show_minutes(meeting: Meeting) -> None:
-    decided = meetings.minutes(data.db_path(), meeting.id)
+    decided = meetings.minutes(data.db_path(), meeting.id, filters.readable())
     title = "Referat" if meeting.closed_at is not None else "Vedtak i møtet så langt"
     st.subheader(title, anchor=False)
     if decided.empty:

@@ -47,7 +47,7 @@ import os
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -479,6 +479,17 @@ class OpeningConnection:
 
 # ---------------------------------------------------------------------------------------------
 # Versions
+
+
+def readable_list(readable: Collection[str] | None) -> list[str] | None:
+    """`readable` as the `$readable` parameter: a sorted list, or None for every project."""
+    return None if readable is None else sorted(readable)
+
+
+def readable_sql(column: str, parameter: str = "readable") -> str:
+    """SQL: `column` names a project the actor may read (`$readable` NULL: every project;
+    an empty list: none)."""
+    return f"(${parameter}::VARCHAR[] IS NULL OR list_contains(${parameter}::VARCHAR[], {column}))"
 
 
 def as_of(alias: str = "", version: str = "version") -> str:

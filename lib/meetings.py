@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,15 @@ import duckdb
 from lib import access, clock
 from lib.access import Actor
 from lib.contract import ANBEFALINGER, EXCEL_TEXT_LIMIT, PROJECT_COLUMN
-from lib.db import StoreError, connect, latest_version_in, reading, write_lock
+from lib.db import (
+    StoreError,
+    connect,
+    latest_version_in,
+    readable_list,
+    readable_sql,
+    reading,
+    write_lock,
+)
 from lib.parse import MONTHS_NB
 from lib.snapshots import clean_meeting_date, clean_meeting_name, lock_for_meeting_in
 
@@ -363,8 +371,11 @@ def _agenda_places(agenda: list[dict] | None) -> dict[tuple[str, str], tuple[int
     return places
 
 
-def minutes(path: Path | str | None, meeting_id: int) -> pd.DataFrame:
-    """The decisions recorded in the meeting, in agenda order, under `MINUTES_COLUMNS`.
+def minutes(
+    path: Path | str | None, meeting_id: int, readable: Collection[str] | None = None
+) -> pd.DataFrame:
+    """The decisions recorded in the meeting, in agenda order, under `MINUTES_COLUMNS`;
+    with `readable` (Filters.readable), only those on projects the reader may read.
 
     Sak is the number of the agenda item (kind `anbefaling`) whose refs name the
     recommendation (within one item, in the order of its refs); decisions on recommendations
@@ -390,11 +401,11 @@ def minutes(path: Path | str | None, meeting_id: int) -> pd.DataFrame:
               d.vedtak, d.vedtakstekst, d.ansvarlig, d.vedtaksdato, d.recorded_by,
               d.recorded_at, d.version
             FROM decisions AS d
-            WHERE d.meeting_id = $meeting
+            WHERE d.meeting_id = $meeting AND {readable_sql("d.prosjekt_id")}
             QUALIFY row_number() OVER (
               PARTITION BY d.prosjekt_id, d.anbefaling_id ORDER BY d.version DESC) = 1
             ORDER BY d.version""",
-            {"meeting": meeting_id, "as_of": as_of},
+            {"meeting": meeting_id, "as_of": as_of, "readable": readable_list(readable)},
         ).fetchall()
     places = _agenda_places(found.agenda)
     unplaced = (len(found.agenda or []) + 1, 0)

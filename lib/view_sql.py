@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -46,7 +46,7 @@ from lib.contract import (
     SHEETS_BY_KEY,
     SUPPORTED_DECISIONS,
 )
-from lib.db import as_of, version_or_latest
+from lib.db import as_of, readable_list, readable_sql, version_or_latest
 
 if TYPE_CHECKING:  # imported where a frame is made: a load from the command line makes none
     import pandas as pd
@@ -107,17 +107,6 @@ def readable_by(filters: Filters, permissions: Permissions) -> Filters:
     elif allowed is None:
         allowed = filters.readable
     return replace(filters, readable=None if allowed is None else frozenset(allowed))
-
-
-def readable_list(readable: Collection[str] | None) -> list[str] | None:
-    """`readable` as the `$readable` parameter: a sorted list, or None for every project."""
-    return None if readable is None else sorted(readable)
-
-
-def readable_sql(column: str, parameter: str = "readable") -> str:
-    """SQL: `column` names a project the actor may read (`$readable` NULL: every project;
-    an empty list: none)."""
-    return f"(${parameter}::VARCHAR[] IS NULL OR list_contains(${parameter}::VARCHAR[], {column}))"
 
 
 #: Every status the status filter offers, in the order the pages appear.

@@ -128,3 +128,12 @@ def test_the_minutes_as_excel_have_a_title_dates_and_safe_text(db: Path) -> None
     second = [cell.value for cell in sheet[5]]
     assert second[0] is None and second[2] == "A2" and second[4] == "Ikke støttet"
     assert sheet.max_row == 5
+
+
+def test_a_reader_sees_only_the_decisions_on_projects_they_may_read(db: Path) -> None:
+    meeting = meetings.create_meeting(db, "Møte", DAY, actor=TESTER)
+    for project, chosen in (("P1", "A1"), ("P2", "B1")):
+        record_decision(db, chosen, "Støttes", actor=TESTER, project=project, meeting_id=meeting.id)
+    assert list(meetings.minutes(db, meeting.id)["Anbefaling-ID"]) == ["A1", "B1"]
+    assert list(meetings.minutes(db, meeting.id, frozenset({"P1"}))["Anbefaling-ID"]) == ["A1"]
+    assert meetings.minutes(db, meeting.id, frozenset()).empty
