@@ -875,24 +875,29 @@ def _quality(db: Path, args: argparse.Namespace) -> int:
 
 
 def _agenda(db: Path, args: argparse.Namespace) -> int:
-    from lib.agenda import agenda_text, propose
-    from lib.snapshots import last_snapshot, snapshots
+    from lib.agenda import AgendaItem, agenda_text, propose
+    from lib.meetings import meeting_named, meetings
+    from lib.snapshots import last_snapshot
 
     version = since = meeting = None
     if args.meeting is not None:
-        wanted = " ".join(args.meeting.split())
-        meeting = next((s for s in snapshots(db) if s.name == wanted), None)
+        meeting = meeting_named(db, args.meeting)
         if meeting is None:
-            known = ", ".join(f"«{s.name}»" for s in snapshots(db)) or "ingen ennå"
-            say(
-                f"Fant ikke møtet «{value(args.meeting)}». Møter (versjoner låst med "
-                f"`snapshot NAVN`): {value(known)}.",
-                err=True,
-            )
+            known = ", ".join(f"«{m.name}»" for m in meetings(db)) or "ingen ennå"
+            say(f"Fant ikke møtet «{value(args.meeting)}». Møter: {value(known)}.", err=True)
             return EXIT_INVALID
-        version = meeting.version
-        before = last_snapshot(db, meeting.version)
-        since = before.version if before else 0
+        if meeting.agenda is not None:
+            # The agenda the chair stored with the meeting, as it is.
+            stored = [AgendaItem.from_dict(item) for item in meeting.agenda]
+            for line in agenda_text(stored).splitlines():
+                say(value(line))
+            return EXIT_OK
+        # Not stored yet: drawn from the meeting's basis (the latest, while not locked),
+        # since the meeting locked before it.
+        version = meeting.basis_version
+        if version is not None:
+            before = last_snapshot(db, version)
+            since = before.version if before else 0
     # A meeting's agenda is judged on its date (evaluations due within 30 days of it).
     today = args.today or (meeting.meeting_date if meeting is not None else clock.today())
     items = propose(db, today=today, version=version, since=since)

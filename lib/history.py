@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.contract import PROJECT_COLUMN, SHEETS
 from lib.db import as_of, latest_version, reading
+from lib.decisions import DECISION_KIND
 from lib.meeting_changes import (
     CATEGORIES,
     CATEGORIES_BY_KEY,
@@ -151,11 +152,12 @@ def version_overview(
     table = version_table(path, readable)
     rows = []
     for record in table.itertuples(index=False):
-        kind = (
-            f"Gjenoppretting av versjon {int(record.restored_from)}"
-            if record.kind == "rollback" and not is_missing(record.restored_from)
-            else "Opplasting"
-        )
+        if record.kind == "rollback" and not is_missing(record.restored_from):
+            kind = f"Gjenoppretting av versjon {int(record.restored_from)}"
+        elif record.kind == DECISION_KIND:
+            kind = "Vedtak i møte"
+        else:
+            kind = "Opplasting"
         meeting = (
             ""
             if is_missing(record.meeting)

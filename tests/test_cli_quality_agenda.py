@@ -120,3 +120,22 @@ def test_agenda_for_an_unknown_meeting_fails_in_norwegian(db):
     assert done.stdout == ""
     assert "Fant ikke møtet «Finnes ikke»" in done.stderr
     assert "«Januarmøtet»" in done.stderr
+
+
+def test_agenda_for_a_meeting_prints_its_stored_agenda(tmp_path: Path, db: Path) -> None:
+    from lib import meetings
+    from tests.fixtures import copy_database
+
+    copy = copy_database(db, tmp_path / "lagret.duckdb")
+    made = meetings.create_meeting(copy, "Marsmøtet", dt.date(2025, 3, 10), actor=TESTER)
+    before = cli("agenda", "--meeting", "Marsmøtet", db=copy)
+    assert before.returncode == 0 and "Budsjett 2026" not in before.stdout
+    items = [
+        {"kind": "egen", "title": "Budsjett 2026", "project": None, "refs": [], "note": ""},
+        {"kind": "eventuelt", "title": "Eventuelt", "project": None, "refs": [], "note": ""},
+    ]
+    meetings.save_agenda(copy, made.id, items, actor=TESTER)
+    stored = cli("agenda", "--meeting", "Marsmøtet", db=copy)
+    assert stored.returncode == 0, stored.stderr
+    lines = [line for line in stored.stdout.splitlines() if line.strip()]
+    assert lines == ["1. Budsjett 2026", "2. Eventuelt"]
