@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib import meetings
 from lib.access import Actor
 from lib.contract import PROJECT_COLUMN, SHEETS, Kind, sheet_for_name
 from lib.db import StoreError, default_db_path, latest_version
@@ -87,12 +88,16 @@ def _read_meetings() -> tuple[Meeting, ...]:
 
 #: The uploads in order, from data/demo/opplastinger.csv.
 UPLOADS: tuple[Upload, ...] = _read_uploads()
-#: The steering-group meetings, from data/demo/møter.csv: each locks the upload it was based on
-#: (the September status), which gives "Endringer siden sist møte" something to show.
+#: The steering-group meetings, from data/demo/møter.csv: each past one locked the upload it was
+#: based on (the September status), which gives "Endringer siden sist møte" something to show,
+#: and was closed on its day; one without a basis is the next meeting, planned and not locked.
 MEETINGS: tuple[Meeting, ...] = _read_meetings()
-#: The last meeting (name, day) and the file name of the upload it locked.
-MEETING: tuple[str, dt.date] = MEETINGS[-1][:2]
-MEETING_UPLOAD: str = MEETINGS[-1][2]
+_LOCKED = [meeting for meeting in MEETINGS if meeting[2]]
+#: The last meeting held (name, day) and the file name of the upload it locked.
+MEETING: tuple[str, dt.date] = _LOCKED[-1][:2]
+MEETING_UPLOAD: str = _LOCKED[-1][2]
+#: Who plans and closes the demo's meetings.
+SECRETARIAT = "Porteføljekontoret"
 
 
 def _upload_folder(file_name: str, day: dt.date) -> Path:
@@ -224,6 +229,7 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
                     lock_for_meeting(
                         built, version, name, meeting_day, actor=actor, created_at=locked_at
                     )
+        _plan_and_close_meetings(built)
         _refuse_to_overwrite(target, replace)  # again: someone may have loaded meanwhile
         for stale in (target, _wal(target)):
             stale.unlink(missing_ok=True)
@@ -233,6 +239,30 @@ def build_demo_database(db: Path | str | None = None, *, replace: bool = False) 
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return version
+
+
+def _plan_and_close_meetings(built: Path) -> None:
+    """The meetings held are closed on their day (no decision was recorded in the app: the
+    outcome is the basis); the next one is planned a week before today, not locked yet."""
+    secretariat = Actor.on_this_machine(SECRETARIAT)
+    for name, meeting_day, basis in MEETINGS:
+        if not basis:
+            meetings.create_meeting(
+                built,
+                name,
+                meeting_day,
+                actor=secretariat,
+                created_at=_during_office_hours(TODAY - dt.timedelta(days=6)),
+            )
+        elif meeting_day < TODAY:
+            held = meetings.meeting_named(built, name)
+            assert held is not None  # locked above
+            meetings.close_meeting(
+                built,
+                held.id,
+                actor=secretariat,
+                closed_at=_during_office_hours(meeting_day, hour=16),
+            )
 
 
 def _fingerprint_file(scratch: Path, file_name: str, day: dt.date) -> Path:
