@@ -99,6 +99,18 @@ RULES: tuple[Rule, ...] = (
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
+
+def rule_params() -> dict[str, int]:
+    """Each rule's thresholds as SQL parameters, `$<field>_<code>` (`$min_score_risiko_uten_
+    tiltak`): the SQL reads them from `RULES`, never a number of its own."""
+    return {
+        f"{field}_{rule.code}": value
+        for rule in RULES
+        for field in ("min_score", "months", "days")
+        if (value := getattr(rule, field)) is not None
+    }
+
+
 #: No filter: every project (the actor may read).
 EVERY_PROJECT = Filters()
 
@@ -141,7 +153,8 @@ def _rules_sql() -> str:
             "idle_projects",
             "prosjekt_id",
             "prosjektnavn",
-            "sist IS NOT NULL AND date_diff('day', sist, CAST($today AS DATE)) >= $q_idle_days",
+            "sist IS NOT NULL"
+            " AND date_diff('day', sist, CAST($today AS DATE)) >= $days_prosjekt_uten_opplasting",
             tall="date_diff('day', sist, CAST($today AS DATE))",
             dato="sist",
         ),
@@ -150,7 +163,7 @@ def _rules_sql() -> str:
             "risks",
             "risiko_id",
             "risiko",
-            f"score >= $q_high AND {_empty('tiltak')}",
+            f"score >= $min_score_risiko_uten_tiltak AND {_empty('tiltak')}",
             tall="score",
         ),
         select(
@@ -158,7 +171,7 @@ def _rules_sql() -> str:
             "risks",
             "risiko_id",
             "risiko",
-            f"score >= $q_high AND {_empty('ansvarlig')}",
+            f"score >= $min_score_risiko_uten_ansvarlig AND {_empty('ansvarlig')}",
             tall="score",
         ),
         select(
@@ -175,7 +188,8 @@ def _rules_sql() -> str:
             "risks",
             "risiko_id",
             "risiko",
-            "score >= $q_high AND (sannsynlighet_etter IS NULL OR konsekvens_etter IS NULL)",
+            "score >= $min_score_risiko_uten_etter_tiltak"
+            " AND (sannsynlighet_etter IS NULL OR konsekvens_etter IS NULL)",
             tall="score",
         ),
         select(
@@ -198,7 +212,8 @@ def _rules_sql() -> str:
             "gevinst_id",
             "gevinst",
             f"""{last_known} IS NOT NULL
-              AND CAST({last_known} + to_months($q_months) AS DATE) < CAST($today AS DATE)
+              AND CAST({last_known} + to_months($months_gevinst_ikke_malt) AS DATE)
+                  < CAST($today AS DATE)
               AND (maldato IS NULL OR CAST($today AS DATE) <= maldato)""",
             dato=last_known,
             tekst="CASE WHEN siste_dato IS NULL THEN 'nullpunkt' END",
@@ -388,9 +403,7 @@ def _run_rules(
     with reading(path) as connection:
         params = {
             **view_params(connection, chosen, today),
-            "q_high": HIGH_RISK,
-            "q_months": STALE_MONTHS,
-            "q_idle_days": IDLE_DAYS,
+            **rule_params(),
             "qualitative": QUALITATIVE,
         }
         used = set(re.findall(r"\$([A-Za-z_]\w*)", sql))

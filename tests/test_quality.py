@@ -21,6 +21,7 @@ from lib.quality import (
     STALE_MONTHS,
     findings,
     findings_frame,
+    rule_params,
 )
 from lib.view_sql import Filters
 from tests.fixtures import load, risk
@@ -161,6 +162,30 @@ def test_rules_live_in_one_place_with_their_thresholds():
     assert RULES_BY_CODE["gevinst_ikke_malt"].months == 6
     assert RULES_BY_CODE["prosjekt_uten_opplasting"].days == 60
     assert RULES_BY_CODE["risiko_uten_tiltak"].ark == "Risiko"
+    assert rule_params()["min_score_risiko_uten_tiltak"] == 10
+    assert rule_params()["days_prosjekt_uten_opplasting"] == 60
+
+
+def test_the_sql_reads_its_thresholds_from_rules(db, monkeypatch):
+    """A threshold changed in RULES changes what is found: the SQL has no number of its own."""
+    from dataclasses import replace
+
+    from lib import quality
+
+    today = D(2025, 3, 1)
+    assert hits(db, today, "risiko_uten_tiltak") == {("P1", "R2"), ("P1", "R5")}
+    assert hits(db, today, "prosjekt_uten_opplasting") == set()
+    changed = tuple(
+        replace(rule, min_score=12)
+        if rule.code == "risiko_uten_tiltak"
+        else replace(rule, days=59)
+        if rule.code == "prosjekt_uten_opplasting"
+        else rule
+        for rule in quality.RULES
+    )
+    monkeypatch.setattr(quality, "RULES", changed)
+    assert hits(db, today, "risiko_uten_tiltak") == {("P1", "R5")}  # 12; R2 scores 10
+    assert hits(db, today, "prosjekt_uten_opplasting") == {("P1", "P1")}
 
 
 def test_open_risks_from_score_10_without_tiltak_or_ansvarlig(db):
