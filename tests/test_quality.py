@@ -334,3 +334,17 @@ def test_date_boundaries_hold_on_every_day(db, today):
     assert (("gevinst_under_mal", "G6") in found) == (today > D(2025, 6, 30))
     idle = (today - FIRST.date()).days >= IDLE_DAYS
     assert (("prosjekt_uten_opplasting", "P1") in found) == idle
+
+
+@pytest.mark.parametrize(
+    "number", [0.0, 6.0, 19.0, -3.0, 9999.0, 10000.0, 1234567.0, 2.5, 1234.5, -0.25, 0.1]
+)
+def test_numbers_in_sentences_read_as_everywhere_else(number):
+    """The SQL that writes a number into a sentence writes it as lib.preview does."""
+    import duckdb
+
+    from lib.preview import format_value
+    from lib.quality import _number_sql
+
+    written = duckdb.sql(f"SELECT {_number_sql('x')} FROM (SELECT {number}::DOUBLE AS x)")
+    assert written.fetchall()[0][0] == format_value(None, number)
