@@ -19,7 +19,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +33,7 @@ from lib.contract import (
     SHEETS_BY_KEY,
 )
 from lib.db import as_of, reading, shared_reads
-from lib.queries import high_risk_from, norwegian_key
+from lib.queries import high_risk_from
 from lib.view_sql import (
     Filters,
     benefits_cte,
@@ -377,23 +376,6 @@ def scoped(filters: Filters, version: int | None = None) -> Filters:
     )
 
 
-_DIGITS = re.compile(r"(\d+)")
-
-
-@cache
-def _project_key(project: str) -> str:
-    return norwegian_key(project)
-
-
-@cache
-def _natural(text: str) -> tuple:
-    """R2 before R10."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, norwegian_key(part))
-        for part in _DIGITS.split(text)
-    )
-
-
 def findings(
     path: Path | str | None,
     filters: Filters = EVERY_PROJECT,
@@ -426,6 +408,8 @@ def _run_rules(
             **view_params(connection, chosen, today),
             **rule_params(),
             **_text_params(),
+            "rule_codes": [rule.code for rule in RULES],
+            "rule_sheets": [[sheet.key for sheet in SHEETS].index(rule.sheet) for rule in RULES],
             "qualitative": QUALITATIVE,
         }
         used = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
@@ -449,19 +433,12 @@ def finding_refs(
     return [(str(project), str(row_id)) for project, row_id in rows]
 
 
-_SHEET_ORDER = {sheet.key: index for index, sheet in enumerate(SHEETS)}
-_RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
-
-
-def sort_key(project: str, rule: Rule, row_id: str) -> tuple:
-    """Findings' order: project (Norwegian order), sheet (contract order), ID (R2 before
-    R10), rule."""
-    return (
-        _project_key(project),
-        _SHEET_ORDER[rule.sheet],
-        _natural(row_id),
-        _RULE_ORDER[rule.code],
-    )
+#: The findings' order in SQL: project in Norwegian order (as lib.queries.norwegian_key: case
+#: folded, then æ ø å after z), sheet in contract order, ID (R2 before R10), rule.
+_ORDER = """ORDER BY translate(lower(prosjekt_id), 'æøå', '{|}'),
+    list_extract($rule_sheets, list_position($rule_codes, regel)),
+    lower(regexp_extract(id, '^[^0-9]*')), TRY_CAST(regexp_extract(id, '[0-9]+') AS BIGINT),
+    id, list_position($rule_codes, regel)"""
 
 
 def findings_in(
@@ -472,16 +449,13 @@ def findings_in(
     version: int | None = None,
 ) -> list[Finding]:
     """`findings` on the connection a caller shares (lib.db.shared_reads), or its own."""
-    _names, rows = _run_rules(path, filters, today, version, "prosjekt_id, id, regel, melding")
-    rules = RULES_BY_CODE
-    found = [
-        (sort_key(project, rules[code], row_id), project, row_id, rules[code], message)
-        for project, row_id, code, message in rows
-    ]
-    found.sort(key=lambda entry: entry[0])
+    _names, rows = _run_rules(
+        path, filters, today, version, "prosjekt_id, id, regel, melding", _ORDER
+    )
+    ark = {rule.code: rule.ark for rule in RULES}
     return [
-        Finding(project, rule.ark, row_id, rule.code, message)
-        for _key, project, row_id, rule, message in found
+        Finding(project, ark[code], row_id, code, message)
+        for project, row_id, code, message in rows
     ]
 
 

@@ -348,3 +348,19 @@ def test_numbers_in_sentences_read_as_everywhere_else(number):
 
     written = duckdb.sql(f"SELECT {_number_sql('x')} FROM (SELECT {number}::DOUBLE AS x)")
     assert written.fetchall()[0][0] == format_value(None, number)
+
+
+def test_findings_sort_projects_as_the_filters_list_them():
+    """The SQL's order of projects is lib.queries.norwegian_key's: æ ø å after z."""
+    import duckdb
+
+    from lib.quality import _ORDER
+    from lib.queries import norwegian_key
+
+    names = ["Åmot", "Ørsta", "Ås", "Bø", "ærlig", "Zeta", "alfa", "OTK-OU2", "ask-tm"]
+    ordered = duckdb.sql(
+        f"SELECT prosjekt_id FROM (SELECT unnest($names) AS prosjekt_id, 'R1' AS id, "
+        f"'risiko_uten_tiltak' AS regel) {_ORDER}",
+        params={"names": names, "rule_codes": ["risiko_uten_tiltak"], "rule_sheets": [1]},
+    ).fetchall()
+    assert [row[0] for row in ordered] == sorted(names, key=norwegian_key)
