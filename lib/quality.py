@@ -1,11 +1,13 @@
 """Data-quality checks: what a steering group needs filled in or updated before it can trust the
 data (issue 12, item 5).
 
-Every rule and its threshold is in `RULES`, here and nowhere else. The rows are found by one
-SQL query over the views' own CTEs (lib/view_sql.py): an "open" risk, a benefit's latest
+Every rule and its threshold is in `RULES`, here and nowhere else (the SQL reads the
+thresholds from it as parameters, `rule_params`). The rows are found by one SQL query over the
+views' own CTEs (lib/view_sql.py): an "open" risk (Åpen or Under arbeid), a benefit's latest
 measurement and progress, a supported recommendation without Iverksatt and a late milestone
 are what those CTEs say they are, never a second definition. Each finding names its project,
-sheet and row and says in one Norwegian sentence what to fix.
+sheet and row and says in one Norwegian sentence what to fix (`MESSAGES`, filled in by the
+same query, so 20,000 findings cost no Python per row).
 
 Dates are judged on `today`: a date is *past* the day after it (a Frist of 1 June is past on
 2 June). Six months is calendar months (1 January + 6 months = 1 July; the last day of a month
