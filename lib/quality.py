@@ -1,11 +1,13 @@
 """Data-quality checks: what a steering group needs filled in or updated before it can trust the
 data (issue 12, item 5).
 
-Every rule and its threshold is in `RULES`, here and nowhere else. The rows are found by one
-SQL query over the views' own CTEs (lib/view_sql.py): an "open" risk, a benefit's latest
+Every rule and its threshold is in `RULES`, here and nowhere else (the SQL reads the
+thresholds from it as parameters, `rule_params`). The rows are found by one SQL query over the
+views' own CTEs (lib/view_sql.py): an "open" risk (Åpen or Under arbeid), a benefit's latest
 measurement and progress, a supported recommendation without Iverksatt and a late milestone
 are what those CTEs say they are, never a second definition. Each finding names its project,
-sheet and row and says in one Norwegian sentence what to fix.
+sheet and row and says in one Norwegian sentence what to fix (`MESSAGES`, filled in by the
+same query, so 20,000 findings cost no Python per row).
 
 Dates are judged on `today`: a date is *past* the day after it (a Frist of 1 June is past on
 2 June). Six months is calendar months (1 January + 6 months = 1 July; the last day of a month
@@ -19,7 +21,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,8 +35,7 @@ from lib.contract import (
     SHEETS_BY_KEY,
 )
 from lib.db import as_of, reading, shared_reads
-from lib.preview import format_value
-from lib.queries import high_risk_from, norwegian_key
+from lib.queries import high_risk_from
 from lib.view_sql import (
     Filters,
     benefits_cte,
@@ -99,6 +99,18 @@ RULES: tuple[Rule, ...] = (
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
+
+def rule_params() -> dict[str, int]:
+    """Each rule's thresholds as SQL parameters, `$<field>_<code>` (`$min_score_risiko_uten_
+    tiltak`): the SQL reads them from `RULES`, never a number of its own."""
+    return {
+        f"{field}_{rule.code}": value
+        for rule in RULES
+        for field in ("min_score", "months", "days")
+        if (value := getattr(rule, field)) is not None
+    }
+
+
 #: No filter: every project (the actor may read).
 EVERY_PROJECT = Filters()
 
@@ -119,64 +131,140 @@ def _empty(column: str) -> str:
     return f"nullif(trim({column}), '') IS NULL"
 
 
-def _rules_sql() -> str:
-    """One SELECT per rule over the views' CTEs, in the shape
-    (regel, prosjekt_id, id, tittel, tall, tall2, dato, tekst)."""
+#: Each rule's sentence, `{}` for the values the SQL puts in (DuckDB's `format`): first the
+#: row («Risiko R7 «Nøkkelpersoner slutter»»), then what the rule names. A rule with two
+#: cases has a second sentence under `<code>/<case>`.
+MESSAGES: dict[str, str] = {
+    "prosjekt_uten_opplasting": (
+        "{} har ikke fått nye data på {} dager (siste versjon {}): last opp oppdaterte data."
+    ),
+    "risiko_uten_tiltak": "{} har score {}, men ingen tiltak: beskriv tiltak.",
+    "risiko_uten_ansvarlig": "{} har score {}, men ingen ansvarlig: sett en ansvarlig.",
+    "risiko_frist_passert": (
+        "{} har status {}, men fristen {} er passert: sett ny frist, eller lukk risikoen."
+    ),
+    "risiko_uten_etter_tiltak": (
+        "{} har høy score {}, men ingen vurdering etter tiltak: fyll inn sannsynlighet og "
+        "konsekvens etter tiltak."
+    ),
+    "gevinst_uten_nullpunkt": "{} er kvantitativ, men mangler nullpunkt: fyll inn Nullpunkt.",
+    "gevinst_uten_malverdi": "{} er kvantitativ, men mangler målverdi: fyll inn Målverdi.",
+    "gevinst_ikke_malt": (
+        "{} er ikke målt på over {} måneder (siste måling {}): legg inn en ny måling."
+    ),
+    "gevinst_ikke_malt/nullpunkt": (
+        "{} er ikke målt på over {} måneder (nullpunktet {}): legg inn en ny måling."
+    ),
+    "gevinst_under_mal": (
+        "{} skulle nådd {} innen {}, men siste måling er {}: legg inn en ny måling, eller "
+        "vurder målet."
+    ),
+    "gevinst_under_mal/uten_maling": (
+        "{} har passert måldatoen {} uten måling: legg inn en måling, eller sett ny måldato."
+    ),
+    "anbefaling_uten_ansvarlig": (
+        "{} har vedtaket {}, men ingen ansvarlig: sett hvem som gjennomfører."
+    ),
+    "anbefaling_uten_iverksatt": (
+        "{} har vedtaket {}, men ingen iverksatt dato: fyll inn Iverksatt, så evalueringene "
+        "kan planlegges."
+    ),
+    "milepael_uten_prognose": (
+        "{} var planlagt {} og er ikke fullført, men har ingen prognose: sett ny prognose, "
+        "eller fyll inn Fullført."
+    ),
+}
 
-    def select(code: str, source: str, id_col: str, title: str, where: str, **values: str) -> str:
-        tall = values.get("tall", "NULL")
-        tall2 = values.get("tall2", "NULL")
-        dato = values.get("dato", "NULL")
-        tekst = values.get("tekst", "NULL")
-        return f"""SELECT '{code}' AS regel, prosjekt_id, {id_col} AS id, {title} AS tittel,
-               CAST({tall} AS DOUBLE) AS tall, CAST({tall2} AS DOUBLE) AS tall2,
-               CAST({dato} AS DATE) AS dato, CAST({tekst} AS VARCHAR) AS tekst
-        FROM {source} WHERE {where}"""
+#: How a sentence names a row of each sheet: «Risiko R7 …».
+NOUNS: dict[str, str] = {
+    PROSJEKTER.key: "Prosjekt",
+    RISIKO.key: "Risiko",
+    GEVINSTER.key: "Gevinst",
+    ANBEFALINGER.key: "Anbefaling",
+    MILEPAELER.key: "Milepæl",
+}
+
+
+def _message_param(code: str) -> str:
+    return "message_" + code.replace("/", "_")
+
+
+def _say(code: str, *values: str) -> str:
+    """SQL: the sentence `MESSAGES[code]` with `values` (SQL expressions) put in."""
+    return f"format(${_message_param(code)}, row_name, {', '.join(values)})"
+
+
+def _day_sql(expression: str) -> str:
+    return f"strftime({expression}, '%d.%m.%Y')"
+
+
+def _number_sql(expression: str) -> str:
+    """SQL: a number as lib.preview.format_value writes it (`1 234,5`; whole numbers without
+    decimals, with spaces from 10 000)."""
+    x = expression
+    return f"""CASE WHEN {x} = trunc({x}) AND abs({x}) < 10000
+          THEN CAST(CAST({x} AS BIGINT) AS VARCHAR)
+        WHEN {x} = trunc({x}) THEN replace(format('{{:,}}', CAST({x} AS BIGINT)), ',', ' ')
+        ELSE replace(replace(format('{{:,}}', {x}), ',', ' '), '.', ',') END"""
+
+
+def _rules_sql() -> str:
+    """One SELECT per rule over the views' CTEs, in the shape (regel, prosjekt_id, id,
+    melding): the rows each rule finds, with their sentence."""
+
+    def select(code: str, source: str, id_col: str, title: str, where: str, says: str) -> str:
+        sheet = RULES_BY_CODE[code].sheet
+        row_name = f"""concat(${"noun_" + sheet}, ' ', {id_col},
+            CASE WHEN nullif({title}, '') IS NULL THEN '' ELSE concat(' «', {title}, '»') END)"""
+        return f"""SELECT '{code}' AS regel, prosjekt_id, CAST({id_col} AS VARCHAR) AS id,
+               {says} AS melding
+        FROM (SELECT *, {row_name} AS row_name FROM {source} WHERE {where})"""
 
     last_known = "coalesce(siste_dato, nullpunktdato_brukt)"
     quantitative = "coalesce(type, '') <> $qualitative"
+    today = "CAST($today AS DATE)"
+    idle_days = f"date_diff('day', sist, {today})"
     parts = [
         select(
             "prosjekt_uten_opplasting",
             "idle_projects",
             "prosjekt_id",
             "prosjektnavn",
-            "sist IS NOT NULL AND date_diff('day', sist, CAST($today AS DATE)) >= $q_idle_days",
-            tall="date_diff('day', sist, CAST($today AS DATE))",
-            dato="sist",
+            f"sist IS NOT NULL AND {idle_days} >= $days_prosjekt_uten_opplasting",
+            _say("prosjekt_uten_opplasting", idle_days, _day_sql("sist")),
         ),
         select(
             "risiko_uten_tiltak",
             "risks",
             "risiko_id",
             "risiko",
-            f"score >= $q_high AND {_empty('tiltak')}",
-            tall="score",
+            f"score >= $min_score_risiko_uten_tiltak AND {_empty('tiltak')}",
+            _say("risiko_uten_tiltak", "CAST(score AS BIGINT)"),
         ),
         select(
             "risiko_uten_ansvarlig",
             "risks",
             "risiko_id",
             "risiko",
-            f"score >= $q_high AND {_empty('ansvarlig')}",
-            tall="score",
+            f"score >= $min_score_risiko_uten_ansvarlig AND {_empty('ansvarlig')}",
+            _say("risiko_uten_ansvarlig", "CAST(score AS BIGINT)"),
         ),
         select(
             "risiko_frist_passert",
             "risks",
             "risiko_id",
             "risiko",
-            "frist < CAST($today AS DATE)",
-            dato="frist",
-            tekst="status",
+            f"frist < {today}",
+            _say("risiko_frist_passert", "status", _day_sql("frist")),
         ),
         select(
             "risiko_uten_etter_tiltak",
             "risks",
             "risiko_id",
             "risiko",
-            "score >= $q_high AND (sannsynlighet_etter IS NULL OR konsekvens_etter IS NULL)",
-            tall="score",
+            "score >= $min_score_risiko_uten_etter_tiltak"
+            " AND (sannsynlighet_etter IS NULL OR konsekvens_etter IS NULL)",
+            _say("risiko_uten_etter_tiltak", "CAST(score AS BIGINT)"),
         ),
         select(
             "gevinst_uten_nullpunkt",
@@ -184,6 +272,7 @@ def _rules_sql() -> str:
             "gevinst_id",
             "gevinst",
             f"{quantitative} AND nullpunkt IS NULL",
+            f"format(${_message_param('gevinst_uten_nullpunkt')}, row_name)",
         ),
         select(
             "gevinst_uten_malverdi",
@@ -191,6 +280,7 @@ def _rules_sql() -> str:
             "gevinst_id",
             "gevinst",
             f"{quantitative} AND malverdi IS NULL",
+            f"format(${_message_param('gevinst_uten_malverdi')}, row_name)",
         ),
         select(
             "gevinst_ikke_malt",
@@ -198,10 +288,17 @@ def _rules_sql() -> str:
             "gevinst_id",
             "gevinst",
             f"""{last_known} IS NOT NULL
-              AND CAST({last_known} + to_months($q_months) AS DATE) < CAST($today AS DATE)
-              AND (maldato IS NULL OR CAST($today AS DATE) <= maldato)""",
-            dato=last_known,
-            tekst="CASE WHEN siste_dato IS NULL THEN 'nullpunkt' END",
+              AND CAST({last_known} + to_months($months_gevinst_ikke_malt) AS DATE) < {today}
+              AND (maldato IS NULL OR {today} <= maldato)""",
+            f"""CASE WHEN siste_dato IS NULL
+                THEN {
+                _say(
+                    "gevinst_ikke_malt/nullpunkt", "$months_gevinst_ikke_malt", _day_sql(last_known)
+                )
+            }
+                ELSE {
+                _say("gevinst_ikke_malt", "$months_gevinst_ikke_malt", _day_sql(last_known))
+            } END""",
         ),
         select(
             "gevinst_under_mal",
@@ -210,11 +307,18 @@ def _rules_sql() -> str:
             "gevinst",
             # Progress runs from Nullpunkt to Målverdi either way, so a target below the
             # baseline ("lower is better") is judged the right way round.
-            """maldato < CAST($today AS DATE) AND malverdi IS NOT NULL
+            f"""maldato < {today} AND malverdi IS NOT NULL
               AND (siste_verdi IS NULL OR fremdrift < 1 - 1e-9)""",
-            tall="siste_verdi",
-            tall2="malverdi",
-            dato="maldato",
+            f"""CASE WHEN siste_verdi IS NULL
+                THEN {_say("gevinst_under_mal/uten_maling", _day_sql("maldato"))}
+                ELSE {
+                _say(
+                    "gevinst_under_mal",
+                    _number_sql("malverdi"),
+                    _day_sql("maldato"),
+                    _number_sql("siste_verdi"),
+                )
+            } END""",
         ),
         select(
             "anbefaling_uten_ansvarlig",
@@ -222,7 +326,7 @@ def _rules_sql() -> str:
             "anbefaling_id",
             "anbefaling",
             _empty("ansvarlig"),
-            tekst="vedtak",
+            _say("anbefaling_uten_ansvarlig", "vedtak"),
         ),
         select(
             "anbefaling_uten_iverksatt",
@@ -230,7 +334,7 @@ def _rules_sql() -> str:
             "anbefaling_id",
             "anbefaling",
             "status = $no_date",
-            tekst="vedtak",
+            _say("anbefaling_uten_iverksatt", "vedtak"),
         ),
         select(
             "milepael_uten_prognose",
@@ -238,7 +342,7 @@ def _rules_sql() -> str:
             "milepael_id",
             "milepael",
             "status = $ms_late AND prognose IS NULL",
-            dato="planlagt",
+            _say("milepael_uten_prognose", _day_sql("planlagt")),
         ),
     ]
     idle = f"""idle_projects AS (
@@ -254,6 +358,13 @@ def _rules_sql() -> str:
     return f"WITH {ctes}\n" + "\nUNION ALL\n".join(parts)
 
 
+def _text_params() -> dict[str, str]:
+    return {
+        **{_message_param(code): text for code, text in MESSAGES.items()},
+        **{f"noun_{sheet}": noun for sheet, noun in NOUNS.items()},
+    }
+
+
 def scoped(filters: Filters, version: int | None = None) -> Filters:
     """The filters the checks and the agenda read with: the projects, units and what the
     actor may read (`readable`), as of `version` (None: the filters' version); the owner,
@@ -264,97 +375,6 @@ def scoped(filters: Filters, version: int | None = None) -> Filters:
         units=filters.units,
         version=filters.version if version is None else version,
         readable=filters.readable,
-    )
-
-
-def _number(value: object) -> str:
-    return format_value(None, float(value)) if value is not None else ""  # type: ignore[arg-type]
-
-
-_NOUN = {
-    PROSJEKTER.key: "Prosjekt",
-    RISIKO.key: "Risiko",
-    GEVINSTER.key: "Gevinst",
-    ANBEFALINGER.key: "Anbefaling",
-    MILEPAELER.key: "Milepæl",
-}
-
-
-def _message(rule: Rule, row: dict, today: dt.date) -> str:
-    """The finding's one sentence: the row, what is wrong, what to do."""
-    title = row["tittel"]
-    named = f"{_NOUN[rule.sheet]} {row['id']}" + (f" «{title}»" if title else "")
-    code = rule.code
-    if code == "prosjekt_uten_opplasting":
-        return (
-            f"{named} har ikke fått nye data på {int(row['tall'])} dager (siste versjon "
-            f"{row['dag']}): last opp oppdaterte data."
-        )
-    if code == "risiko_uten_tiltak":
-        return f"{named} har score {int(row['tall'])}, men ingen tiltak: beskriv tiltak."
-    if code == "risiko_uten_ansvarlig":
-        return f"{named} har score {int(row['tall'])}, men ingen ansvarlig: sett en ansvarlig."
-    if code == "risiko_frist_passert":
-        return (
-            f"{named} har status {row['tekst']}, men fristen {row['dag']} er passert: "
-            "sett ny frist, eller lukk risikoen."
-        )
-    if code == "risiko_uten_etter_tiltak":
-        return (
-            f"{named} har høy score {int(row['tall'])}, men ingen vurdering etter tiltak: "
-            "fyll inn sannsynlighet og konsekvens etter tiltak."
-        )
-    if code == "gevinst_uten_nullpunkt":
-        return f"{named} er kvantitativ, men mangler nullpunkt: fyll inn Nullpunkt."
-    if code == "gevinst_uten_malverdi":
-        return f"{named} er kvantitativ, men mangler målverdi: fyll inn Målverdi."
-    if code == "gevinst_ikke_malt":
-        since = "nullpunktet" if row["tekst"] == "nullpunkt" else "siste måling"
-        return (
-            f"{named} er ikke målt på over {rule.months} måneder ({since} "
-            f"{row['dag']}): legg inn en ny måling."
-        )
-    if code == "gevinst_under_mal":
-        if row["tall"] is None:
-            return (
-                f"{named} har passert måldatoen {row['dag']} uten måling: legg inn en "
-                "måling, eller sett ny måldato."
-            )
-        return (
-            f"{named} skulle nådd {_number(row['tall2'])} innen {row['dag']}, men siste "
-            f"måling er {_number(row['tall'])}: legg inn en ny måling, eller vurder målet."
-        )
-    if code == "anbefaling_uten_ansvarlig":
-        return (
-            f"{named} har vedtaket {row['tekst']}, men ingen ansvarlig: sett hvem som gjennomfører."
-        )
-    if code == "anbefaling_uten_iverksatt":
-        return (
-            f"{named} har vedtaket {row['tekst']}, men ingen iverksatt dato: fyll inn "
-            "Iverksatt, så evalueringene kan planlegges."
-        )
-    if code == "milepael_uten_prognose":
-        return (
-            f"{named} var planlagt {row['dag']} og er ikke fullført, men har ingen "
-            "prognose: sett ny prognose, eller fyll inn Fullført."
-        )
-    raise AssertionError(code)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-@cache
-def _project_key(project: str) -> str:
-    return norwegian_key(project)
-
-
-@cache
-def _natural(text: str) -> tuple:
-    """R2 before R10."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, norwegian_key(part))
-        for part in _DIGITS.split(text)
     )
 
 
@@ -388,30 +408,16 @@ def _run_rules(
     with reading(path) as connection:
         params = {
             **view_params(connection, chosen, today),
-            "q_high": HIGH_RISK,
-            "q_months": STALE_MONTHS,
-            "q_idle_days": IDLE_DAYS,
+            **rule_params(),
+            **_text_params(),
+            "rule_codes": [rule.code for rule in RULES],
+            "rule_sheets": [[sheet.key for sheet in SHEETS].index(rule.sheet) for rule in RULES],
             "qualitative": QUALITATIVE,
         }
         used = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
         rows = connection.execute(sql, {k: v for k, v in params.items() if k in used})
         names = [description[0] for description in rows.description]
         return names, rows.fetchall()
-
-
-def finding_rows(
-    path: Path | str | None,
-    filters: Filters = EVERY_PROJECT,
-    *,
-    today: dt.date,
-    version: int | None = None,
-) -> list[dict]:
-    """The rows the rules find, unsorted and without their sentences (regel, prosjekt_id, id,
-    tittel and the values the sentence names); on the connection a caller shares
-    (lib.db.shared_reads), or its own."""
-    # dd.mm.yyyy in SQL: for 20,000 findings, a third of the time strftime takes in Python
-    names, rows = _run_rules(path, filters, today, version, "*, strftime(dato, '%d.%m.%Y') AS dag")
-    return [dict(zip(names, values, strict=True)) for values in rows]
 
 
 def finding_refs(
@@ -429,19 +435,12 @@ def finding_refs(
     return [(str(project), str(row_id)) for project, row_id in rows]
 
 
-_SHEET_ORDER = {sheet.key: index for index, sheet in enumerate(SHEETS)}
-_RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
-
-
-def sort_key(project: str, rule: Rule, row_id: str) -> tuple:
-    """Findings' order: project (Norwegian order), sheet (contract order), ID (R2 before
-    R10), rule."""
-    return (
-        _project_key(project),
-        _SHEET_ORDER[rule.sheet],
-        _natural(row_id),
-        _RULE_ORDER[rule.code],
-    )
+#: The findings' order in SQL: project in Norwegian order (as lib.queries.norwegian_key: case
+#: folded, then æ ø å after z), sheet in contract order, ID (R2 before R10), rule.
+_ORDER = """ORDER BY translate(lower(prosjekt_id), 'æøå', '{|}'),
+    list_extract($rule_sheets, list_position($rule_codes, regel)),
+    lower(regexp_extract(id, '^[^0-9]*')), TRY_CAST(regexp_extract(id, '[0-9]+') AS BIGINT),
+    id, list_position($rule_codes, regel)"""
 
 
 def findings_in(
@@ -452,21 +451,13 @@ def findings_in(
     version: int | None = None,
 ) -> list[Finding]:
     """`findings` on the connection a caller shares (lib.db.shared_reads), or its own."""
-    records = finding_rows(path, filters, today=today, version=version)
-    keyed = []
-    for record in records:
-        rule = RULES_BY_CODE[record["regel"]]
-        keyed.append((sort_key(record["prosjekt_id"], rule, str(record["id"])), rule, record))
-    keyed.sort(key=lambda entry: entry[0])
+    _names, rows = _run_rules(
+        path, filters, today, version, "prosjekt_id, id, regel, melding", _ORDER
+    )
+    ark = {rule.code: rule.ark for rule in RULES}
     return [
-        Finding(
-            record["prosjekt_id"],
-            rule.ark,
-            str(record["id"]),
-            rule.code,
-            _message(rule, record, today),
-        )
-        for _key, rule, record in keyed
+        Finding(project, ark[code], row_id, code, message)
+        for project, row_id, code, message in rows
     ]
 
 

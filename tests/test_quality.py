@@ -21,6 +21,7 @@ from lib.quality import (
     STALE_MONTHS,
     findings,
     findings_frame,
+    rule_params,
 )
 from lib.view_sql import Filters
 from tests.fixtures import load, risk
@@ -161,6 +162,30 @@ def test_rules_live_in_one_place_with_their_thresholds():
     assert RULES_BY_CODE["gevinst_ikke_malt"].months == 6
     assert RULES_BY_CODE["prosjekt_uten_opplasting"].days == 60
     assert RULES_BY_CODE["risiko_uten_tiltak"].ark == "Risiko"
+    assert rule_params()["min_score_risiko_uten_tiltak"] == 10
+    assert rule_params()["days_prosjekt_uten_opplasting"] == 60
+
+
+def test_the_sql_reads_its_thresholds_from_rules(db, monkeypatch):
+    """A threshold changed in RULES changes what is found: the SQL has no number of its own."""
+    from dataclasses import replace
+
+    from lib import quality
+
+    today = D(2025, 3, 1)
+    assert hits(db, today, "risiko_uten_tiltak") == {("P1", "R2"), ("P1", "R5")}
+    assert hits(db, today, "prosjekt_uten_opplasting") == set()
+    changed = tuple(
+        replace(rule, min_score=12)
+        if rule.code == "risiko_uten_tiltak"
+        else replace(rule, days=59)
+        if rule.code == "prosjekt_uten_opplasting"
+        else rule
+        for rule in quality.RULES
+    )
+    monkeypatch.setattr(quality, "RULES", changed)
+    assert hits(db, today, "risiko_uten_tiltak") == {("P1", "R5")}  # 12; R2 scores 10
+    assert hits(db, today, "prosjekt_uten_opplasting") == {("P1", "P1")}
 
 
 def test_open_risks_from_score_10_without_tiltak_or_ansvarlig(db):
@@ -309,3 +334,33 @@ def test_date_boundaries_hold_on_every_day(db, today):
     assert (("gevinst_under_mal", "G6") in found) == (today > D(2025, 6, 30))
     idle = (today - FIRST.date()).days >= IDLE_DAYS
     assert (("prosjekt_uten_opplasting", "P1") in found) == idle
+
+
+@pytest.mark.parametrize(
+    "number", [0.0, 6.0, 19.0, -3.0, 9999.0, 10000.0, 1234567.0, 2.5, 1234.5, -0.25, 0.1]
+)
+def test_numbers_in_sentences_read_as_everywhere_else(number):
+    """The SQL that writes a number into a sentence writes it as lib.preview does."""
+    import duckdb
+
+    from lib.preview import format_value
+    from lib.quality import _number_sql
+
+    written = duckdb.sql(f"SELECT {_number_sql('x')} FROM (SELECT {number}::DOUBLE AS x)")
+    assert written.fetchall()[0][0] == format_value(None, number)
+
+
+def test_findings_sort_projects_as_the_filters_list_them():
+    """The SQL's order of projects is lib.queries.norwegian_key's: æ ø å after z."""
+    import duckdb
+
+    from lib.quality import _ORDER
+    from lib.queries import norwegian_key
+
+    names = ["Åmot", "Ørsta", "Ås", "Bø", "ærlig", "Zeta", "alfa", "OTK-OU2", "ask-tm"]
+    ordered = duckdb.sql(
+        f"SELECT prosjekt_id FROM (SELECT unnest($names) AS prosjekt_id, 'R1' AS id, "
+        f"'risiko_uten_tiltak' AS regel) {_ORDER}",
+        params={"names": names, "rule_codes": ["risiko_uten_tiltak"], "rule_sheets": [1]},
+    ).fetchall()
+    assert [row[0] for row in ordered] == sorted(names, key=norwegian_key)
