@@ -179,7 +179,12 @@ CONTROLS = "".join(
 @given(
     noise=st.text(alphabet=CONTROLS + "\u200b\u202e\ufeff ", max_size=4),
     prefix=st.sampled_from(["=", "+", "-", "@"]),
-    rest=st.text(min_size=1, max_size=20).filter(lambda text: not text[0].isdigit()),
+    # Not a plain number once invisible characters are gone (`+\x1f0` is the number +0 for
+    # Excel, not a formula, and stays as it is).
+    rest=st.text(min_size=1, max_size=20).filter(
+        # csv_cell's own cleaning; the leading "a" keeps it from guarding anything
+        lambda text: not str(csv_cell("a" + text))[1:2].isdigit()
+    ),
 )
 def test_no_control_characters_before_a_formula_get_it_past_the_guard(noise, prefix, rest):
     text = noise + prefix + rest
