@@ -107,15 +107,21 @@ def _since_text(path: Path | str | None, base: int) -> str:
     return f"siden møtet {meeting.label()}" if meeting else f"siden versjon {base}"
 
 
+def _pairs(frame: pd.DataFrame, id_column: str) -> Iterable[tuple[str, str]]:
+    """(Prosjekt-ID, row ID) of each row. Through plain lists: `astype(str)` on an Arrow
+    column of 40,000 IDs took ten times as long."""
+    projects, ids = frame["prosjekt_id"].tolist(), frame[id_column].tolist()
+    return zip(map(str, projects), map(str, ids), strict=True)
+
+
 def _refs(frame: pd.DataFrame, id_column: str) -> tuple[tuple[str, str], ...]:
-    pairs = zip(frame["prosjekt_id"].astype(str), frame[id_column].astype(str), strict=True)
-    return tuple(dict.fromkeys(pairs))
+    return tuple(dict.fromkeys(_pairs(frame, id_column)))
 
 
 def _among(frame: pd.DataFrame, id_column: str, refs: Iterable[tuple[str, str]]) -> pd.Series:
     chosen = set(refs)
-    pairs = zip(frame["prosjekt_id"].astype(str), frame[id_column].astype(str), strict=True)
-    return pd.Series([pair in chosen for pair in pairs], index=frame.index, dtype=bool)
+    inside = [pair in chosen for pair in _pairs(frame, id_column)]
+    return pd.Series(inside, index=frame.index, dtype=bool)
 
 
 # --- What each part reads ----------------------------------------------------------------------
