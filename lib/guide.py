@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from lib import access, contract
+from lib import access, agenda, contract, quality
 from lib.contract import Column, Kind, Sheet
 from lib.parse import FIRST_DATE, MONTHS_NB, add_months
 from lib.read import kommit
@@ -630,7 +630,8 @@ def _roles() -> list[str]:
     work = {
         access.LESER: "ser prosjektet: tall, lister, figurer og nedlastinger",
         access.OPPLASTER: "laster opp arbeidsbøker for prosjektet (og ser det)",
-        access.MOTELEDER: "låser versjoner for møter (for alle prosjektene i versjonen)",
+        access.MOTELEDER: "leder møter: låser versjoner (for alle prosjektene i versjonen), "
+        "setter opp sakslisten, registrerer vedtak og avslutter møtet",
         access.ADMIN: "alt, for alle prosjekter: gir roller og gjenoppretter versjoner",
     }
     return [
@@ -647,6 +648,92 @@ def _roles() -> list[str]:
         f"«{access.OPPLASTER}» for: ellers lagres ingenting, og siden sier hvilket prosjekt det "
         "gjelder. Mangler du en rolle, spør en administrator (siden «Tilgang»). Uten innlogging "
         "(«Lokal modus – ingen innlogging») kan den som sitter ved maskinen, alt.",
+        "",
+    ]
+
+
+def _rule_text(rule: quality.Rule) -> str:
+    """What a quality rule looks for, in plain words, with its threshold from `quality.RULES`."""
+    words = {
+        "prosjekt_uten_opplasting": f"ingen opplasting har rørt prosjektet på {rule.days} dager "
+        "eller mer",
+        "risiko_uten_tiltak": f"åpen risiko med score {rule.min_score} eller mer uten tiltak",
+        "risiko_uten_ansvarlig": f"åpen risiko med score {rule.min_score} eller mer uten ansvarlig",
+        "risiko_frist_passert": "åpen risiko der fristen er passert (fra dagen etter)",
+        "risiko_uten_etter_tiltak": f"høy risiko (score {rule.min_score} eller mer) uten "
+        "sannsynlighet og konsekvens etter tiltak",
+        "gevinst_uten_nullpunkt": "kvantitativ gevinst uten nullpunkt",
+        "gevinst_uten_malverdi": "kvantitativ gevinst uten målverdi",
+        "gevinst_ikke_malt": f"gevinst som ikke er målt på over {rule.months} måneder (fra "
+        "siste måling, ellers fra nullpunktet) mens måldatoen ikke er passert",
+        "gevinst_under_mal": "gevinst som har passert måldatoen uten å ha nådd målverdien "
+        "(også når lavere er bedre), eller uten måling",
+        "anbefaling_uten_ansvarlig": "anbefaling med vedtak "
+        f"{_join(contract.SUPPORTED_DECISIONS, 'eller')} uten ansvarlig",
+        "anbefaling_uten_iverksatt": "anbefaling med vedtak "
+        f"{_join(contract.SUPPORTED_DECISIONS, 'eller')} uten iverksatt dato",
+        "milepael_uten_prognose": "milepæl som skulle vært nådd, ikke er fullført og mangler "
+        "prognose",
+    }
+    return words.get(rule.code, rule.name.lower())
+
+
+def _meetings() -> list[str]:
+    kinds = agenda.KINDS
+    return [
+        "## Møter, saksliste og vedtak",
+        "",
+        "Siden **Møter** samler styringsgruppens møter. Et møte har navn, dato og eventuelt "
+        "deltakere. Slik går et møte:",
+        "",
+        "1. **Opprett møtet** og **lås grunnlaget**: versjonen møtet skal behandle, låses og kan "
+        "aldri endres eller slettes (det samme som «Lås versjon for møte» på Historikk og "
+        "`python -m lib.cli snapshot NAVN`).",
+        "2. **Sakslisten** foreslås fra dataene, for det som har skjedd siden forrige møte. "
+        "Møtelederen endrer rekkefølgen (tallet i «Nr»), fjerner saker («Ta med»), skriver "
+        "merknader og legger til egne saker, og lagrer. Den lagrede sakslisten følger møtet "
+        "(`python -m lib.cli agenda --meeting NAVN`).",
+        "3. **Møtemodus** viser én sak per skjerm, «Sak 3 av 9», med store bokstaver for "
+        "projektoren og uten sidepanel. «Avslutt møtemodus» går tilbake med de samme filtrene.",
+        "4. **Vedtak** registreres i saken om anbefalingen: ett av vedtakene "
+        f"({_join(list(contract.DECISIONS))}), vedtaksteksten og hvem som er ansvarlig. Det "
+        "lagres med én gang som en ny versjon, akkurat som en opplasting: bare Vedtak, "
+        "Vedtakstekst, Ansvarlig og Vedtaksdato (møtets dato) endres, og alle sidene viser det "
+        "straks. Registrerer to samtidig, går ingenting tapt: har noen nettopp lagret et vedtak "
+        "om samme anbefaling, får du se det vedtaket før du lagrer på nytt. Et feil vedtak "
+        "angres ved å gjenopprette versjonen før (Historikk). På kommandolinjen: "
+        '`python -m lib.cli vedtak A3 --vedtak Støttes --tekst "…" --ansvarlig "…" '
+        "--meeting NAVN`.",
+        "5. **Avslutt møtet** lagrer utfallet (versjonen etter siste vedtak) og viser referatet: "
+        "vedtakene i sakslistens rekkefølge, som kan lastes ned som Excel "
+        "(`python -m lib.cli motereferat --meeting NAVN --xlsx referat.xlsx`).",
+        "",
+        "Den foreslåtte sakslisten har denne rekkefølgen (tomme saker utelates, Eventuelt står "
+        "alltid sist):",
+        "",
+        f"1. **{kinds['status']}**, verst først: flest høye risikoer, så gevinster bak skjema, "
+        "forsinkede milepæler og forfalte evalueringer.",
+        f"2. **{kinds['risiko']}** som er nye eller har fått høyere score siden forrige møte.",
+        f"3. **{kinds['anbefaling']}**: én sak per anbefaling som venter på vedtak "
+        f"({_join(agenda.AWAITING_DECISIONS, 'eller')}).",
+        f"4. **{kinds['evaluering']}** som har forfalt eller forfaller innen "
+        f"{agenda.EVALUATION_DAYS} dager.",
+        f"5. **{kinds['milepael']}** som er forsinket eller forskjøvet siden forrige møte.",
+        f"6. **{kinds['gevinst']}** bak skjema.",
+        f"7. **{kinds['kvalitet']}** (se under).",
+        f"8. **{kinds['eventuelt']}**.",
+        "",
+        "Møtelederen kan i tillegg legge til egne saker. Å opprette, låse, lagre sakslisten, "
+        f"registrere vedtak og avslutte krever rollen «{access.MOTELEDER}».",
+        "",
+        "## Datakvalitet",
+        "",
+        "Appen sjekker dataene og sier hva som må rettes før møtet: nederst på Oversikt "
+        "(«Datakvalitet»), som en sak i sakslisten og med `python -m lib.cli kvalitet` "
+        "(`--csv` for Excel). Hvert funn nevner prosjekt, ark og ID og sier i én setning hva "
+        "som må gjøres. Reglene:",
+        "",
+        *(f"- **{rule.name}** ({rule.ark}): {_rule_text(rule)}." for rule in quality.RULES),
         "",
     ]
 
@@ -742,6 +829,7 @@ def render_guide() -> str:
         *_sheets(),
         *_export_and_backup(),
         *_roles(),
+        *_meetings(),
         *_known_templates(),
     ]
     while lines and not lines[-1]:
