@@ -110,7 +110,9 @@ def main() -> None:
 
 def items_of(meeting: Meeting) -> list[agenda.AgendaItem]:
     if meeting.agenda is not None:
-        return [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+        stored = [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+        # Drawn for whoever prepared it: a reader sees the items about their projects.
+        return agenda.readable_items(stored, filters.readable())
     chosen = Filters(readable=filters.readable())
     return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
 

@@ -305,7 +305,9 @@ def open_meeting_mode(meeting_id: int) -> None:
 def current_agenda(meeting: Meeting) -> list[agenda.AgendaItem]:
     """The stored agenda, or the one drawn from the data (as of the basis, if locked)."""
     if meeting.agenda is not None:
-        return [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+        stored = [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+        # Drawn for whoever prepared it: a reader sees the items about their projects.
+        return agenda.readable_items(stored, filters.readable())
     chosen = Filters(readable=filters.readable())
     return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
 

@@ -11,7 +11,7 @@ empty category is left out (Eventuelt never is). Everything is read through the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -620,3 +620,26 @@ def arranged(
             return [*result[:-1], own, result[-1]]
         return [*result, own]
     return result
+
+
+def readable_items(
+    items: Sequence[AgendaItem], readable: Collection[str] | None
+) -> list[AgendaItem]:
+    """The items a reader may see (`readable`: Filters.readable; None: every project).
+
+    A stored agenda was drawn for whoever prepared it; a reader of some projects sees only the
+    items about them: an item about one project they may not read goes, an item over several
+    keeps the rows of the projects they may read (and goes when none is left). Items about no
+    project (Eventuelt, the chair's own) stay.
+    """
+    if readable is None:
+        return list(items)
+    shown = []
+    for item in items:
+        if item.project is not None and item.project not in readable:
+            continue
+        refs = tuple(ref for ref in item.refs if ref[0] in readable)
+        if item.refs and not refs:
+            continue
+        shown.append(replace(item, refs=refs))
+    return shown

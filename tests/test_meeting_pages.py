@@ -226,3 +226,52 @@ def test_the_editor_order_numbers_notes_and_ticks_arrange_the_agenda() -> None:
     # A tie keeps the earlier order; nothing added without a title.
     tied = agenda.arranged(items[:2], [(1, None, True), (1, None, True)])
     assert [item.title for item in tied] == ["Status A", "Risikoer"]
+
+
+def test_a_reader_sees_only_the_stored_items_about_their_projects() -> None:
+    items = [
+        agenda.AgendaItem(kind="status", title="Status A", project="A", refs=(("A", "A"),)),
+        agenda.AgendaItem(kind="status", title="Status B", project="B", refs=(("B", "B"),)),
+        agenda.AgendaItem(kind="risiko", title="Risikoer", refs=(("A", "R1"), ("B", "R2"))),
+        agenda.AgendaItem(kind="gevinst", title="Gevinster", refs=(("B", "G1"),)),
+        agenda.AgendaItem(kind="eventuelt", title="Eventuelt"),
+    ]
+    assert agenda.readable_items(items, None) == items
+    shown = agenda.readable_items(items, frozenset({"A"}))
+    assert [item.title for item in shown] == ["Status A", "Risikoer", "Eventuelt"]
+    assert shown[1].refs == (("A", "R1"),)
+    assert [item.title for item in agenda.readable_items(items, frozenset())] == ["Eventuelt"]
+
+
+def test_the_second_to_record_the_same_decision_sees_the_first(db: Path) -> None:
+    meeting = meeting_with_agenda(db)
+    position, item = next(
+        (index, item)
+        for index, item in enumerate(meeting.agenda or [], start=1)
+        if item["kind"] == "anbefaling"
+    )
+    project, recommendation = item["refs"][0]
+    app = open_meeting_mode(db, meeting, position)  # the form is drawn: the chair is looking
+    # Meanwhile the secretary records a decision on the same recommendation.
+    decisions.record_decision(
+        db,
+        recommendation,
+        "Til orientering",
+        actor=Actor.on_this_machine("Sekretær Sara"),
+        project=project,
+        meeting_id=meeting.id,
+    )
+    app.radio(key=f"motemodus_vedtak_{project}_{recommendation}").set_value("Støttes")
+    app = click(app, "Lagre vedtaket")
+    said = texts(app)
+    assert "Sekretær Sara" in said and "Til orientering" in said
+    recorded = decisions.recorded_decisions(db, meeting_id=meeting.id)
+    assert [d.vedtak for d in recorded] == ["Til orientering"]  # nothing lost, nothing overwritten
+    # Seen now: recording again stores the chair's decision on top.
+    app.radio(key=f"motemodus_vedtak_{project}_{recommendation}").set_value("Støttes")
+    app = click(app, "Lagre vedtaket")
+    assert "Vedtaket er lagret som versjon" in texts(app)
+    assert [d.vedtak for d in decisions.recorded_decisions(db, meeting_id=meeting.id)] == [
+        "Til orientering",
+        "Støttes",
+    ]
