@@ -72,43 +72,51 @@ def show_message() -> None:
         {"ok": st.success, "error": st.error}.get(kind, st.warning)(text)
 
 
+def _version_text(version: int | None) -> str:
+    return "–" if version is None else str(version)
+
+
 def _listed(found: list[Meeting]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Møte": [meeting.name for meeting in found],
             "Dato": [meeting.meeting_date for meeting in found],
             "Status": [state_of(meeting) for meeting in found],
-            "Grunnlag": [meeting.basis_version for meeting in found],
-            "Utfall": [meeting.outcome_version for meeting in found],
+            "Grunnlag": [_version_text(meeting.basis_version) for meeting in found],
+            "Utfall": [_version_text(meeting.outcome_version) for meeting in found],
         }
-    ).astype({"Grunnlag": "Int64", "Utfall": "Int64"})
+    )
 
 
 def show_meeting_lists(found: list[Meeting]) -> None:
+    """One list: the coming meetings first (the nearest first), then the past ones (the latest
+    first). One table over the page's width, so every column fits a 1280-pixel screen."""
     today = data.today()
-    upcoming = [m for m in found if m.closed_at is None and m.meeting_date >= today]
+    upcoming = sorted(
+        (m for m in found if m.closed_at is None and m.meeting_date >= today),
+        key=lambda m: m.meeting_date,
+    )
     past = [m for m in found if m not in upcoming]
-    config = {
-        "Møte": st.column_config.TextColumn("Møte", width="large"),
-        "Dato": st.column_config.DateColumn("Dato", format="DD.MM.YYYY"),
-        "Grunnlag": st.column_config.NumberColumn("Grunnlag (versjon)", format="%d"),
-        "Utfall": st.column_config.NumberColumn("Utfall (versjon)", format="%d"),
-    }
-    upcoming_column, past_column = st.columns(2)
-    with upcoming_column:
-        st.subheader("Kommende møter", anchor=False)
-        if upcoming:
-            # The nearest first.
-            shown = _listed(sorted(upcoming, key=lambda m: m.meeting_date))
-            st.dataframe(shown, hide_index=True, column_config=config, key="moter_kommende")
-        else:
-            layout.empty("Ingen kommende møter. Opprett et under «Nytt møte».")
-    with past_column:
-        st.subheader("Tidligere møter", anchor=False)
-        if past:
-            st.dataframe(_listed(past), hide_index=True, column_config=config, key="moter_tidl")
-        else:
-            layout.empty("Ingen tidligere møter ennå.")
+    st.subheader("Møteoversikt", anchor=False)
+    listed = _listed([*upcoming, *past])
+    listed.insert(2, "Når", ["Kommende"] * len(upcoming) + ["Tidligere"] * len(past))
+    st.dataframe(
+        listed,
+        hide_index=True,
+        key="moter_liste",
+        column_config={
+            "Møte": st.column_config.TextColumn("Møte", width=300),
+            "Dato": st.column_config.DateColumn("Dato", format="DD.MM.YYYY", width=100),
+            "Når": st.column_config.TextColumn("Når", width=90),
+            "Status": st.column_config.TextColumn("Status", width=110),
+            "Grunnlag": st.column_config.TextColumn(
+                "Grunnlag", width=70, help="Versjonen som er låst for møtet"
+            ),
+            "Utfall": st.column_config.TextColumn(
+                "Utfall", width=70, help="Versjonen etter siste vedtak i møtet"
+            ),
+        },
+    )
 
 
 def show_new_meeting_form(allowed: access.Permissions, *, opened: bool) -> None:
@@ -334,12 +342,13 @@ def show_agenda(meeting: Meeting, items: list[agenda.AgendaItem], refused: str |
         key=f"{EDITOR}_{meeting.id}",
         disabled=closed or refused is not None,
         column_config={
+            # Pixel widths that add up to the page's width at 1280: no column off-screen.
             "Nr": st.column_config.NumberColumn(
-                "Nr", help="Endre tallet for å flytte saken", min_value=1, step=1, width="small"
+                "Nr", help="Endre tallet for å flytte saken", min_value=1, step=1, width=50
             ),
-            "Sak": st.column_config.TextColumn("Sak", disabled=True, width="large"),
-            "Merknad": st.column_config.TextColumn("Merknad", width="medium"),
-            "Ta med": st.column_config.CheckboxColumn("Ta med", width="small"),
+            "Sak": st.column_config.TextColumn("Sak", disabled=True, width=390),
+            "Merknad": st.column_config.TextColumn("Merknad", width=230),
+            "Ta med": st.column_config.CheckboxColumn("Ta med", width=70),
         },
         num_rows="fixed",
     )
@@ -395,15 +404,28 @@ def show_minutes(meeting: Meeting) -> None:
     if decided.empty:
         layout.empty("Ingen vedtak er registrert i dette møtet.")
         return
+    # What was decided fits a 1280-pixel screen; who recorded it, when and the version are in
+    # the Excel file.
+    widths = {
+        "Sak": 45,
+        "Prosjekt-ID": 95,
+        "Anbefaling-ID": 60,
+        "Anbefaling": 190,
+        "Vedtak": 110,
+        "Vedtakstekst": 140,
+        "Ansvarlig": 100,
+    }
     st.dataframe(
         decided,
         hide_index=True,
         key="moter_referat",
+        column_order=list(widths),
         column_config={
-            "Vedtaksdato": st.column_config.DateColumn("Vedtaksdato", format="DD.MM.YYYY"),
-            "Registrert": st.column_config.DatetimeColumn("Registrert", format="DD.MM.YYYY HH:mm"),
+            name: st.column_config.Column(name if name != "Anbefaling-ID" else "ID", width=px)
+            for name, px in widths.items()
         },
     )
+    st.caption("Hvem som registrerte hvert vedtak, når og i hvilken versjon, står i Excel-filen.")
     st.download_button(
         "Last ned referatet (Excel)",
         data=exports.minutes_workbook(decided, meeting.name, meeting.meeting_date),

@@ -60,6 +60,15 @@ def projector(browser: object) -> Iterator[object]:
     context.close()
 
 
+def both_sizes(page, name: str) -> None:
+    """Screenshots at the projector's 1280×720 and at 1920×1080, for a person to look at."""
+    for width, height in ((1920, 1080), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        wait_for_layout(page)
+        screenshot(page, f"{name}-{width}x{height}")
+        assert page.evaluate(SIZES)["overflow"] <= 0, f"{name} is wider than {width} px"
+
+
 def click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
@@ -98,13 +107,13 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
     expect(page.get_by_text(f"Sak 1 av {count}")).to_be_visible()
     wait_for_app(page)
     wait_for_layout(page)
-    screenshot(page, "motemodus-sak-1-1280x720")
     sizes = page.evaluate(SIZES)
     assert not sizes["sidebar"], "meeting mode has no sidebar"
     assert sizes["title"] >= 48 and sizes["body"] >= 24 and sizes["caption"] >= 24, sizes
     assert sizes["overflow"] <= 0, sizes
     if sizes["figure"]:
         assert sizes["figure"] >= 48, sizes
+    both_sizes(page, "motemodus-sak-1")
 
     recorded: list[str] = []
     for number in range(1, count + 1):
@@ -137,7 +146,7 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
     expect(page.get_by_role("heading", name="Referat", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Last ned referatet (Excel)")).to_be_visible()
     wait_for_app(page)
-    screenshot(page, "moter-referat-1280x720")
+    both_sizes(page, "moter-referat")
 
     # What was stored: two decisions, each a version after the basis, the meeting closed on
     # the last of them, and `changes` from the basis reports both.
