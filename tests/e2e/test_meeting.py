@@ -21,6 +21,9 @@ from tests.e2e.browser import ROOT, StreamlitServer, screenshot, wait_for_app, w
 from tests.fixtures import copy_database
 
 CHAIR = "Kari Nordmann"
+#: How long an expectation waits (ms): a run that stores a version can take seconds on a busy
+#: machine, beyond Playwright's 5-second default.
+WAIT = 30_000
 MEETING = "Styringsgruppemøte desember"
 
 #: What meeting mode must measure up to on a 1280×720 projector, in CSS pixels.
@@ -75,7 +78,7 @@ def click(page, name: str) -> None:
 
 def position(page) -> tuple[int, int]:
     caption = page.get_by_text(re.compile(r"Sak \d+ av \d+")).first
-    expect(caption).to_be_visible()
+    expect(caption).to_be_visible(timeout=WAIT)
     found = re.search(r"Sak (\d+) av (\d+)", caption.inner_text())
     assert found
     return int(found[1]), int(found[2])
@@ -92,19 +95,19 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
     page.get_by_text("Nytt møte", exact=True).click()  # folded: the demo has a meeting
     page.get_by_role("textbox", name="Møtets navn", exact=True).fill(MEETING)
     click(page, "Opprett møtet")
-    expect(page.get_by_text("er opprettet")).to_be_visible()
+    expect(page.get_by_text("er opprettet")).to_be_visible(timeout=WAIT)
     basis = latest_version(db)
     click(page, f"Lås grunnlaget (versjon {basis})")
-    expect(page.get_by_role("button", name="Start møtemodus")).to_be_visible()
+    expect(page.get_by_role("button", name="Start møtemodus")).to_be_visible(timeout=WAIT)
     click(page, "Lagre sakslisten")
     saved = page.get_by_text(re.compile(r"Sakslisten er lagret \(\d+ saker\)"))
-    expect(saved).to_be_visible()
+    expect(saved).to_be_visible(timeout=WAIT)
     count = int(re.search(r"\((\d+) saker\)", saved.inner_text())[1])  # type: ignore[index]
     wait_for_app(page)
     screenshot(page, "moter-1280x720")
 
     click(page, "Start møtemodus")
-    expect(page.get_by_text(f"Sak 1 av {count}")).to_be_visible()
+    expect(page.get_by_text(f"Sak 1 av {count}")).to_be_visible(timeout=WAIT)
     wait_for_app(page)
     wait_for_layout(page)
     sizes = page.evaluate(SIZES)
@@ -127,7 +130,7 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
             )
             page.get_by_role("textbox", name="Ansvarlig", exact=True).fill("Rådmannen")
             click(page, "Lagre vedtaket")
-            expect(page.get_by_text("Vedtaket er lagret som versjon")).to_be_visible()
+            expect(page.get_by_text("Vedtaket er lagret som versjon")).to_be_visible(timeout=WAIT)
             wait_for_app(page)
             recorded.append(decision)
             if len(recorded) == 1:
@@ -135,16 +138,16 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
                 screenshot(page, "motemodus-vedtak-1280x720")
         if number < count:
             click(page, "Neste sak →")
-            expect(page.get_by_text(f"Sak {number + 1} av {count}")).to_be_visible()
+            expect(page.get_by_text(f"Sak {number + 1} av {count}")).to_be_visible(timeout=WAIT)
             wait_for_app(page)
     assert len(recorded) == 2, "the demo's agenda has at least two recommendations to decide"
 
     click(page, "Avslutt møtemodus")
-    expect(page.get_by_role("heading", name="Møter", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Møter", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=WAIT)
     click(page, "Avslutt møtet")
-    expect(page.get_by_role("heading", name="Referat", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name="Last ned referatet (Excel)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Referat", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Last ned referatet (Excel)")).to_be_visible(timeout=WAIT)
     wait_for_app(page)
     both_sizes(page, "moter-referat")
 
