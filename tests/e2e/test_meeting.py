@@ -147,7 +147,8 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
     expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=WAIT)
     click(page, "Avslutt møtet")
     expect(page.get_by_role("heading", name="Referat", exact=True)).to_be_visible(timeout=WAIT)
-    expect(page.get_by_role("button", name="Last ned referatet (Excel)")).to_be_visible(timeout=WAIT)
+    download = page.get_by_role("button", name="Last ned referatet (Excel)")
+    expect(download).to_be_visible(timeout=WAIT)
     wait_for_app(page)
     both_sizes(page, "moter-referat")
 
