@@ -14,9 +14,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import APP_IDLE, StreamlitServer, screenshot
-from ui.router import SECTIONS
+from ui.router import OPENED_FROM_ELSEWHERE, SECTIONS
 
-TITLES = [entry.title for entries in SECTIONS.values() for entry in entries]
+#: The menu: every page but those opened from another page (meeting mode, from Møter).
+TITLES = [
+    entry.title
+    for entries in SECTIONS.values()
+    for entry in entries
+    if entry.file not in OPENED_FROM_ELSEWHERE
+]
 #: What Streamlit's legacy `pages/` navigation would show instead: file names.
 FILE_NAMES = {"app", "ui", "changes", "oversikt", "risiko", "last opp", "milepaeler"}
 HEADINGS = {
