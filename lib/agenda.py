@@ -170,7 +170,7 @@ def _status_note(row: Mapping) -> str:
 
 def _awaiting_rows(path: Path | str | None, filters: Filters) -> pd.DataFrame:
     chosen = replace(filters, statuses=AWAITING_DECISIONS)
-    rows = queries.recommendations(path, chosen).rows
+    rows = queries.recommendations(path, chosen, with_counts=False).rows
     rows["_key"] = rows["prosjekt_id"].map(queries.norwegian_key)
     return rows.sort_values("_key", kind="stable", ignore_index=True).drop(columns="_key")
 
@@ -243,7 +243,10 @@ def _propose(
             chosen = replace(chosen, version=version_or_latest(connection, chosen.version))
         base = base_version(path, chosen.version, since)
         # Each view is read once: the status items count the rows the other items list.
-        risks = queries.risk_view(path, chosen, compare_with=base).rows
+        # Only the high risks count here (the status items, new and increased ones).
+        risks = queries.risk_view(
+            path, chosen, compare_with=base, min_score=HIGH_RISK, with_matrix=False
+        ).rows
         evaluations = _evaluation_rows(path, chosen, today)
         milestones = _milestone_rows(path, chosen, today, base)
         benefits = _benefit_rows(path, chosen, today)
@@ -484,7 +487,7 @@ def _item_rows(
             rows,
         )
     if item.kind == "anbefaling":
-        rows = queries.recommendations(path, chosen).rows
+        rows = queries.recommendations(path, chosen, with_counts=False).rows
         rows = rows[_among(rows, "anbefaling_id", item.refs)].copy()
         rows["tidligere"] = [
             _earlier_decisions(path, chosen, project, row)

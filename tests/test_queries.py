@@ -502,3 +502,18 @@ def test_the_status_filter_names_the_list_of_each_status():
     assert "Gevinst: Bak skjema" in labels and "Milepæl: Forsinket" in labels
     assert "Vedtak: Støttes" in labels and "Evaluering: Forfalt" in labels
     assert len(set(labels)) == len(labels) == 21
+
+
+def test_the_agenda_s_narrower_reads_give_the_same_rows(demo_db: Path) -> None:
+    """risk_view(min_score=, with_matrix=False) and recommendations(with_counts=False), as the
+    agenda reads them: the same rows as the full reads, narrowed, and no matrix or counts."""
+    every = Filters()
+    full = queries.risk_view(demo_db, every, compare_with=6)
+    high = queries.risk_view(demo_db, every, compare_with=6, min_score=10, with_matrix=False)
+    expected = full.rows[full.rows["score"] >= 10].reset_index(drop=True)
+    assert len(expected) > 0
+    assert high.rows.reset_index(drop=True).equals(expected)
+    assert high.matrix.empty and not full.matrix.empty
+    listed = queries.recommendations(demo_db, every, with_counts=False)
+    assert listed.rows.equals(queries.recommendations(demo_db, every).rows)
+    assert listed.counts.empty
