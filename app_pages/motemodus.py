@@ -19,12 +19,11 @@ from lib.meetings import Meeting
 from lib.queries import Filters
 from lib.store import ConcurrentUpload
 from ui import auth, data, filters, router
+from ui import meeting as meeting_view
 from ui.text import escape
 
 #: The address's parameters: the meeting and the item.
 MEETING_PARAM, ITEM_PARAM = router.MEETING_MODE_PARAM, "sak"
-#: Møter's meeting list and the filters kept when meeting mode opened (app_pages/moter.py).
-CHOSEN_MEETING, FILTERS_BEFORE = "mote", "_filtre_for_motemodus"
 MESSAGE = "motemodus_melding"  # ("ok" | "warn" | "error", text): the last decision's outcome
 LEAVE = "motemodus_forlat"  # set by «Avslutt møtemodus»: back to Møter on the next run
 #: The decision form's widgets, one set per recommendation (a key of its own keeps one item's
@@ -80,10 +79,10 @@ def main() -> None:
     state = st.session_state
     if state.pop(LEAVE, False):
         # Back to Møter, on this meeting, with the filters the pages had.
-        state.update(state.pop(FILTERS_BEFORE, {}))
+        state.update(state.pop(meeting_view.FILTERS_BEFORE, {}))
         meeting_id = _number(st.query_params.get(MEETING_PARAM))
         if meeting_id is not None:
-            state[CHOSEN_MEETING] = meeting_id
+            state[meeting_view.CHOSEN_MEETING] = meeting_id
         st.switch_page(router.MOTER)
     # The projector gets the whole width: the sidebar (empty here) folds away; the router's
     # own call at the top of the next page's run unfolds it again.
@@ -96,7 +95,7 @@ def main() -> None:
         st.warning("Velg et møte under Møter og trykk «Start møtemodus».")
         st.page_link(router.MOTER, label="Til Møter", icon=":material/groups:")
         return
-    items = items_of(meeting)
+    items = meeting_view.agenda_of(meeting)
     if not items:
         st.title(escape(meeting.label()), anchor=False)
         st.info("Sakslisten er tom.")
@@ -106,15 +105,6 @@ def main() -> None:
     st.query_params[ITEM_PARAM] = str(position)
     item = items[position - 1]
     show_item(meeting, item, position, len(items))
-
-
-def items_of(meeting: Meeting) -> list[agenda.AgendaItem]:
-    if meeting.agenda is not None:
-        stored = [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
-        # Drawn for whoever prepared it: a reader sees the items about their projects.
-        return agenda.readable_items(stored, filters.readable())
-    chosen = Filters(readable=filters.readable())
-    return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
 
 
 def go_to(position: int) -> None:
@@ -219,7 +209,7 @@ def _text(value: object) -> str:
 
 
 def show_decision_form(meeting: Meeting, item: agenda.AgendaItem, rows: pd.DataFrame) -> None:
-    show_message()
+    meeting_view.show_message(MESSAGE)
     if meeting.closed_at is not None:
         st.caption("Møtet er avsluttet: vedtak registreres ikke lenger her.")
         return
@@ -290,12 +280,6 @@ def record(meeting_id: int, project: str, recommendation: str, seen: int) -> Non
         state[MESSAGE] = ("warn", escape(str(error)))
     else:
         state[MESSAGE] = ("ok", escape(f"Vedtaket er lagret som versjon {stored.version}."))
-
-
-def show_message() -> None:
-    if MESSAGE in st.session_state:
-        kind, text = st.session_state.pop(MESSAGE)
-        {"ok": st.success, "error": st.error}.get(kind, st.warning)(text)
 
 
 main()

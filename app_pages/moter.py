@@ -15,21 +15,20 @@ import streamlit as st
 from lib import access, agenda, exports, meetings
 from lib.db import StoreBusy, StoreError
 from lib.meetings import Meeting
-from lib.queries import Filters
 from ui import auth, data, filters, layout, router
+from ui import meeting as meeting_view
 from ui.person import who_acts
 from ui.text import escape
 
 # Session-state keys of this page, one meaning each.
 MESSAGE = "moter_melding"  # ("ok" | "warn" | "error", text): the last action's outcome
-CHOSEN = "mote"  # the meeting chosen (a widget bound to the address: ?mote=ID)
+CHOSEN = meeting_view.CHOSEN_MEETING  # the meeting chosen (a widget bound to ?mote=ID)
 NEW_NAME = "moter_nytt_navn"  # the «Nytt møte» form's fields (widgets)
 NEW_DATE = "moter_ny_dato"
 NEW_PEOPLE = "moter_nye_deltakere"
 EDITOR = "moter_saksliste"  # the agenda editor (a widget)
 EXTRA = "moter_ny_sak"  # the «Legg til sak» field (a widget)
-#: Session-state key: the filters when meeting mode opened, for the way back.
-FILTERS_BEFORE = "_filtre_for_motemodus"
+FILTERS_BEFORE = meeting_view.FILTERS_BEFORE  # the filters kept for meeting mode's way back
 TO_MEETING_MODE = "moter_til_motemodus"  # set by «Start møtemodus»: go there on the next run
 
 STATES = {"planned": "Planlagt", "locked": "Grunnlag låst", "closed": "Avsluttet"}
@@ -55,7 +54,7 @@ def main() -> None:
     name, _rest = st.columns(2)
     with name:
         who_acts("Lagres med møtet, sakslisten og vedtakene du registrerer.")
-    show_message()
+    meeting_view.show_message(MESSAGE)
     found = meetings.meetings(data.db_path())
     show_meeting_lists(found)
     show_new_meeting_form(allowed, opened=not found)
@@ -64,12 +63,6 @@ def main() -> None:
     meeting = choose_meeting(found)
     if meeting is not None:
         show_meeting(meeting, allowed)
-
-
-def show_message() -> None:
-    if MESSAGE in st.session_state:
-        kind, text = st.session_state.pop(MESSAGE)
-        {"ok": st.success, "error": st.error}.get(kind, st.warning)(text)
 
 
 def _version_text(version: int | None) -> str:
@@ -215,7 +208,7 @@ def show_meeting(meeting: Meeting, allowed: access.Permissions) -> None:
     refused = access.refusal(allowed, access.MOTELEDER, (), named=False)
     with actions:
         show_actions(meeting, refused)
-    items = current_agenda(meeting)
+    items = meeting_view.agenda_of(meeting)
     show_agenda(meeting, items, refused)
     show_minutes(meeting)
 
@@ -308,16 +301,6 @@ def open_meeting_mode(meeting_id: int) -> None:
         key: state[key] for key in filters.FILTER_KEYS.values() if state.get(key) is not None
     }
     st.session_state[TO_MEETING_MODE] = meeting_id
-
-
-def current_agenda(meeting: Meeting) -> list[agenda.AgendaItem]:
-    """The stored agenda, or the one drawn from the data (as of the basis, if locked)."""
-    if meeting.agenda is not None:
-        stored = [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
-        # Drawn for whoever prepared it: a reader sees the items about their projects.
-        return agenda.readable_items(stored, filters.readable())
-    chosen = Filters(readable=filters.readable())
-    return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
 
 
 def show_agenda(meeting: Meeting, items: list[agenda.AgendaItem], refused: str | None) -> None:

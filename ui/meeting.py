@@ -1,0 +1,36 @@
+"""What the pages Møter and Møtemodus share: the agenda a meeting shows, the session-state
+keys that carry a meeting and the filters between them, and the outcome message of an action."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import agenda
+from lib.meetings import Meeting
+from lib.queries import Filters
+from ui import data, filters
+
+#: Møter's meeting list (a widget bound to the address: ?mote=ID); meeting mode sets it on the
+#: way back.
+CHOSEN_MEETING = "mote"
+#: The filters when meeting mode opened (it draws none, so Streamlit forgets them), given back
+#: on leaving.
+FILTERS_BEFORE = "_filtre_for_motemodus"
+
+
+def agenda_of(meeting: Meeting) -> list[agenda.AgendaItem]:
+    """The meeting's stored agenda, or the one drawn from the data (as of its basis, if
+    locked), as the session's user may see it."""
+    if meeting.agenda is not None:
+        stored = [agenda.AgendaItem.from_dict(item) for item in meeting.agenda]
+        # Drawn for whoever prepared it: a reader sees the items about their projects.
+        return agenda.readable_items(stored, filters.readable())
+    chosen = Filters(readable=filters.readable())
+    return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
+
+
+def show_message(key: str) -> None:
+    """The last action's outcome, kept under `key` as ("ok" | "warn" | "error", text)."""
+    if key in st.session_state:
+        kind, text = st.session_state.pop(key)
+        {"ok": st.success, "error": st.error}.get(kind, st.warning)(text)
