@@ -88,12 +88,20 @@ def test_a_whole_meeting_runs_from_the_screen(server: StreamlitServer, projector
     page = projector
     db = server.db
     page.goto(f"{server.url}/moter")
+    # The whole first page, its last part (the meeting's agenda) included, before typing: a
+    # field typed into while the first run still draws can be drawn anew, empty.
+    expect(page.get_by_role("heading", name="Saksliste", exact=True)).to_be_visible(timeout=WAIT)
     wait_for_app(page)
-    page.get_by_role("textbox", name="Ditt navn", exact=True).fill(CHAIR)
-    page.get_by_role("textbox", name="Ditt navn", exact=True).press("Enter")
+    wait_for_layout(page)
+    name = page.get_by_role("textbox", name="Ditt navn", exact=True)
+    name.fill(CHAIR)
+    name.press("Enter")
     wait_for_app(page)
+    expect(name).to_have_value(CHAIR, timeout=WAIT)
     page.get_by_text("Nytt møte", exact=True).click()  # folded: the demo has a meeting
-    page.get_by_role("textbox", name="Møtets navn", exact=True).fill(MEETING)
+    meeting_name = page.get_by_role("textbox", name="Møtets navn", exact=True)
+    meeting_name.fill(MEETING)
+    expect(meeting_name).to_have_value(MEETING, timeout=WAIT)
     click(page, "Opprett møtet")
     expect(page.get_by_text("er opprettet")).to_be_visible(timeout=WAIT)
     basis = latest_version(db)
