@@ -13,11 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from lib import access, agenda, decisions, meetings
+from lib.access import Actor
 from lib.contract import DECISIONS
-from lib.db import StoreBusy, StoreError
+from lib.db import StoreError
 from lib.meetings import Meeting
 from lib.queries import Filters
-from lib.store import ConcurrentUpload
+from lib.store import StoredVersion
 from ui import auth, data, filters, router
 from ui import meeting as meeting_view
 from ui.text import escape
@@ -253,16 +254,12 @@ def show_decision_form(meeting: Meeting, item: agenda.AgendaItem, rows: pd.DataF
 
 def record(meeting_id: int, project: str, recommendation: str, seen: int) -> None:
     state = st.session_state
-    actor = auth.acting()
-    if actor is None:
-        state[MESSAGE] = ("warn", auth.NO_NAME.format(what="registrerer et vedtak"))
-        return
-    chosen = state.get(_key(DECISION, project, recommendation))
-    if not chosen:
-        state[MESSAGE] = ("warn", "Velg et vedtak før du lagrer.")
-        return
-    try:
-        stored = decisions.record_decision(
+
+    def store(actor: Actor) -> StoredVersion:
+        chosen = state.get(_key(DECISION, project, recommendation))
+        if not chosen:
+            raise StoreError("Velg et vedtak før du lagrer.")
+        return decisions.record_decision(
             data.db_path(),
             recommendation,
             chosen,
@@ -274,12 +271,10 @@ def record(meeting_id: int, project: str, recommendation: str, seen: int) -> Non
             seen_version=seen,
             configured_admins=auth.configured_admins(),
         )
-    except access.Forbidden as error:
-        state[MESSAGE] = ("error", escape(str(error)))
-    except (ConcurrentUpload, StoreBusy, StoreError) as error:
-        state[MESSAGE] = ("warn", escape(str(error)))
-    else:
-        state[MESSAGE] = ("ok", escape(f"Vedtaket er lagret som versjon {stored.version}."))
+
+    meeting_view.act(
+        MESSAGE, "registrerer et vedtak", store, "Vedtaket er lagret som versjon {done.version}."
+    )
 
 
 main()

@@ -254,39 +254,25 @@ def show_actions(meeting: Meeting, refused: str | None) -> None:
     )
 
 
-def _act(what: str, action, success: str) -> None:
-    state = st.session_state
-    actor = auth.acting()
-    if actor is None:
-        state[MESSAGE] = ("warn", auth.NO_NAME.format(what=what))
-        return
-    try:
-        done = action(actor)
-    except access.Forbidden as error:
-        state[MESSAGE] = ("error", escape(str(error)))
-    except (StoreBusy, StoreError) as error:
-        state[MESSAGE] = ("warn", escape(str(error)))
-    else:
-        state[MESSAGE] = ("ok", escape(success.format(meeting=done)))
-
-
 def lock(meeting_id: int) -> None:
-    _act(
+    meeting_view.act(
+        MESSAGE,
         "låser grunnlaget",
         lambda actor: meetings.lock_basis(
             data.db_path(), meeting_id, actor=actor, configured_admins=auth.configured_admins()
         ),
-        "Versjon {meeting.basis_version} er låst som grunnlag for {meeting.name}.",
+        "Versjon {done.basis_version} er låst som grunnlag for {done.name}.",
     )
 
 
 def close(meeting_id: int) -> None:
-    _act(
+    meeting_view.act(
+        MESSAGE,
         "avslutter møtet",
         lambda actor: meetings.close_meeting(
             data.db_path(), meeting_id, actor=actor, configured_admins=auth.configured_admins()
         ),
-        "Møtet er avsluttet. Utfallet er versjon {meeting.outcome_version}; referatet står under.",
+        "Møtet er avsluttet. Utfallet er versjon {done.outcome_version}; referatet står under.",
     )
 
 
@@ -365,7 +351,8 @@ def save(meeting_id: int, items: list[agenda.AgendaItem], edited: pd.DataFrame, 
         list(edited[["Nr", "Merknad", "Ta med"]].itertuples(index=False, name=None)),
         extra,
     )
-    _act(
+    meeting_view.act(
+        MESSAGE,
         "lagrer sakslisten",
         lambda actor: meetings.save_agenda(
             data.db_path(),

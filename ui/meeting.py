@@ -3,12 +3,18 @@ keys that carry a meeting and the filters between them, and the outcome message 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
-from lib import agenda
+from lib import access, agenda
+from lib.access import Actor
+from lib.db import StoreBusy, StoreError
 from lib.meetings import Meeting
 from lib.queries import Filters
-from ui import data, filters
+from ui import auth, data, filters
+from ui.text import escape
 
 #: Møter's meeting list (a widget bound to the address: ?mote=ID); meeting mode sets it on the
 #: way back.
@@ -27,6 +33,25 @@ def agenda_of(meeting: Meeting) -> list[agenda.AgendaItem]:
         return agenda.readable_items(stored, filters.readable())
     chosen = Filters(readable=filters.readable())
     return data.cached(agenda.propose)(chosen, today=data.today(), version=meeting.basis_version)
+
+
+def act(key: str, what: str, action: Callable[[Actor], Any], success: str) -> None:
+    """Run a write as the person acting (a callback), and keep its outcome under `key`:
+    `success` formatted with the write's result as `done`, or the refusal in Norwegian (a
+    missing name in local mode, a missing role, a busy or refusing store)."""
+    state = st.session_state
+    actor = auth.acting()
+    if actor is None:
+        state[key] = ("warn", auth.NO_NAME.format(what=what))
+        return
+    try:
+        done = action(actor)
+    except access.Forbidden as error:
+        state[key] = ("error", escape(str(error)))
+    except (StoreBusy, StoreError) as error:
+        state[key] = ("warn", escape(str(error)))
+    else:
+        state[key] = ("ok", escape(success.format(done=done)))
 
 
 def show_message(key: str) -> None:
