@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 
 class Kind(Enum):
@@ -31,6 +31,8 @@ class Kind(Enum):
     EVALUATION_RESULT = "evaluation_result"
     MONTHS = "months"  # one month count: 6, "6 mnd", "1 år"
     MONTHS_LIST = "months_list"  # several: "6, 12"
+    TRAFFIC_LIGHT = "traffic_light"  # Grønn, Gul, Rød (a status report's assessment)
+    RISK_LIGHT = "risk_light"  # a traffic light that also reads Lav, Middels, Høy
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class Sheet:
     # the referenced row also decides the row's project.
     parent: tuple[str, str] | None = None
     aliases: tuple[str, ...] = field(default=())
+    # Rows are dated reports that accumulate: an upload replaces only the stored rows with the
+    # keys it holds, and stored rows with other keys stay (a project's history grows).
+    accumulates: bool = False
 
     def column(self, db: str) -> Column:
         for column in self.columns:
@@ -186,6 +191,52 @@ BENEFIT_STATUSES: tuple[str, ...] = (
     BENEFIT_BEHIND,
     BENEFIT_NOT_MEASURED,
     BENEFIT_NO_TARGET,
+)
+
+#: Traffic lights of a status report: canonical -> phrases that mean it (Prosjektportalen
+#: 365's Prosjektstatus wording included). An empty cell means «not assessed».
+GREEN = "Grønn"
+YELLOW = "Gul"
+RED = "Rød"
+TRAFFIC_LIGHTS: dict[str, tuple[str, ...]] = {
+    GREEN: (
+        "Grønt",
+        "G",
+        "OK",
+        "På plan",
+        "Foran plan",
+        "På budsjett",
+        "Under budsjett",
+        "Ihht. spesifikasjon",
+        "I henhold til spesifikasjon",
+        "Bedre enn spesifikasjon",
+    ),
+    YELLOW: (
+        "Gult",
+        "Y",
+        "Mindre forsinkelser",
+        "Mindre overskridelser",
+        "Mindre avvik fra spesifikasjon",
+        "Vet ikke",
+        "Ikke påbegynt",
+    ),
+    RED: ("Rødt", "R", "Forsinket", "Over budsjett", "Større avvik fra spesifikasjon"),
+}
+#: In the Risiko column only, the risk level also names a light.
+RISK_LIGHT_PHRASES: dict[str, tuple[str, ...]] = {
+    GREEN: ("Lav",),
+    YELLOW: ("Middels", "Medium"),
+    RED: ("Høy",),
+}
+#: Lights from best to worst: a light's index is its severity.
+LIGHT_ORDER: tuple[str, ...] = (GREEN, YELLOW, RED)
+#: The dimensions a status report assesses: (db column of the light, heading).
+STATUS_DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("fremdrift", "Fremdrift"),
+    ("okonomi", "Økonomi"),
+    ("kvalitet", "Kvalitet"),
+    ("risiko", "Risiko"),
+    ("gevinster", "Gevinster"),
 )
 
 #: A milestone: done, late (its expected date is after the planned one), or on track.
@@ -408,6 +459,63 @@ MILEPAELER = Sheet(
     ),
 )
 
+LIGHT_HELP = "Grønn, Gul eller Rød (tom = ikke vurdert)"
+
+
+def _light(name: str, db: str, aliases: tuple[str, ...], kind: Kind = Kind.TRAFFIC_LIGHT) -> Column:
+    return Column(name, db, kind, aliases=aliases, help=LIGHT_HELP)
+
+
+STATUS = Sheet(
+    name="Status",
+    key="status",
+    aliases=("Statusrapport", "Statusrapporter", "Prosjektstatus"),
+    accumulates=True,
+    help="Statusrapport per prosjekt og rapportdato, med trafikklys for hvert område.",
+    columns=(
+        _PROJECT,
+        _key(
+            "Rapportdato",
+            "rapportdato",
+            Kind.DATE,
+            ("Dato", "Statusdato", "Rapport dato"),
+            "Datoen rapporten gjelder",
+        ),
+        Column(
+            "Overordnet status",
+            "overordnet_status",
+            aliases=("Sammendrag", "Statuskommentar"),
+            help="Hva er oppnådd, hva kommer, hva er vanskelig",
+        ),
+        _light("Fremdrift", "fremdrift", ("Tid", "Status fremdrift")),
+        Column("Fremdrift kommentar", "fremdrift_kommentar", aliases=("Kommentar fremdrift",)),
+        _light("Økonomi", "okonomi", ("Budsjett status", "Status økonomi")),
+        Column("Økonomi kommentar", "okonomi_kommentar", aliases=("Kommentar økonomi",)),
+        _light("Kvalitet", "kvalitet", ("Omfang", "Status kvalitet")),
+        Column("Kvalitet kommentar", "kvalitet_kommentar", aliases=("Kommentar kvalitet",)),
+        _light("Risiko", "risiko", ("Usikkerhet", "Status risiko"), Kind.RISK_LIGHT),
+        Column("Risiko kommentar", "risiko_kommentar", aliases=("Kommentar risiko",)),
+        _light("Gevinster", "gevinster", ("Gevinstoppnåelse", "Status gevinster")),
+        Column("Gevinster kommentar", "gevinster_kommentar", aliases=("Kommentar gevinster",)),
+        Column("Budsjett", "budsjett", Kind.NUMBER, aliases=("Budsjett totalt",), help="Kroner"),
+        Column(
+            "Påløpt",
+            "palopt",
+            Kind.NUMBER,
+            aliases=("Kostnader", "Påløpte kostnader", "Regnskap"),
+            help="Kroner",
+        ),
+        Column(
+            "Prognose",
+            "prognose",
+            Kind.NUMBER,
+            aliases=("Prognose sluttkostnad",),
+            help="Forventet sluttkostnad i kroner",
+        ),
+        Column("Rapportert av", "rapportert_av", aliases=("Prosjektleder", "Ansvarlig")),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     PROSJEKTER,
     RISIKO,
@@ -416,6 +524,7 @@ SHEETS: tuple[Sheet, ...] = (
     ANBEFALINGER,
     EVALUERINGER,
     MILEPAELER,
+    STATUS,
 )
 #: The template's first sheet; readers skip it without a notice.
 INSTRUCTIONS_SHEET = "Veiledning"
@@ -517,6 +626,8 @@ def choices(kind: Kind) -> list[str]:
         Kind.BENEFIT_TYPE: list(BENEFIT_TYPES),
         Kind.EVALUATION_RESULT: list(EVALUATION_RESULTS),
         Kind.MONTHS: ["3", "6", "12"],
+        Kind.TRAFFIC_LIGHT: list(TRAFFIC_LIGHTS),
+        Kind.RISK_LIGHT: list(TRAFFIC_LIGHTS),
     }.get(kind, [])
 
 

@@ -56,6 +56,8 @@ KIND_HINTS: dict[Kind, str] = {
     Kind.EVALUATION_RESULT: "resultat fra listen",
     Kind.MONTHS: "måneder (6 eller 12)",
     Kind.MONTHS_LIST: "måneder (6, 12)",
+    Kind.TRAFFIC_LIGHT: "trafikklys fra listen",
+    Kind.RISK_LIGHT: "trafikklys fra listen",
     Kind.ID: "ID",
     Kind.TEXT: "tekst",
 }

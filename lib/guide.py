@@ -269,7 +269,7 @@ def _values() -> list[str]:
         "celler som ble renset: de kan få en tittel til å vises baklengs.",
         "",
     ]
-    lines += _dates() + _numbers() + _scales() + _decisions() + _vocabularies() + _months()
+    lines += _dates() + _numbers() + _scales() + _decisions() + _traffic_lights() + _vocabularies() + _months()
     return lines
 
 
@@ -345,6 +345,30 @@ def _decisions() -> list[str]:
         *_table(("Vedtak", "Også godtatt som"), rows),
         "",
         f"Bare anbefalinger med vedtak {supported} får en evalueringsplan.",
+        "",
+    ]
+
+
+def _traffic_lights() -> list[str]:
+    rows = [
+        (f"**{light}**", ", ".join(phrases)) for light, phrases in contract.TRAFFIC_LIGHTS.items()
+    ]
+    risk = ", ".join(
+        f"«{phrase}» betyr {light}"
+        for light, phrases in contract.RISK_LIGHT_PHRASES.items()
+        for phrase in phrases
+    )
+    areas = _join([heading for _db, heading in contract.STATUS_DIMENSIONS])
+    return [
+        "### Trafikklys",
+        "",
+        f"Arket {contract.STATUS.name} har et trafikklys for hvert område: {areas}. Alle "
+        "skrivemåtene i samme rad betyr det samme, også ordene fra Prosjektportalens "
+        "prosjektstatus. En tom celle betyr at området ikke er vurdert.",
+        "",
+        *_table(("Lys", "Også godtatt som"), rows),
+        "",
+        f"Bare i kolonnen {_name(contract.STATUS, 'risiko')}: {risk}.",
         "",
     ]
 
@@ -510,6 +534,10 @@ def _content(column: Column) -> str:
         return "Antall måneder"
     if kind is Kind.MONTHS_LIST:
         return "Antall måneder, ett eller flere"
+    if kind is Kind.TRAFFIC_LIGHT:
+        return "Trafikklys (se Trafikklys)"
+    if kind is Kind.RISK_LIGHT:
+        return "Trafikklys, eller Lav, Middels, Høy (se Trafikklys)"
     raise ValueError(f"the guide has no description for {kind}")  # a new Kind needs one
 
 

@@ -23,8 +23,10 @@ from lib.contract import (
     DECISIONS,
     EVALUATION_RESULTS,
     EXCEL_TEXT_LIMIT,
+    RISK_LIGHT_PHRASES,
     RISK_STATUSES,
     SCALE_LABELS,
+    TRAFFIC_LIGHTS,
     Kind,
     normalize_name,
 )
@@ -329,6 +331,32 @@ def _vocabulary_parser(words: tuple[str, ...]) -> Callable[[object], str | None]
 
 
 parse_risk_status = _vocabulary_parser(RISK_STATUSES)
+
+
+def _light_parser(*vocabularies: dict[str, tuple[str, ...]]) -> Callable[[object], str | None]:
+    phrases: dict[str, str] = {}
+    for vocabulary in vocabularies:
+        for light, others in vocabulary.items():
+            for phrase in (light, *others):
+                phrases[_fold_phrase(phrase)] = light
+    expected = "et trafikklys: " + ", ".join(TRAFFIC_LIGHTS) + " (eller tomt)"
+    if len(vocabularies) > 1:
+        expected += ", eller Lav, Middels, Høy"
+
+    def parse(value: object) -> str | None:
+        if is_empty(value):
+            return None  # not assessed
+        light = phrases.get(_fold_phrase(str(value)))
+        if light is None:
+            raise ParseError(expected)
+        return light
+
+    return parse
+
+
+parse_traffic_light = _light_parser(TRAFFIC_LIGHTS)
+#: The Risiko light of a status report also reads a risk level (Lav, Middels, Høy).
+parse_risk_light = _light_parser(TRAFFIC_LIGHTS, RISK_LIGHT_PHRASES)
 parse_benefit_type = _vocabulary_parser(BENEFIT_TYPES)
 parse_evaluation_result = _vocabulary_parser(EVALUATION_RESULTS)
 
@@ -412,6 +440,8 @@ PARSERS: dict[Kind, Callable[[object], object]] = {
     Kind.EVALUATION_RESULT: parse_evaluation_result,
     Kind.MONTHS: parse_months,
     Kind.MONTHS_LIST: parse_months_list,
+    Kind.TRAFFIC_LIGHT: parse_traffic_light,
+    Kind.RISK_LIGHT: parse_risk_light,
 }
 
 #: The Arrow type of what each parser returns: validated columns travel to the store as Arrow.
@@ -428,6 +458,8 @@ ARROW_TYPES: dict[Kind, pa.DataType] = {
     Kind.EVALUATION_RESULT: pa.string(),
     Kind.MONTHS: pa.int32(),
     Kind.MONTHS_LIST: pa.list_(pa.int32()),
+    Kind.TRAFFIC_LIGHT: pa.string(),
+    Kind.RISK_LIGHT: pa.string(),
 }
 
 

@@ -6,7 +6,7 @@ project and ID columns) and `row_hash` (its content) as 64-bit numbers. Two more
 (schema version 2): `version_projects` records which projects each version touched;
 `snapshots` names versions locked for a steering-group meeting. Schema 5 adds users, roles
 and the audit trail; schema 6 the meetings (`meetings`) and the decisions recorded in them
-(`decisions`).
+(`decisions`); schema 7 the Status sheet's table (`status`).
 
 lib/db.py opens a file and calls `is_current` / `migrate`; nothing else here opens anything.
 DuckDB-specific: `hash()` over a struct for keys and hashes (PostgreSQL would use a digest of
@@ -21,9 +21,9 @@ from collections.abc import Callable
 import duckdb
 
 from lib import clock
-from lib.contract import PROJECT_COLUMN, SHEETS, Kind, Sheet
+from lib.contract import PROJECT_COLUMN, SHEETS, STATUS, Kind, Sheet
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SQL_TYPES: dict[Kind, str] = {
     Kind.TEXT: "VARCHAR",
@@ -38,6 +38,8 @@ SQL_TYPES: dict[Kind, str] = {
     Kind.EVALUATION_RESULT: "VARCHAR",
     Kind.MONTHS: "INTEGER",
     Kind.MONTHS_LIST: "INTEGER[]",
+    Kind.TRAFFIC_LIGHT: "VARCHAR",
+    Kind.RISK_LIGHT: "VARCHAR",
 }
 
 
@@ -254,6 +256,11 @@ def _migrate_to_6(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _migrate_to_7(connection: duckdb.DuckDBPyConnection) -> None:
+    """Schema 6 -> 7: the Status sheet's table (contract version 2), empty."""
+    connection.execute(_table_ddl(STATUS))
+
+
 #: Schema version -> the step that brings the previous version up to it. A file is migrated
 #: step by step, in one transaction, the first time a newer Styringsrom opens it.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
@@ -262,6 +269,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from lib.contract import PROJECT_COLUMN, SHEETS_BY_KEY
+from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
 from lib.parse import is_empty
 from lib.read import KnownTemplate
 
@@ -103,12 +103,14 @@ class ValidatedUpload:
     required_absent: dict[str, set[str]] = field(default_factory=dict)
     template: KnownTemplate | None = None  # the known template the upload was read from
     # Sheet keys whose rows replace only the stored rows with the same keys, per project:
-    # stored rows with other keys stay. Measurements read from a known template accumulate
-    # this way (each upload adds its «Dato:»), and so will contract v2's Status sheet ("reports
-    # with other dates stay"). Storing (lib.store.store_upload's `keyed`) and the preview
-    # (lib.preview) both honour it; a child sheet here still loses the rows of the parents
-    # the upload removes (`removed_with_parents`).
-    keyed_sheets: set[str] = field(default_factory=set)
+    # stored rows with other keys stay. Every sheet that `accumulates` (Status: "reports with
+    # other dates stay"), and measurements read from a known template (each upload adds its
+    # «Dato:»). Storing (lib.store.store_upload's `keyed`) and the preview (lib.preview) both
+    # honour it; a child sheet here still loses the rows of the parents the upload removes
+    # (`removed_with_parents`).
+    keyed_sheets: set[str] = field(
+        default_factory=lambda: {sheet.key for sheet in SHEETS if sheet.accumulates}
+    )
 
     @property
     def ok(self) -> bool:
