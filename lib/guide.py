@@ -269,7 +269,8 @@ def _values() -> list[str]:
         "celler som ble renset: de kan få en tittel til å vises baklengs.",
         "",
     ]
-    lines += _dates() + _numbers() + _scales() + _decisions() + _traffic_lights() + _vocabularies() + _months()
+    lines += _dates() + _numbers() + _scales() + _decisions() + _traffic_lights()
+    lines += _vocabularies() + _months()
     return lines
 
 
