@@ -24,6 +24,7 @@ from lib.contract import (
     RISK_STATUSES,
     SHEETS,
     SHEETS_BY_KEY,
+    STATUS,
     SUPPORTED_DECISIONS,
     Kind,
     choices,
@@ -34,6 +35,7 @@ from lib.contract import (
     risk_band,
     sheet_for_name,
 )
+from lib.parse import ParseError, parse_value
 
 # The tables of workbook.md, transcribed: sheet -> [(column, required, aliases)].
 SPEC_COLUMNS: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {
@@ -119,6 +121,25 @@ SPEC_COLUMNS: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {
         ("Fullført", False, ("Fullført dato", "Faktisk dato")),
         ("Ansvarlig", False, ()),
     ],
+    "Status": [
+        ("Prosjekt-ID", False, ()),
+        ("Rapportdato", True, ("Dato", "Statusdato", "Rapport dato")),
+        ("Overordnet status", False, ("Sammendrag", "Statuskommentar")),
+        ("Fremdrift", False, ("Tid", "Status fremdrift")),
+        ("Fremdrift kommentar", False, ("Kommentar fremdrift",)),
+        ("Økonomi", False, ("Budsjett status", "Status økonomi")),
+        ("Økonomi kommentar", False, ("Kommentar økonomi",)),
+        ("Kvalitet", False, ("Omfang", "Status kvalitet")),
+        ("Kvalitet kommentar", False, ("Kommentar kvalitet",)),
+        ("Risiko", False, ("Usikkerhet", "Status risiko")),
+        ("Risiko kommentar", False, ("Kommentar risiko",)),
+        ("Gevinster", False, ("Gevinstoppnåelse", "Status gevinster")),
+        ("Gevinster kommentar", False, ("Kommentar gevinster",)),
+        ("Budsjett", False, ("Budsjett totalt",)),
+        ("Påløpt", False, ("Kostnader", "Påløpte kostnader", "Regnskap")),
+        ("Prognose", False, ("Prognose sluttkostnad",)),
+        ("Rapportert av", False, ("Prosjektleder", "Ansvarlig")),
+    ],
 }
 SPEC_KEYS = {
     "Prosjekter": "prosjekter",
@@ -128,6 +149,31 @@ SPEC_KEYS = {
     "Anbefalinger": "anbefalinger",
     "Evalueringer": "evalueringer",
     "Milepæler": "milepaeler",
+    "Status": "status",
+}
+SPEC_LIGHTS = {
+    "Grønn": {
+        "Grønt",
+        "G",
+        "OK",
+        "På plan",
+        "Foran plan",
+        "På budsjett",
+        "Under budsjett",
+        "Ihht. spesifikasjon",
+        "I henhold til spesifikasjon",
+        "Bedre enn spesifikasjon",
+    },
+    "Gul": {
+        "Gult",
+        "Y",
+        "Mindre forsinkelser",
+        "Mindre overskridelser",
+        "Mindre avvik fra spesifikasjon",
+        "Vet ikke",
+        "Ikke påbegynt",
+    },
+    "Rød": {"Rødt", "R", "Forsinket", "Over budsjett", "Større avvik fra spesifikasjon"},
 }
 SPEC_DECISIONS = {
     "Støttes": {
@@ -421,3 +467,38 @@ def test_unknown_headings_are_not_columns():
     index = heading_index(RISIKO)
     for heading in ("Kommentar", "Risikoscore", "S x K", ""):
         assert normalize_heading(heading) not in index
+
+
+@pytest.mark.parametrize(
+    ("light", "phrase"),
+    [(light, phrase) for light, phrases in SPEC_LIGHTS.items() for phrase in (light, *phrases)],
+)
+def test_every_traffic_light_phrase_of_the_contract_reads_as_its_light(light, phrase):
+    for written in (phrase, phrase.upper(), f" {phrase.lower()}. "):
+        assert parse_value(Kind.TRAFFIC_LIGHT, written) == light
+        assert parse_value(Kind.RISK_LIGHT, written) == light
+
+
+@pytest.mark.parametrize(
+    ("phrase", "light"),
+    [("Lav", "Grønn"), ("Middels", "Gul"), ("Medium", "Gul"), ("Høy", "Rød"), ("HOY", "Rød")],
+)
+def test_the_risk_light_alone_also_reads_a_risk_level(phrase, light):
+    assert parse_value(Kind.RISK_LIGHT, phrase) == light
+    with pytest.raises(ParseError, match="trafikklys"):
+        parse_value(Kind.TRAFFIC_LIGHT, phrase)
+
+
+def test_an_empty_light_is_not_assessed_and_an_unknown_one_is_refused():
+    assert parse_value(Kind.TRAFFIC_LIGHT, "") is None
+    assert parse_value(Kind.TRAFFIC_LIGHT, None) is None
+    with pytest.raises(ParseError, match="Grønn, Gul, Rød"):
+        parse_value(Kind.TRAFFIC_LIGHT, "Lilla")
+
+
+def test_the_status_sheet_is_found_by_its_other_names_and_its_rows_accumulate():
+    for name in ("Status", "Statusrapport", "STATUSRAPPORTER", "Prosjektstatus"):
+        assert sheet_for_name(name) is STATUS
+    assert STATUS.accumulates and STATUS.id_columns == ("rapportdato",)
+    assert [sheet.key for sheet in SHEETS if sheet.accumulates] == ["status"]
+    assert choices(Kind.TRAFFIC_LIGHT) == ["Grønn", "Gul", "Rød"]

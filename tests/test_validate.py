@@ -1027,7 +1027,8 @@ def set_cached_values(path: Path, sheet_number: int, values: dict[str, object]) 
     for cell, value in values.items():
         kind = ' t="str"' if isinstance(value, str) else ""
         xml, count = re.subn(
-            rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>',
+            # An empty value is `<v/>`, or `<v></v>` when openpyxl writes with lxml.
+            rf'<c r="{cell}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v>\s*</v>)',
             rf'<c r="{cell}"\1{kind}><f>\2</f><v>{value}</v>',
             xml,
         )
