@@ -38,6 +38,7 @@ from lib.view_sql import (
     band_case,
     baseline_date_sql,
     benefits_cte,
+    in_scope,
     milestones_cte,
     plan_cte,
     read_frame,
@@ -46,6 +47,7 @@ from lib.view_sql import (
     recommendations_cte,
     risks_cte,
     scored,
+    sheet_columns,
     view_params,
 )
 from lib.view_sql import readable_by as readable_by
@@ -557,6 +559,32 @@ def evaluation_plan(
 
 
 # --- Milepæler --------------------------------------------------------------------------------
+
+
+# --- Status ------------------------------------------------------------------------------------
+
+
+def status_reports(path: Path | str | None, filters: Filters) -> pd.DataFrame:
+    """Every status report as of the filters' version, in the projects they name (and the
+    actor may read), oldest first per project, with the project's name and `siste` marking
+    each project's latest report. Owner, text and status filters do not narrow reports."""
+    sql = f"""
+      SELECT {sheet_columns("s", "status")}, p.prosjektnavn,
+        s.rapportdato = max(s.rapportdato) OVER (PARTITION BY s.prosjekt_id) AS siste
+      FROM status s
+      LEFT JOIN (SELECT prosjekt_id, prosjektnavn FROM prosjekter WHERE {as_of()}) p
+        USING (prosjekt_id)
+      WHERE {as_of("s")} AND {in_scope("s", "rapportert_av", ("prosjekt_id",))}
+      ORDER BY s.prosjekt_id, s.rapportdato
+    """
+    unnarrowed = Filters(
+        projects=filters.projects,
+        units=filters.units,
+        version=filters.version,
+        readable=filters.readable,
+    )
+    with reading(path) as connection:
+        return read_frame(connection, sql, view_params(connection, unnarrowed))
 
 
 def milestones(
