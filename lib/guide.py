@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from lib import access, agenda, contract, quality
+from lib import access, agenda, contract, quality, status
 from lib.contract import Column, Kind, Sheet
 from lib.parse import FIRST_DATE, MONTHS_NB, add_months
 from lib.read import kommit
@@ -767,6 +767,37 @@ def _meetings() -> list[str]:
     ]
 
 
+def _status_reports() -> list[str]:
+    lights = _join(list(contract.TRAFFIC_LIGHTS), "eller")
+    areas = _join([heading.lower() for _db, heading in contract.STATUS_DIMENSIONS])
+    rules = [
+        f"- **{rule.heading}**: Rød når {rule.red}; Gul når {rule.yellow}; Grønn når "
+        f"{rule.green}. Ikke vurdert: {rule.none}."
+        for rule in status.RULES
+    ]
+    return [
+        "## Statusrapporter og trafikklys",
+        "",
+        f"Før hvert møte skriver prosjektlederen en statusrapport i arket "
+        f"{contract.STATUS.name}: en overordnet status og et trafikklys ({lights}) med kommentar "
+        f"for {areas}, og gjerne budsjett, påløpt og prognose. Rapporten kan lastes opp i "
+        "arbeidsboken, eller skrives i skjemaet på siden **Status**, som fylles ut med forrige "
+        "rapport. Begge deler lagres som en ny versjon og vises likt. Hver rapport har en "
+        "rapportdato: en ny dato legger en rapport til prosjektets historikk, og en rapport "
+        "med samme dato som en lagret erstatter den.",
+        "",
+        "Oversikt viser hvert prosjekts siste rapport med dato. Den merkes **utdatert** når "
+        "den er eldre enn siste styringsgruppemøte, eller når prosjektet ikke har noen rapport.",
+        "",
+        "Ved siden av hvert rapporterte lys viser appen hva prosjektets egne data sier, og "
+        "**merker rapporten når den er grønnere enn dataene**. Slik settes lyset fra dataene "
+        "(kvalitet har ingen måling i dataene, så der gjelder bare rapporten):",
+        "",
+        *rules,
+        "",
+    ]
+
+
 def _known_templates() -> list[str]:
     gevinster = contract.GEVINSTER
     rows = [
@@ -859,6 +890,7 @@ def render_guide() -> str:
         *_export_and_backup(),
         *_roles(),
         *_meetings(),
+        *_status_reports(),
         *_known_templates(),
     ]
     while lines and not lines[-1]:

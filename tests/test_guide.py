@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lib import contract, guide
+from lib import contract, guide, status
 from lib.contract import Kind, heading_index, normalize_heading, sheet_for_name
 from lib.parse import (
     add_months,
@@ -143,3 +143,13 @@ def test_cli_prints_and_writes(tmp_path, capsysbinary) -> None:
     target = tmp_path / "arbeidsbok.md"
     assert guide.main(["--write", str(target)]) == 0
     assert target.read_bytes() == GUIDE.encode("utf-8")
+
+
+def test_every_traffic_light_phrase_and_status_rule_appears() -> None:
+    for light, phrases in contract.TRAFFIC_LIGHTS.items():
+        section = next(line for line in GUIDE.splitlines() if line.startswith(f"| **{light}**"))
+        for phrase in phrases:
+            assert phrase in section, phrase
+    for rule in status.RULES:
+        for explanation in (rule.red, rule.yellow, rule.green, rule.none):
+            assert explanation in GUIDE, explanation
