@@ -21,7 +21,7 @@ from collections.abc import Callable
 import duckdb
 
 from lib import clock
-from lib.contract import PROJECT_COLUMN, SHEETS, STATUS, Kind, Sheet
+from lib.contract import CONTRACT_VERSION, PROJECT_COLUMN, SHEETS, STATUS, Kind, Sheet
 
 SCHEMA_VERSION = 7
 
@@ -257,7 +257,8 @@ def _migrate_to_6(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _migrate_to_7(connection: duckdb.DuckDBPyConnection) -> None:
-    """Schema 6 -> 7: the Status sheet's table (contract version 2), empty."""
+    """Schema 6 -> 7: the Status sheet's table (contract version 2), empty (`migrate` makes
+    it before the first step; this names the step)."""
     connection.execute(_table_ddl(STATUS))
 
 
@@ -352,13 +353,18 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> None:
             _create_version_6_tables(connection)
             connection.execute(f"INSERT INTO meta SELECT 'hash_probe', {HASH_PROBE}")
             version = SCHEMA_VERSION
+        if version < SCHEMA_VERSION:
+            # A sheet newer than the file gets its (empty) table first: every step reads
+            # every contract sheet (touched_sql, _rehash).
+            for sheet in SHEETS:
+                connection.execute(_table_ddl(sheet))
         for step in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[step](connection)
         if not _hashes_current(connection):
             _rehash(connection)
         connection.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('contract_version', '1')",
-            [str(SCHEMA_VERSION)],
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('contract_version', ?)",
+            [str(SCHEMA_VERSION), str(CONTRACT_VERSION)],
         )
         connection.execute("COMMIT")
     except BaseException:

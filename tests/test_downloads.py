@@ -61,13 +61,14 @@ def test_text_that_could_run_as_a_formula_is_written_as_text(text):
     cells = openpyxl.load_workbook(io.BytesIO(frame_to_xlsx(frame))).active
     cell = cells["A2"]
     assert cell.data_type == "s" and cell.quotePrefix
-    assert cell.value == newlines(xml_safe(value))
+    assert newlines(cell.value) == newlines(xml_safe(value))
     # Control characters a workbook cannot hold are dropped, never a broken file.
-    assert (cells["B2"].value or "") == newlines(xml_safe(text))
+    assert newlines(cells["B2"].value or "") == newlines(xml_safe(text))
 
 
 def newlines(text: str) -> str:
-    """XML reads a carriage return back as a line feed."""
+    """XML reads a bare carriage return back as a line feed (openpyxl writing with lxml
+    escapes it and keeps it): compare line breaks as line feeds."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -15,6 +15,7 @@ from lib import access, meetings
 from lib.access import LESER, MOTELEDER, OPPLASTER, Actor, Forbidden
 from lib.db import StoreError, latest_version
 from lib.decisions import record_decision
+from lib.schema import SCHEMA_VERSION
 from lib.snapshots import lock_for_meeting, snapshots
 from tests.fixtures import PROJECTS, TESTER, cli, load, local, risk
 
@@ -318,7 +319,7 @@ def test_a_schema_5_file_gets_a_meeting_for_every_snapshot(db: Path, tmp_path: P
     with duckdb.connect(str(db), read_only=True) as connection:
         assert connection.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'"
-        ).fetchall() == [("6",)]
+        ).fetchall() == [(str(SCHEMA_VERSION),)]
 
 
 def test_the_demo_may_date_a_meeting_its_decisions_and_its_close(db: Path) -> None:

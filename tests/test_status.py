@@ -111,7 +111,7 @@ def test_a_bad_light_names_sheet_row_column_value_and_what_was_expected(
                 ["Prosjekt-ID", "Rapportdato", "Fremdrift", "Risiko"],
                 ["P1", "18.09.2026", "Grønn", "Lav"],
                 ["P1", "18.10.2026", "Lilla", "Middels"],
-            ]
+            ],
         },
     )
     result = load_file(db, path, actor=TESTER)
