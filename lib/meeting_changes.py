@@ -3,7 +3,8 @@
 The data as of one version (by default the latest) is compared with the last version locked
 for a meeting before it: new, closed, reopened and removed risks, risks whose score rose or
 fell, benefits measured, retargeted, new or removed, measurements removed, decisions made,
-evaluations done or newly overdue, and milestones whose expected date slipped. The command
+evaluations done or newly overdue, milestones whose expected date slipped, and new status
+reports with the lights that changed. The command
 line (`changes`) and the Oversikt page show the same table. The kinds of change (`CATEGORIES`)
 come first; then the SQL that finds them, one FULL or LEFT JOIN of a sheet's rows as of the
 two versions each.
@@ -30,6 +31,8 @@ from lib.contract import (
     PROJECT_COLUMN,
     RISIKO,
     RISK_STATUSES,
+    STATUS,
+    STATUS_DIMENSIONS,
     risk_band,
 )
 from lib.db import as_of, latest_version_in, reading
@@ -78,6 +81,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "milestone_slipped", "Milepæl forskjøvet", "Milepæler som er forskjøvet", "Forskjøvet"
     ),
+    Category("status_report", "Ny statusrapport", "Nye statusrapporter", "Nye rapporter"),
 )
 #: The figures the overview shows, grouped under the contract's names: every kind of change
 #: the table can list is counted here, the rare ones (reopened and removed risks, removed
@@ -100,6 +104,7 @@ HEADLINE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (ANBEFALINGER.column("vedtak").name, ("decision",)),
     (EVALUERINGER.name, ("evaluation_done", "evaluation_overdue")),
     (MILEPAELER.name, ("milestone_slipped",)),
+    (STATUS.name, ("status_report",)),
 )
 CATEGORIES_BY_KEY: dict[str, Category] = {category.key: category for category in CATEGORIES}
 #: The comparison's columns: a key for the kind, then what a person reads.
@@ -337,6 +342,8 @@ def compare_versions(
                 )
             )
 
+        lines += _status_reports(connection, params, iso_dates)
+
     lines += _newly_overdue(
         path, base, version, chosen, base_day, today, titles, iso_dates, readable
     )
@@ -426,6 +433,66 @@ def _benefit_changes(
         before = _measured_text(row["old_value"], row["old_date"], iso_dates)
         line = (row["project"], row["id"], row["title"], before, "Fjernet", row["row_order"] or 0)
         lines.append(("measurement_removed", *line))
+    return lines
+
+
+#: A new report's overall text is cut to this many characters in the change list's title.
+REPORT_TITLE_CHARACTERS = 80
+
+
+def _lights_text(row: dict, prefix: str, dimensions: list[str]) -> str:
+    """`Fremdrift Gul, Risiko Rød`: the lights of one report (`prefix` new or old)."""
+    headings = dict(STATUS_DIMENSIONS)
+    return ", ".join(
+        f"{headings[db]} {row[f'{prefix}_{db}'] or 'ikke vurdert'}" for db in dimensions
+    )
+
+
+def _status_reports(
+    connection: duckdb.DuckDBPyConnection, params: dict, iso_dates: bool
+) -> list[tuple[str, str, str, str, str, str, int]]:
+    """Each project's newest report that the meeting's version did not have, with the lights
+    that differ from the newest report the meeting had (every light for a first report)."""
+    lights = [db for db, _heading in STATUS_DIMENSIONS]
+    picked = ", ".join(
+        f"{alias}.{db} AS {prefix}_{db}"
+        for db in lights
+        for alias, prefix in (("n", "new"), ("o", "old"))
+    )
+    lines = []
+    for row in _records(
+        connection,
+        f"""WITH {_both("status")},
+        newest_new AS (SELECT * FROM new QUALIFY row_number() OVER
+                         (PARTITION BY prosjekt_id ORDER BY rapportdato DESC) = 1),
+        newest_old AS (SELECT * FROM old QUALIFY row_number() OVER
+                         (PARTITION BY prosjekt_id ORDER BY rapportdato DESC) = 1)
+        SELECT n.prosjekt_id AS project, n.rapportdato AS day, n.overordnet_status AS title,
+               o.rapportdato AS old_day, {picked}
+        FROM newest_new n LEFT JOIN newest_old o USING (prosjekt_id)
+        WHERE o.rapportdato IS NULL OR n.rapportdato > o.rapportdato
+           OR (n.rapportdato = o.rapportdato AND n.row_hash <> o.row_hash)
+        ORDER BY n.prosjekt_id""",
+        params,
+    ):
+        changed = [db for db in lights if row[f"new_{db}"] != row[f"old_{db}"]]
+        first = row["old_day"] is None
+
+        if first:
+            before = "Ingen rapport"
+            after = _lights_text(row, "new", [db for db in lights if row[f"new_{db}"]])
+            after = after or "Ingen lys satt"
+        elif changed:
+            before = f"{_date(row['old_day'], iso_dates)}: {_lights_text(row, 'old', changed)}"
+            after = _lights_text(row, "new", changed)
+        else:
+            before, after = _date(row["old_day"], iso_dates), "Lysene er uendret"
+        title = " ".join(str(row["title"] or "").split())
+        if len(title) > REPORT_TITLE_CHARACTERS:
+            title = title[: REPORT_TITLE_CHARACTERS - 1].rstrip() + "…"
+        lines.append(
+            ("status_report", row["project"], _date(row["day"], iso_dates), title, before, after, 0)
+        )
     return lines
 
 

@@ -379,3 +379,28 @@ def test_the_demo_shows_greener_reports_and_a_stale_one(demo_db: Path) -> None:
     assert not board["OTK-OU2"]["utdatert"] and board["OTK-OU2"]["verste"] == RED
     assert board["ASK-TM"]["avvik"] >= 2  # all green, the data says otherwise
     assert len(status.report_history(demo_db, "OTK-OU2")) == 3
+
+
+def test_changes_since_the_meeting_list_new_reports_with_the_lights_that_changed(
+    db: Path, tmp_path: Path
+) -> None:
+    from lib import history
+
+    first = report(D(2026, 9, 1), fremdrift=GREEN, risiko=YELLOW, overordnet_status="Alt går " * 20)
+    load(db, tmp_path, "1.xlsx", {"prosjekter": PROJECTS, "status": [first]})
+    assert cli("snapshot", "Møtet", "--date", "2026-09-02", db=db).returncode == 0
+    reports = [
+        report(D(2026, 10, 1), fremdrift=RED, risiko=YELLOW, overordnet_status="Forsinket"),
+        report(D(2026, 10, 2), project="P2", okonomi=GREEN),
+    ]
+    load(db, tmp_path, "2.xlsx", {"status": reports})
+    found = history.changes_since_last_meeting(db, today=TODAY)
+    assert found is not None
+    assert found.rows("status_report").values.tolist() == [
+        ["P1", "01.10.2026", "Forsinket", "01.09.2026: Fremdrift Grønn", "Fremdrift Rød"],
+        ["P2", "02.10.2026", "", "Ingen rapport", "Økonomi Grønn"],
+    ]
+    assert found.counts()["status_report"] == 2
+    # A report with an earlier date than the meeting's newest is history, not news.
+    load(db, tmp_path, "3.xlsx", {"status": [report(D(2026, 8, 1))]}, project="P1")
+    assert history.changes_since_last_meeting(db, today=TODAY).counts()["status_report"] == 2
