@@ -15,12 +15,23 @@ import altair as alt
 import pandas as pd
 
 from lib import charts
+from lib.contract import GREEN, RED, YELLOW
 
 #: The width of the portfolio matrix in the pack (pixels at 1×; the page's is its container's).
 MATRIX_WIDTH = 560
 MATRIX_HEIGHT = 420
 #: The slides' picture resolution: twice the chart's pixels, sharp on a projector.
 PNG_SCALE = 2
+
+#: The lights' colours: the colour-blind-safe kin of the risk bands' (lib.charts), always drawn
+#: with the word (Grønn, Gul, Rød) on them.
+LIGHT_COLOURS = {
+    GREEN: charts.BAND_COLOURS["green"],
+    YELLOW: charts.BAND_COLOURS["yellow"],
+    RED: charts.BAND_COLOURS["red"],
+}
+#: A light not assessed: white, with «Ikke vurdert».
+NOT_ASSESSED = "#FFFFFF"
 
 _warming: threading.Thread | None = None
 

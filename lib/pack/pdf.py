@@ -7,23 +7,15 @@ import json
 import re
 from pathlib import Path
 
-from lib.charts import BAND_COLOURS, band_colours
-from lib.contract import GREEN, RED, YELLOW
+from lib.charts import band_colours
 from lib.pack import charts
+from lib.pack.charts import LIGHT_COLOURS, NOT_ASSESSED
 from lib.pack.content import Light, PackContent, ProjectPage, Table
 
 TEMPLATE = Path(__file__).with_name("pakke.typ")
 #: Sans-serif first, for reading at a distance; typst's own embedded fonts last, so a machine
 #: without these still makes the PDF (offline: nothing is fetched).
 FONTS = ["Liberation Sans", "DejaVu Sans", "Arial", "Libertinus Serif"]
-#: The lights' colours: the colour-blind-safe kin of the risk bands' (lib.charts), always with
-#: the word beside.
-LIGHT_COLOURS = {
-    GREEN: BAND_COLOURS["green"],
-    YELLOW: BAND_COLOURS["yellow"],
-    RED: BAND_COLOURS["red"],
-}
-NOT_ASSESSED = "#FFFFFF"
 #: Longer runs without a space get a break opportunity (a zero-width space) every this many
 #: characters, so a long ID or address wraps inside its cell instead of running off the page.
 LONGEST_RUN = 30
