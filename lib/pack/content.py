@@ -38,6 +38,8 @@ from lib.wording import count
 
 #: An empty value in a table.
 EMPTY = "–"
+#: A project without a status report.
+NO_REPORT = "Ingen rapport"
 
 
 class PackError(StoreError):
@@ -95,6 +97,17 @@ class ProjectPage:
     matrix: tuple[tuple[int, ...], ...]  # counts, rows sannsynlighet 5..1, columns konsekvens 1..5
     bands: tuple[tuple[str, ...], ...]  # the band name of each cell, same shape
     high_risks: int
+
+    @property
+    def about(self) -> str:
+        """«Rapport 16.11.2026 av Gudrun Fodstad», with «utdatert» when older than the last
+        meeting; «Ingen statusrapport» when there is none."""
+        if self.reported == NO_REPORT:
+            return "Ingen statusrapport"
+        about = f"Rapport {self.reported}" + (
+            f" av {self.reporter}" if self.reporter != EMPTY else ""
+        )
+        return about + (" · utdatert: eldre enn forrige møte" if self.stale else "")
 
 
 @dataclass(frozen=True)
@@ -302,7 +315,7 @@ def _agenda(
 def _status_table(board: pd.DataFrame) -> Table:
     rows = []
     for row in board.to_dict("records"):
-        reported = day(row["rapportdato"]) if row["rapportdato"] is not None else "Ingen rapport"
+        reported = day(row["rapportdato"]) if row["rapportdato"] is not None else NO_REPORT
         if row["utdatert"] and row["rapportdato"] is not None:
             reported += " (utdatert)"
         lights = [
@@ -357,9 +370,7 @@ def _project_pages(board: pd.DataFrame, risks: queries.RiskView) -> tuple[Projec
             ProjectPage(
                 id=str(project),
                 name=text(row["prosjektnavn"]),
-                reported=day(row["rapportdato"])
-                if row["rapportdato"] is not None
-                else "Ingen rapport",
+                reported=day(row["rapportdato"]) if row["rapportdato"] is not None else NO_REPORT,
                 stale=bool(row["utdatert"]),
                 reporter=text(row["rapportert_av"]),
                 overall=text(row["overordnet_status"]),

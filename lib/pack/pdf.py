@@ -56,11 +56,7 @@ def _table(table: Table) -> dict:
 
 
 def _project(page: ProjectPage, colour_of: dict[str, str]) -> dict:
-    about = f"Rapport {page.reported}"
-    if page.reporter != "–":
-        about += f" av {page.reporter}"
-    if page.stale:
-        about += " · utdatert: eldre enn forrige møte"
+    about = page.about
     lights = []
     for heading, light, comment in page.lights:
         said = comment

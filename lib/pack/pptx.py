@@ -346,10 +346,7 @@ def _cell_text(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[
 
 def _project(deck: _Deck, page: ProjectPage) -> None:
     slide = deck.slide(f"{page.id} – {page.name}")
-    about = f"Rapport {page.reported}" + (f" av {page.reporter}" if page.reporter != "–" else "")
-    if page.stale:
-        about += " · utdatert: eldre enn forrige møte"
-    deck.text(slide, shortened(about, 120), LEFT, 1.25, 8.0, 0.4, size=14, colour="444444")
+    deck.text(slide, shortened(page.about, 120), LEFT, 1.25, 8.0, 0.4, size=14, colour="444444")
     if page.overall != "–":
         deck.text(slide, shortened(page.overall, 260), LEFT, 1.65, 8.1, 1.0, size=15)
     top = 2.75
