@@ -40,6 +40,12 @@ from lib.wording import count
 EMPTY = "–"
 #: A project without a status report.
 NO_REPORT = "Ingen rapport"
+#: A section lists at most this many rows, the most pressing first: a pack is read in a
+#: meeting, and the pages of the app (and their Excel downloads) hold the whole list.
+MOST_ROWS = 30
+#: A run of agenda items of one kind (one per recommendation awaiting a decision) shows at
+#: most this many, then one line saying how many more.
+MOST_ITEMS_OF_A_KIND = 10
 
 
 class PackError(StoreError):
@@ -306,10 +312,21 @@ def _agenda(
             items = agenda.readable_items(items, frozenset(filters.projects))
     else:
         items = agenda.propose(path, filters, today=as_of, version=filters.version, since=base)
-    return tuple(
-        (str(place), text(item.title), " ".join(item.note.split()))
-        for place, item in enumerate(items, start=1)
-    )
+    shown: list[tuple[str, str, str]] = []
+    run_kind, run_length, left_out = None, 0, 0
+    for place, item in enumerate(items, start=1):
+        run_length = run_length + 1 if item.kind == run_kind else 1
+        run_kind = item.kind
+        if run_length > MOST_ITEMS_OF_A_KIND:
+            left_out += 1
+            continue
+        if left_out:
+            shown.append(("…", f"og {number(left_out)} saker til av samme slag", ""))
+            left_out = 0
+        shown.append((str(place), text(item.title), " ".join(item.note.split())))
+    if left_out:
+        shown.append(("…", f"og {number(left_out)} saker til av samme slag", ""))
+    return tuple(shown)
 
 
 def _status_table(board: pd.DataFrame) -> Table:
@@ -335,6 +352,20 @@ def _status_table(board: pd.DataFrame) -> Table:
             "enn det prosjektets egne data sier. «Utdatert»: rapporten er eldre enn forrige møte."
         ),
     )
+
+
+def _capped(frame: pd.DataFrame, order: str, page: str) -> tuple[pd.DataFrame, str]:
+    """The first MOST_ROWS rows, and a sentence saying so when there are more."""
+    if len(frame) <= MOST_ROWS:
+        return frame, ""
+    return frame.head(MOST_ROWS), (
+        f"Viser de {MOST_ROWS} første av {number(len(frame))} ({order}); hele listen står på "
+        f"siden {page} i appen{' (under «Datakvalitet»)' if page == 'Oversikt' else ''}."
+    )
+
+
+def _joined(*notes: str) -> str:
+    return " ".join(note for note in notes if note)
 
 
 def _matrix_text(matrix: pd.DataFrame) -> str:
@@ -399,7 +430,7 @@ def _project_pages(board: pd.DataFrame, risks: queries.RiskView) -> tuple[Projec
 
 
 def _high_risks(rows: pd.DataFrame, since: str) -> Table:
-    high = rows[rows["score"] >= HIGH_RISK]
+    high, more = _capped(rows[rows["score"] >= HIGH_RISK], "høyest score først", "Risiko")
     return Table(
         key="risiko",
         title="Høye risikoer",
@@ -417,7 +448,7 @@ def _high_risks(rows: pd.DataFrame, since: str) -> Table:
         ),
         empty="Ingen aktive høye risikoer.",
         widths=(1.4, 0.8, 4.2, 1.1, 1.4, 1.6),
-        note=f"Aktive risikoer med score {HIGH_RISK} eller mer. Endring {since}.",
+        note=_joined(f"Aktive risikoer med score {HIGH_RISK} eller mer. Endring {since}.", more),
     )
 
 
@@ -429,7 +460,9 @@ def _moved(movement: object, before: object) -> str:
 
 def _awaiting(path: Path | str | None, filters: Filters) -> Table:
     rows = queries.recommendations(path, filters, with_counts=False).rows
-    rows = rows[rows["vedtak"].isin(agenda.AWAITING_DECISIONS)]
+    rows, more = _capped(
+        rows[rows["vedtak"].isin(agenda.AWAITING_DECISIONS)], "etter prosjekt", "Anbefalinger"
+    )
     return Table(
         key="anbefaling",
         title="Anbefalinger til vedtak",
@@ -446,6 +479,7 @@ def _awaiting(path: Path | str | None, filters: Filters) -> Table:
         ),
         empty="Ingen anbefalinger venter på vedtak.",
         widths=(1.4, 0.8, 4.6, 1.5, 1.6),
+        note=more,
     )
 
 
@@ -455,6 +489,7 @@ def _evaluations(path: Path | str | None, filters: Filters, as_of: dt.date) -> T
     plan = plan.assign(_first=plan["status"] != EVALUATION_OVERDUE).sort_values(
         ["_first", "frist"], kind="stable"
     )
+    plan, more = _capped(plan, "forfalte først, eldste frist først", "Evaluering")
     return Table(
         key="evaluering",
         title="Evalueringer som har forfalt eller forfaller snart",
@@ -472,13 +507,19 @@ def _evaluations(path: Path | str | None, filters: Filters, as_of: dt.date) -> T
         ),
         empty="Ingen evalueringer har forfalt eller forfaller snart.",
         widths=(1.4, 0.8, 3.6, 1.3, 1.3, 1.1),
-        note=f"Forfalt: fristen er passert. Snart: frist innen {agenda.EVALUATION_DAYS} dager.",
+        note=_joined(
+            f"Forfalt: fristen er passert. Snart: frist innen {agenda.EVALUATION_DAYS} dager.",
+            more,
+        ),
     )
 
 
 def _milestones(path: Path | str | None, filters: Filters, as_of: dt.date) -> Table:
     rows = queries.milestones(path, filters, as_of)
-    rows = rows[rows["status"] == MILESTONE_LATE]
+    rows = rows[rows["status"] == MILESTONE_LATE].sort_values(
+        "avvik_dager", ascending=False, kind="stable"
+    )
+    rows, more = _capped(rows, "mest forsinket først", "Milepæler")
     return Table(
         key="milepael",
         title="Forsinkede milepæler",
@@ -496,12 +537,17 @@ def _milestones(path: Path | str | None, filters: Filters, as_of: dt.date) -> Ta
         ),
         empty="Ingen forsinkede milepæler.",
         widths=(1.4, 0.8, 4.0, 1.3, 1.3, 1.2),
+        note=more,
     )
 
 
 def _benefits(path: Path | str | None, filters: Filters, as_of: dt.date) -> Table:
     rows = queries.benefits(path, filters, as_of)
     rows = rows[rows["status"] == BENEFIT_BEHIND]
+    rows = rows.assign(_gap=rows["planlagt_prosent"] - rows["fremdrift_prosent"]).sort_values(
+        "_gap", ascending=False, kind="stable"
+    )
+    rows, more = _capped(rows, "lengst bak planen først", "Gevinster")
     return Table(
         key="gevinst",
         title="Gevinster bak skjema",
@@ -519,7 +565,9 @@ def _benefits(path: Path | str | None, filters: Filters, as_of: dt.date) -> Tabl
         ),
         empty="Ingen gevinster ligger bak skjema.",
         widths=(1.4, 0.8, 4.2, 1.2, 1.2, 1.4),
-        note="Siste måling ligger under den planlagte veien fra nullpunkt til målverdi.",
+        note=_joined(
+            "Siste måling ligger under den planlagte veien fra nullpunkt til målverdi.", more
+        ),
     )
 
 
@@ -530,7 +578,9 @@ def _percent(value: object) -> str:
 
 
 def _findings(path: Path | str | None, filters: Filters, as_of: dt.date) -> Table:
-    frame = findings_frame(findings(path, filters, today=as_of))
+    frame, more = _capped(
+        findings_frame(findings(path, filters, today=as_of)), "etter prosjekt", "Oversikt"
+    )
     return Table(
         key="kvalitet",
         title="Datakvalitet",
@@ -541,6 +591,7 @@ def _findings(path: Path | str | None, filters: Filters, as_of: dt.date) -> Tabl
         ),
         empty="Ingen funn.",
         widths=(1.4, 1.2, 0.9, 6.0),
+        note=more,
     )
 
 

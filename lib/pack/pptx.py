@@ -236,14 +236,26 @@ def _agenda(deck: _Deck) -> None:
         title = "Saksliste" + (CONTINUED if start else "")
         slide = deck.slide(title)
         top = BODY_TOP
+        # The widest number on the slide sets where the titles start: «2053.» needs an inch.
+        numbers = [number for number, _title, _note in items[start : start + per_slide]]
+        indent = 0.25 + 0.2 * max(len(number) for number in numbers)
         for number, item_title, note in items[start : start + per_slide]:
-            deck.text(slide, f"{number}.", LEFT, top, 0.7, 0.45, size=20, bold=True)
+            deck.text(
+                slide,
+                number if number == "…" else f"{number}.",
+                LEFT,
+                top,
+                indent,
+                0.45,
+                size=20,
+                bold=True,
+            )
             deck.text(
                 slide,
                 shortened(item_title, 110),
-                LEFT + 0.7,
+                LEFT + indent,
                 top,
-                WIDTH - 0.7,
+                WIDTH - indent,
                 0.45,
                 size=20,
                 bold=True,
@@ -252,9 +264,9 @@ def _agenda(deck: _Deck) -> None:
                 deck.text(
                     slide,
                     shortened(note, 140),
-                    LEFT + 0.7,
+                    LEFT + indent,
                     top + 0.38,
-                    WIDTH - 0.7,
+                    WIDTH - indent,
                     0.35,
                     size=14,
                     colour="444444",
@@ -310,10 +322,18 @@ def _table(deck: _Deck, table: Table) -> None:
         slide = deck.slide(table.title + (CONTINUED if number else ""))
         top = BODY_TOP
         if table.note and number == 0:
+            lines = _lines(table.note, WIDTH * 16 / NOTE_SIZE)  # smaller type: more per line
             deck.text(
-                slide, table.note, LEFT, top - 0.1, WIDTH, 0.5, size=NOTE_SIZE, colour="444444"
+                slide,
+                table.note,
+                LEFT,
+                top - 0.1,
+                WIDTH,
+                0.3 * lines + 0.1,
+                size=NOTE_SIZE,
+                colour="444444",
             )
-            top += 0.45
+            top += 0.3 * lines + 0.1
         if not rows:
             deck.text(slide, table.empty, LEFT, top, WIDTH, 0.6, size=20)
             continue
