@@ -667,13 +667,7 @@ def _run(args: argparse.Namespace, early: object = None) -> int:
 
 
 def _start_parse(args: argparse.Namespace) -> object:
-    """For `load`, start the parse child before the heavy imports, so the two overlap; for
-    `motepakke`, start the chart engine (most of a second) while the data is read."""
-    if args.command == "motepakke":
-        from lib.pack.charts import warm_up
-
-        warm_up()
-        return None
+    """For `load`, start the parse child before the heavy imports, so the two overlap."""
     if args.command != "load":
         return None
     from lib.read import UnreadableFile, start_reading

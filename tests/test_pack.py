@@ -318,3 +318,32 @@ def test_a_download_is_recorded_in_the_audit_trail(demo_db_copy: Path) -> None:
     assert line["version"] == 6
     assert "motepakke-2026-09-24-v6.pdf" in line["detail"]
     assert "ASK-TM" in line["detail"] and "AMOT-ORG" not in line["detail"]
+
+
+def test_a_long_section_shows_the_most_pressing_rows_and_says_how_many_more(
+    tmp_path: Path,
+) -> None:
+    from lib.pack.content import MOST_ROWS
+
+    db = tmp_path / "mange.duckdb"
+    scores = [(5, 5), (5, 4), (4, 4), (4, 3), (3, 4)]
+    loaded = load(
+        db,
+        tmp_path,
+        "mange.xlsx",
+        {
+            "prosjekter": [{"prosjekt_id": "P1", "prosjektnavn": "Mange risikoer"}],
+            "risiko": [
+                risk(f"R{n}", *scores[n % len(scores)], risiko=f"Risiko nummer {n}")
+                for n in range(1, MOST_ROWS + 8)
+            ],
+        },
+    )
+    assert loaded.ok, loaded
+    content = pack_content(db, today=TODAY)
+    [high] = [table for table in content.sections if table.key == "risiko"]
+    assert len(high.rows) == MOST_ROWS
+    assert f"Viser de {MOST_ROWS} første av {MOST_ROWS + 7} (høyest score først)" in high.note
+    assert [row[3] for row in high.rows][:7] == ["25 (5×5)"] * 7  # the highest first
+    text = pdf_text(pack_pdf.pack_pdf(content))
+    assert f"Viser de {MOST_ROWS} første av {MOST_ROWS + 7}" in text

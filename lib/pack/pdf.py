@@ -113,7 +113,7 @@ def pack_pdf(content: PackContent) -> bytes:
     """The pack as PDF/A-2b bytes."""
     import typst
 
-    matrix = charts.to_svg(charts.matrix_chart(content.matrix, "Alle prosjekter"))
+    matrix = charts.matrix_image(content.matrix, "Alle prosjekter", "svg").decode()
     return typst.compile(
         TEMPLATE.read_bytes(),
         format="pdf",

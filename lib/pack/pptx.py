@@ -306,7 +306,7 @@ def _status(deck: _Deck) -> None:
 def _matrix(deck: _Deck) -> None:
     content = deck.content
     slide = deck.slide("Risikomatrise for porteføljen")
-    picture = charts.to_png(charts.matrix_chart(content.matrix, "Alle prosjekter"))
+    picture = charts.matrix_image(content.matrix, "Alle prosjekter", "png")
     slide.shapes.add_picture(
         io.BytesIO(picture), _inches(LEFT), _inches(BODY_TOP), height=_inches(5.3)
     )
