@@ -11,7 +11,7 @@ numbers `1 800 000` (lib.numbers), lights as their words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -623,18 +623,3 @@ def _minutes(path: Path | str | None, found: Meeting | None, filters: Filters) -
         widths=(0.6, 1.3, 0.8, 3.0, 1.4, 3.0, 1.4),
         note=f"Vedtakene registrert i møtet {found.label()}, i sakslistens rekkefølge.",
     )
-
-
-def every_text(content: PackContent) -> Sequence[str]:
-    """Every piece of text the pack shows (for tests and checks)."""
-    texts = [content.title, content.subtitle, content.matrix_text, content.movement]
-    texts += [value for pair in content.cover for value in pair]
-    texts += [value for item in content.agenda for value in item]
-    tables = [content.status, *content.sections]
-    if content.minutes is not None:
-        tables.append(content.minutes)
-    for table in tables:
-        texts += [table.title, *table.columns]
-        for row in table.rows:
-            texts += [cell.word if isinstance(cell, Light) else cell for cell in row]
-    return texts
