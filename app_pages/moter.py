@@ -15,6 +15,7 @@ import streamlit as st
 from lib import access, agenda, exports, meetings
 from lib.db import StoreBusy, StoreError
 from lib.meetings import Meeting
+from lib.pack import download as pack
 from ui import auth, data, filters, layout, router
 from ui import meeting as meeting_view
 from ui.person import who_acts
@@ -208,6 +209,7 @@ def show_meeting(meeting: Meeting, allowed: access.Permissions) -> None:
     refused = access.refusal(allowed, access.MOTELEDER, (), named=False)
     with actions:
         show_actions(meeting, refused)
+    show_pack(meeting)
     items = meeting_view.agenda_of(meeting)
     show_agenda(meeting, items, refused)
     show_minutes(meeting)
@@ -252,6 +254,45 @@ def show_actions(meeting: Meeting, refused: str | None) -> None:
         key="moter_avslutt",
         help="Lagrer utfallet (versjonen etter siste vedtak) og viser referatet.",
     )
+
+
+def show_pack(meeting: Meeting) -> None:
+    """The meeting pack, one click each: made only when a button is clicked (the file is built
+    then, not on every run of the page), as of the meeting's basis (the latest while it is not
+    locked), with the projects the reader may read; each download gets an audit line."""
+    version = meeting.basis_version or data.latest_version_number()
+    if not version:
+        return
+    pdf_column, slides_column, _rest = st.columns([1, 1, 1], vertical_alignment="center")
+    for column, kind, label in (
+        (pdf_column, "pdf", "Last ned møtepakken (PDF)"),
+        (slides_column, "pptx", "Last ned møtepakken (PowerPoint)"),
+    ):
+        suffix, mime, _word = pack.FORMATS[kind]
+        column.download_button(
+            label,
+            # A callable: Streamlit calls it when the button is clicked, outside the page's
+            # run, so everything it needs is taken now.
+            data=_pack_builder(kind, meeting.name, version),
+            file_name=f"motepakke-{meeting.meeting_date:%Y-%m-%d}-v{version}{suffix}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"moter_pakke_{kind}",
+            help=f"Versjon {version}: forside, saksliste, status med trafikklys, risikomatrisen, "
+            "saker til vedtak, evalueringer, milepæler, gevinster, datakvalitet og referatet.",
+        )
+
+
+def _pack_builder(kind: str, name: str, version: int):  # type: ignore[no-untyped-def]
+    path, readable, who, today = data.db_path(), filters.readable(), auth.actor(), data.today()
+
+    def build() -> bytes:
+        return pack.pack_download(
+            path, kind, actor=who, meeting=name, version=version, readable=readable, today=today
+        )
+
+    return build
 
 
 def lock(meeting_id: int) -> None:

@@ -203,7 +203,8 @@ def _add_access_commands(command) -> None:  # type: ignore[no-untyped-def]
 
 
 def _add_meeting_commands(command) -> None:  # type: ignore[no-untyped-def]
-    """`vedtak` (record a decision) and `motereferat` (a meeting's minutes)."""
+    """`vedtak` (record a decision), `motereferat` (a meeting's minutes) and `motepakke` (the
+    meeting pack)."""
     from lib.contract import DECISIONS
 
     decision = command(
@@ -246,6 +247,37 @@ def _add_meeting_commands(command) -> None:  # type: ignore[no-untyped-def]
         help="skriv CSV (tekst som kan bli en formel får ' foran, kontrolltegn fjernes)",
     )
     form.add_argument("--xlsx", type=Path, metavar="FIL", help="skriv referatet som Excel-fil")
+
+    pack = command(
+        "motepakke",
+        "skriv møtepakken som PDF eller PowerPoint",
+        "Forside, saksliste, status per prosjekt med trafikklys, risikomatrisen (porteføljen "
+        "og hvert prosjekt) med endringer siden forrige møte, anbefalinger til vedtak, "
+        "evalueringer som har forfalt eller forfaller snart, forsinkede milepæler, gevinster "
+        "bak skjema, datakvalitet og, etter møtet, referatet. Alt slik dataene var i "
+        "versjonen: møtets låste grunnlag, ellers den siste. Formatet følger filnavnet "
+        "(.pdf eller .pptx). Avslutningskode 0: skrevet; 1: ukjent møte, versjon eller "
+        "filtype.",
+    )
+    pack.add_argument("file", type=Path, metavar="FIL.pdf|FIL.pptx")
+    which = pack.add_mutually_exclusive_group()
+    which.add_argument(
+        "--meeting", metavar="NAVN", help="møtet: pakken viser versjonen som er låst for det"
+    )
+    which.add_argument("--version", type=int, metavar="N", help="versjon N i stedet for den siste")
+    pack.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="bare dette prosjektet (kan gis flere ganger)",
+    )
+    pack.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="dagens dato (pakkens «Laget»; statusene i siste versjon vurderes på den)",
+    )
 
 
 def _meeting_named_or_none(db: Path, name: str):  # type: ignore[no-untyped-def]
@@ -316,7 +348,49 @@ def _minutes(db: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_MEETING_COMMANDS = {"vedtak": _decision, "motereferat": _minutes}
+#: The meeting pack's formats, by the file's suffix.
+PACK_FORMATS = {".pdf": "PDF", ".pptx": "PowerPoint"}
+
+
+def _pack(db: Path, args: argparse.Namespace) -> int:
+    suffix = args.file.suffix.lower()
+    if suffix not in PACK_FORMATS:
+        say(
+            f"Filen {value(args.file)} må slutte på .pdf eller .pptx (fant "
+            f"«{value(suffix or 'ingen filendelse')}»).",
+            err=True,
+        )
+        return EXIT_INVALID
+    from lib.pack.content import PackError, pack_content
+
+    try:
+        content = pack_content(
+            db,
+            meeting=args.meeting,
+            version=args.version,
+            projects=tuple(args.project),
+            today=args.today,
+        )
+    except PackError as error:
+        say(value(str(error)), err=True)
+        return EXIT_INVALID
+    if suffix == ".pdf":
+        from lib.pack.pdf import pack_pdf
+
+        args.file.write_bytes(pack_pdf(content))
+    else:
+        from lib.pack.pptx import pack_pptx
+
+        args.file.write_bytes(pack_pptx(content))
+    say(
+        f"Møtepakken ({PACK_FORMATS[suffix]}, versjon {content.version}, "
+        f"{wording.count(len(content.projects), 'prosjekt', 'prosjekter')}) er skrevet til "
+        f"{value(args.file)}."
+    )
+    return EXIT_OK
+
+
+_MEETING_COMMANDS = {"vedtak": _decision, "motereferat": _minutes, "motepakke": _pack}
 
 
 def build_parser() -> argparse.ArgumentParser:
