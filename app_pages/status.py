@@ -108,8 +108,7 @@ def show_report(row: dict, chosen: Filters) -> None:
                 for dimension, heading in status.DIMENSIONS
                 if row.get(f"{dimension}_gronnere")
             )
-            + ".",
-            icon=":material/warning:",
+            + "."
         )
     st.html(lights.dimensions_html(row))
     st.caption(
@@ -171,6 +170,12 @@ def _light_of(value: object) -> str:
     return NOT_ASSESSED
 
 
+def _text_of(report: dict, column: str) -> str:
+    """A stored text for a field: "" for none (pandas gives NaN for an empty cell)."""
+    value = report.get(column)
+    return value if isinstance(value, str) else ""
+
+
 def _number_text(value: object) -> str:
     return (
         "" if lights.is_missing(value) else numbers.number(float(value), 2).rstrip("0").rstrip(",")
@@ -224,12 +229,12 @@ def show_form(project: str, chosen: Filters) -> None:
     with st.form(f"statusskjema_{project}", border=True):
         reporter = st.text_input(
             STATUS.column("rapportert_av").name,
-            value=who or str(previous.get("rapportert_av") or ""),
+            value=who or _text_of(previous, "rapportert_av"),
             key=f"{prefix}_rapportert_av",
         )
         overall = st.text_area(
             STATUS.column("overordnet_status").name,
-            value=str(previous.get("overordnet_status") or ""),
+            value=_text_of(previous, "overordnet_status"),
             key=f"{prefix}_overordnet",
             help=STATUS.column("overordnet_status").help,
             height=100,
@@ -246,7 +251,7 @@ def show_form(project: str, chosen: Filters) -> None:
             )
             values[f"{dimension}_kommentar"] = comment_column.text_area(
                 f"{heading} kommentar",
-                value=str(previous.get(f"{dimension}_kommentar") or ""),
+                value=_text_of(previous, f"{dimension}_kommentar"),
                 key=f"{prefix}_{dimension}_kommentar",
                 height=68,
             )

@@ -693,7 +693,7 @@ def lights_over_time_chart(data: pd.DataFrame) -> alt.LayerChart:
     x = alt.X(
         "rapportdato:O",
         sort=dates,
-        title="Rapportdato",
+        title=None,
         axis=alt.Axis(labelAngle=0, orient="top"),
     )
     y = alt.Y("omrade:N", sort=order, title=None)
@@ -718,8 +718,14 @@ def lights_over_time_chart(data: pd.DataFrame) -> alt.LayerChart:
         .mark_text(fontSize=FONT_SIZE, color="#111111")
         .encode(x=x, y=y, text="tekst:N", tooltip=tooltip)
     )
-    height = 46 * len(order)
-    return _shared_screen((cells + words).properties(height=height, title="Lysene over tid"))
+    return _shared_screen(
+        (cells + words).properties(
+            height=46 * len(order),
+            title="Lysene over tid",
+            # The width follows the page, the height is the rows' own (as a timeline's).
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+    )
 
 
 def describe_lights_over_time(data: pd.DataFrame) -> str:
@@ -779,7 +785,8 @@ def economy_chart(data: pd.DataFrame) -> alt.LayerChart:
     x = alt.X(
         "kroner:Q",
         title=None,
-        scale=alt.Scale(domain=[0, top * 1.45]),
+        # Room at the right for the longest amount written after its bar.
+        scale=alt.Scale(domain=[0, top * 2.1]),
         axis=None,  # the amounts are written at the bars' ends, the Norwegian way
     )
     bars = (
@@ -797,7 +804,13 @@ def economy_chart(data: pd.DataFrame) -> alt.LayerChart:
         .mark_text(align="left", dx=6, fontSize=FONT_SIZE, fontWeight="bold", color="#111111")
         .encode(x=x, y=y, text="tekst:N")
     )
-    return _shared_screen((bars + text).properties(height=150, title="Økonomi"))
+    return _shared_screen(
+        (bars + text).properties(
+            height=150,
+            title="Økonomi",
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+    )
 
 
 def describe_economy(data: pd.DataFrame) -> str:
