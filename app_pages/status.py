@@ -230,7 +230,8 @@ def show_form(project: str, chosen: Filters) -> None:
         reporter = st.text_input(
             STATUS.column("rapportert_av").name,
             value=who or _text_of(previous, "rapportert_av"),
-            key=f"{prefix}_rapportert_av",
+            # Follows the person acting: a name typed in «Ditt navn» fills it in.
+            key=f"{prefix}_rapportert_av_{who}",
         )
         overall = st.text_area(
             STATUS.column("overordnet_status").name,
