@@ -63,6 +63,12 @@ def show_status_board(chosen: Filters) -> None:
     board = data.cached(status.status_board)(chosen, data.today())
     if board.empty:
         return
+    if board["rapportdato"].isna().all():
+        # A group that does not (yet) use status reports gets one line, not a table of gaps.
+        st.caption(
+            "Ingen statusrapporter ennå: skriv en på siden Status, eller last opp arket Status."
+        )
+        return
     day = data.status_day(chosen.version)
     meeting_day = data.cached(status.last_meeting_day)(day)
     st.markdown("**Status fra prosjektene**")

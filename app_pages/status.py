@@ -31,6 +31,12 @@ def main() -> None:
     layout.header("Status", chosen)
     if layout.nothing_readable(chosen):
         return
+    if data.versions(chosen.readable).empty:
+        layout.empty(
+            "Databasen er tom. Last opp en arbeidsbok under «Last opp», "
+            "eller kjør `python -m lib.cli demo` for demodata."
+        )
+        return
     board = data.cached(status.status_board)(chosen, data.today())
     if board.empty:
         layout.empty("Ingen prosjekter passer med filtrene. Prøv å fjerne et filter i sidepanelet.")

@@ -5,6 +5,7 @@ stores a report as a version as an upload of the Status sheet would (and shows u
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,13 @@ def test_a_reader_sees_the_reports_but_no_form(db: Path) -> None:
     assert "Rapport 18.11.2026" in texts(app.markdown)
     assert not any(button.label == "Lagre statusrapport" for button in app.button)
     assert "Du kan lese rapportene" in texts(app.caption)
+    # Only the project the reader may read, in the list and on the page.
+    assert widget(app.selectbox, "Prosjekt").options == [
+        "AMOT-ORG – Ny administrativ organisering – Åmot"
+    ]
+    assert not {"OTK-OU2", "ASK-TM", "NTNU-BOTT", "NTNU-BEVISST"} & set(
+        re.findall(r"[A-Z]+-[A-Z0-9]+", html(app) + texts(app.markdown) + texts(app.caption))
+    )
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     open_page("app_pages/status.py", sign_in(app, "opplaster@kommune.no"))
     assert any(button.label == "Lagre statusrapport" for button in app.button)
@@ -225,3 +233,29 @@ def test_an_upload_and_the_form_show_up_the_same(
     uploaded = status.status_board(other, Filters(projects=(PROJECT,)), TODAY)
     assert uploaded.to_dict("records") == typed.to_dict("records")
     assert typed.iloc[0]["rapportdato"] == dt.datetime(2026, 11, 25)
+
+
+def test_before_any_report_oversikt_says_so_in_one_line_and_status_invites_one(
+    db: Path,
+) -> None:
+    # Version 2 holds no status report yet (the first came in version 3).
+    app = open_page("app_pages/oversikt.py", versjon="2")
+    assert not app.get("html")
+    assert "Ingen statusrapporter ennå" in texts(app.caption)
+    app = open_page("app_pages/status.py", versjon="2", statusprosjekt="NTNU-BOTT")
+    assert "Prosjektet har ingen statusrapport i denne versjonen." in texts(app.info) + texts(
+        app.markdown
+    )
+    assert "Du ser en eldre versjon" in texts(app.caption)
+    assert not any(button.label == "Lagre statusrapport" for button in app.button)
+
+
+def test_an_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lib import store
+
+    empty = tmp_path / "tom.duckdb"
+    with store.connect(empty):
+        pass
+    monkeypatch.setenv("STYRINGSROM_DB", str(empty))
+    app = open_page("app_pages/status.py")
+    assert "Databasen er tom" in texts(app.info) + texts(app.markdown)
