@@ -76,17 +76,18 @@ def show_status_board(chosen: Filters) -> None:
     greener = board[board["avvik"] > 0]["prosjekt_id"].tolist()
     missing = board[board["rapportdato"].isna()]["prosjekt_id"].tolist()
     stale = board[board["utdatert"] & board["rapportdato"].notna()]["prosjekt_id"].tolist()
+    # The message in one line, each part led by its name in bold.
     parts = [
-        f"Rødt lys: {', '.join(red)}" if red else "Ingen røde lys",
-        f"{GREENER} grønnere enn dataene: {', '.join(greener)}"
+        f"**Rødt lys:** {escape(', '.join(red))}" if red else "**Ingen røde lys**",
+        f"**{GREENER} grønnere enn dataene:** {escape(', '.join(greener))}"
         if greener
-        else "Ingen rapport er grønnere enn dataene",
+        else "**Ingen rapport er grønnere enn dataene**",
     ]
     if stale:
-        parts.append(f"{lights.STALE}: {', '.join(stale)}")
+        parts.append(f"**{lights.STALE}:** {escape(', '.join(stale))}")
     if missing:
-        parts.append(f"{lights.NO_REPORT}: {', '.join(missing)}")
-    st.markdown(escape(" · ".join(parts)))
+        parts.append(f"**{lights.NO_REPORT}:** {escape(', '.join(missing))}")
+    st.markdown(" · ".join(parts))
     st.html(lights.board_html(board, meeting_day))
     when = (
         f"eldre enn siste møte ({meeting_day:%d.%m.%Y})"

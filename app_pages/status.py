@@ -72,7 +72,6 @@ def choose_project(board: pd.DataFrame, chosen: Filters) -> str:
         format_func=lambda pid: f"{pid} – {names[pid]}" if isinstance(names[pid], str) else pid,
         on_change=remember_project,
     )
-    st.query_params[PROJECT_PARAM] = project
     return project
 
 
@@ -101,11 +100,6 @@ def show_report(row: dict, chosen: Filters) -> None:
     if row.get("utdatert"):
         meeting_day = data.cached(status.last_meeting_day)(data.status_day(chosen.version))
         st.warning(f"{lights.STALE}: {lights.stale_note(meeting_day)}", icon=":material/schedule:")
-    overall = row.get("overordnet_status")
-    if isinstance(overall, str) and overall.strip():
-        with st.container(border=True):
-            st.markdown("**Overordnet status**")
-            st.markdown(escape(overall))
     if int(row.get("avvik") or 0):
         st.warning(
             f"{charts.GREENER_MARK} Rapporten er grønnere enn dataene på "
@@ -121,6 +115,11 @@ def show_report(row: dict, chosen: Filters) -> None:
         "«Dataene sier»: lyset prosjektets egne data gir (risikomatrisen, gevinstene, "
         "milepælene og rapportens egne tall), med grunnen. Kvalitet har ingen mål i dataene."
     )
+    overall = row.get("overordnet_status")
+    if isinstance(overall, str) and overall.strip():
+        with st.container(border=True):
+            st.markdown("**Overordnet status**")
+            st.markdown(escape(overall))
 
 
 def show_economy_and_history(row: dict, history: pd.DataFrame) -> None:

@@ -51,7 +51,7 @@ def html(app: AppTest) -> str:
 def texts(elements) -> str:
     # Markdown escapes removed; lib.numbers' no-break spaces read as spaces.
     joined = " ".join(str(element.value) for element in elements)
-    return joined.replace("\\", "").replace("\xa0", " ")
+    return joined.replace("\\", "").replace("\xa0", " ").replace("**", "")
 
 
 def widget(elements, label: str):
