@@ -14,6 +14,7 @@ import pandas as pd
 
 from lib import status
 from lib.charts import GREENER_MARK, LIGHT_STYLE, NOT_ASSESSED, NOT_ASSESSED_STYLE, light_text
+from lib.contract import RED
 
 STALE = "Utdatert"
 NO_REPORT = "Ingen rapport"
@@ -95,15 +96,22 @@ def stale_note(meeting_day: object) -> str:
 
 
 def worst_first(board: pd.DataFrame) -> pd.DataFrame:
-    """Red before yellow before green before none; more greener marks first; then by ID."""
+    """Red before yellow before green before none; then more red lights, more lights greener
+    than the data; then by ID."""
     ranked = board.assign(
         _rank=[
             -(status.severity(light) if status.severity(light) is not None else -1)
             for light in board["verste"]
         ],
+        _red=[
+            -sum(row[dimension] == RED for dimension, _ in status.DIMENSIONS)
+            for row in board.to_dict("records")
+        ],
         _avvik=-board["avvik"].astype(int),
     )
-    return ranked.sort_values(["_rank", "_avvik", "prosjekt_id"]).drop(columns=["_rank", "_avvik"])
+    return ranked.sort_values(["_rank", "_red", "_avvik", "prosjekt_id"]).drop(
+        columns=["_rank", "_red", "_avvik"]
+    )
 
 
 def board_html(board: pd.DataFrame, meeting_day: object) -> str:

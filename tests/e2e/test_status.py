@@ -43,9 +43,13 @@ def test_a_report_written_in_the_form_changes_the_lights_on_oversikt(
     expect(page.get_by_text("Skriv ny statusrapport")).to_be_visible(timeout=60_000)
     page.get_by_role("textbox", name="Ditt navn").fill("Kari Nordmann")
     page.keyboard.press("Tab")
+    form = page.get_by_test_id("stForm")
+    # The rerun the name starts fills it in as the reporter: wait for it before clicking on.
+    expect(form.get_by_role("textbox", name="Rapportert av")).to_have_value(
+        "Kari Nordmann", timeout=60_000
+    )
     wait_for_app(page)
     # Prefilled from the previous report: every light green.
-    form = page.get_by_test_id("stForm")
     progress = form.get_by_role("combobox", name="Fremdrift", exact=True)
     expect(progress).to_have_value("Grønn")
     progress.click()
