@@ -62,8 +62,10 @@ def choose_project(board: pd.DataFrame, chosen: Filters) -> str:
     names = dict(zip(board["prosjekt_id"], board["prosjektnavn"], strict=True))
     asked = st.query_params.get(PROJECT_PARAM, "")
     if st.session_state.get(PROJECT_PARAM) not in projects:
-        # A copied link opens the same project; else the first in the list.
-        st.session_state[PROJECT_PARAM] = asked if asked in projects else projects[0]
+        # A copied link opens the same project; else the one that needs attention most
+        # (worst first, as on Oversikt).
+        worst = lights.worst_first(board)["prosjekt_id"].iloc[0]
+        st.session_state[PROJECT_PARAM] = asked if asked in projects else worst
     # Kept in the address by hand: a bound select box would write its label there.
     project = st.selectbox(
         "Prosjekt",

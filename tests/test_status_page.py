@@ -259,3 +259,9 @@ def test_an_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("STYRINGSROM_DB", str(empty))
     app = open_page("app_pages/status.py")
     assert "Databasen er tom" in texts(app.info) + texts(app.markdown)
+
+
+def test_without_a_choice_the_project_that_needs_attention_most_is_shown(db: Path) -> None:
+    app = open_page("app_pages/status.py")
+    assert widget(app.selectbox, "Prosjekt").value == "OTK-OU2"  # the only red report
+    assert "statusprosjekt" not in app.query_params  # the address stays as it was typed
