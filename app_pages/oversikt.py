@@ -1,15 +1,19 @@
-"""Oversikt: the meeting's first screen. The figures per project and for the whole selection,
-each linking to the page that explains it, and what changed since the last meeting."""
+"""Oversikt: the meeting's first screen. Each project's traffic lights from its latest status
+report (worst first, stale and greener-than-the-data marked), the figures per project and for
+the whole selection, each linking to the page that explains it, and what changed since the
+last meeting."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from lib import quality, queries
-from lib.contract import DECISIONS, EVALUATION_SOON, EVALUATION_SOON_DAYS, RISK_BANDS
+from lib import quality, queries, status
+from lib.charts import GREENER_MARK as GREENER
+from lib.contract import DECISIONS, EVALUATION_SOON, EVALUATION_SOON_DAYS, RED, RISK_BANDS
 from lib.queries import OVERVIEW_FIGURES, Filters, decision_column, high_risk_from
 from ui import data, filters, layout, router
+from ui import status as lights
 from ui.changes import show_changes_since_last_meeting
 from ui.text import escape
 
@@ -36,6 +40,7 @@ def main() -> None:
             "filtrene. Prøv å fjerne et filter i sidepanelet."
         )
     show_scope(figures)
+    show_status_board(chosen)
     show_figures(total)
     show_per_project(figures)
     st.subheader("Endringer siden sist møte", anchor=False)
@@ -50,6 +55,56 @@ def show_scope(figures: pd.DataFrame) -> None:
         st.subheader(escape(f"{only.prosjekt_id} – {only.prosjektnavn}"), anchor=False)
     else:
         st.subheader(f"Porteføljen: {len(figures)} prosjekter", anchor=False)
+
+
+def show_status_board(chosen: Filters) -> None:
+    """The lights of every project's latest report, worst first: what is red, what is stale,
+    and where a report is greener than its own data (⚠, the reason one click away)."""
+    board = data.cached(status.status_board)(chosen, data.today())
+    if board.empty:
+        return
+    if board["rapportdato"].isna().all():
+        # A group that does not (yet) use status reports gets one line, not a table of gaps.
+        st.caption(
+            "Ingen statusrapporter ennå: skriv en på siden Status, eller last opp arket Status."
+        )
+        return
+    day = data.status_day(chosen.version)
+    meeting_day = data.cached(status.last_meeting_day)(day)
+    st.markdown("**Status fra prosjektene**")
+    red = board[board["verste"] == RED]["prosjekt_id"].tolist()
+    greener = board[board["avvik"] > 0]["prosjekt_id"].tolist()
+    missing = board[board["rapportdato"].isna()]["prosjekt_id"].tolist()
+    stale = board[board["utdatert"] & board["rapportdato"].notna()]["prosjekt_id"].tolist()
+    # The message in one line, each part led by its name in bold.
+    parts = [
+        f"**Rødt lys:** {escape(', '.join(red))}" if red else "**Ingen røde lys**",
+        f"**{GREENER} grønnere enn dataene:** {escape(', '.join(greener))}"
+        if greener
+        else "**Ingen rapport er grønnere enn dataene**",
+    ]
+    if stale:
+        parts.append(f"**{lights.STALE}:** {escape(', '.join(stale))}")
+    if missing:
+        parts.append(f"**{lights.NO_REPORT}:** {escape(', '.join(missing))}")
+    st.markdown(" · ".join(parts))
+    st.html(lights.board_html(board, meeting_day))
+    when = (
+        f"eldre enn siste møte ({meeting_day:%d.%m.%Y})"
+        if meeting_day is not None
+        else "ingen rapport"
+    )
+    st.caption(
+        f"Lysene fra hvert prosjekts siste statusrapport. {lights.STALE}: {when}. "
+        f"{GREENER} data: lyset prosjektets egne data gir, når rapporten er grønnere "
+        "(pek på merket for grunnen)."
+    )
+    found = lights.greener_lines(board)
+    if found:
+        with st.expander(f"Hvorfor {GREENER} ({len(found)})", icon=":material/info:"):
+            for line in found:
+                st.markdown("- " + escape(line))
+    layout.page_link(router.STATUS, "Til statusrapportene", ":material/traffic:")
 
 
 def show_figures(total: pd.Series) -> None:

@@ -27,9 +27,12 @@ from lib.contract import (
     GEVINSTER,
     MILEPAELER,
     MILESTONE_LATE,
+    RED,
     RISIKO,
     RISK_NEW,
     RISK_UP,
+    STATUS,
+    STATUS_DIMENSIONS,
 )
 from lib.db import reading, shared_reads, version_or_latest
 from lib.quality import (
@@ -128,21 +131,40 @@ def _among(frame: pd.DataFrame, id_column: str, refs: Iterable[tuple[str, str]])
 
 
 def _status_rows(path: Path | str | None, filters: Filters, today: dt.date) -> pd.DataFrame:
-    """The overview's figures of the projects in `filters`, worst first."""
-    return _worst_first(queries.overview(path, filters, today))
+    """The overview's figures of the projects in `filters`, with their latest status report's
+    lights, worst first."""
+    return _worst_first(_with_lights(path, filters, queries.overview(path, filters, today)))
+
+
+#: The latest report's columns a status item shows (Rapportdato, then the five lights).
+_LIGHT_COLUMNS: tuple[str, ...] = (
+    "rapportdato",
+    *(dimension for dimension, _heading in STATUS_DIMENSIONS),
+)
+
+
+def _with_lights(path: Path | str | None, filters: Filters, figures: pd.DataFrame) -> pd.DataFrame:
+    """`figures` with each project's latest status report (Rapportdato and the five lights;
+    empty for a project without one), as of the filters' version."""
+    reports = queries.status_reports(path, filters)
+    latest = reports[reports["siste"]][["prosjekt_id", *_LIGHT_COLUMNS]]
+    return figures.merge(latest, on="prosjekt_id", how="left")
+
+
+def _reported_red(row: Mapping) -> bool:
+    return any(row.get(dimension) == RED for dimension, _heading in STATUS_DIMENSIONS)
 
 
 def _worst_first(figures: pd.DataFrame) -> pd.DataFrame:
-    """Projects worst first: most high open risks, then benefits behind, late milestones,
-    overdue evaluations; then Norwegian order of the ID.
-
-    When the Status sheet lands (another issue), its latest report's traffic lights come first
-    here (a red light before any count), and the status item's note shows them."""
+    """Projects worst first: a red light in the latest status report before any count; then
+    most high open risks, benefits behind, late milestones, overdue evaluations; then
+    Norwegian order of the ID."""
     worst = [column for column, _one, _many in _STATUS_FIGURES]
-    figures = figures.assign(_key=figures["prosjekt_id"].map(queries.norwegian_key))
+    red = [_reported_red(row) for row in figures.to_dict("records")]
+    figures = figures.assign(_red=red, _key=figures["prosjekt_id"].map(queries.norwegian_key))
     return figures.sort_values(
-        [*worst, "_key"], ascending=[False] * len(worst) + [True], ignore_index=True
-    ).drop(columns="_key")
+        ["_red", *worst, "_key"], ascending=[False] * (len(worst) + 1) + [True], ignore_index=True
+    ).drop(columns=["_red", "_key"])
 
 
 #: The overview's figures a project's status item counts, worst first, with their wording.
@@ -154,18 +176,35 @@ _STATUS_FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _lights_note(row: Mapping) -> str | None:
+    """`Status 16.11.2026: Fremdrift Rød, Økonomi Gul, Kvalitet ikke vurdert, …`; None
+    without a report."""
+    day = row.get("rapportdato")
+    if day is None or pd.isna(day):
+        return None
+    lights = ", ".join(
+        f"{heading} {row[dimension]}"
+        if isinstance(row.get(dimension), str)
+        else f"{heading} ikke vurdert"
+        for dimension, heading in STATUS_DIMENSIONS
+    )
+    return f"Status {pd.Timestamp(day):%d.%m.%Y}: {lights}"
+
+
 def _status_note(row: Mapping) -> str:
     shown = [
         wording.count(int(row[column]), one, many)
         for column, one, many in _STATUS_FIGURES
         if int(row[column])
     ]
+    lights = _lights_note(row)
     if not shown:
-        return (
+        counts = (
             "Ingen høye risikoer, gevinster bak skjema, forsinkede milepæler eller forfalte "
             "evalueringer."
         )
-    return " · ".join(shown)
+        return f"{lights} · {counts}" if lights else counts
+    return " · ".join([lights, *shown] if lights else shown)
 
 
 def _awaiting_rows(path: Path | str | None, filters: Filters) -> pd.DataFrame:
@@ -285,6 +324,7 @@ def _status_items(
     for column, rows in counted.items():
         per_project = rows.groupby("prosjekt_id").size()
         figures[column] = figures["prosjekt_id"].map(per_project).fillna(0).astype(int)
+    figures = _with_lights(path, filters, figures)
     return [
         AgendaItem(
             "status",
@@ -466,6 +506,7 @@ def _item_rows(
                 "milepaeler_forsinket": "Forsinkede milepæler",
                 "evalueringer_forfalt": "Forfalte evalueringer",
                 "evalueringer_snart": "Evalueringer innen 30 dager",
+                **_named(STATUS, *_LIGHT_COLUMNS),
             },
             rows,
         )

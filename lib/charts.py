@@ -22,12 +22,18 @@ from lib.contract import (
     EVALUATION_OVERDUE,
     EVALUATION_PLANNED,
     EVALUATION_SOON,
+    GREEN,
+    LIGHT_ORDER,
     MILESTONE_DONE,
     MILESTONE_LATE,
     MILESTONE_ON_TRACK,
     PROBABILITY_LABELS,
+    RED,
     RISK_BANDS,
+    STATUS_DIMENSIONS,
+    YELLOW,
 )
+from lib.numbers import number
 from lib.wording import count
 
 Bands = tuple[tuple[int, str, str], ...]
@@ -63,6 +69,18 @@ MILESTONE_STYLE: dict[str, tuple[str, str]] = {
     MILESTONE_ON_TRACK: (OKABE_ITO["blue"], "circle"),
     MILESTONE_DONE: (OKABE_ITO["bluish_green"], "square"),
 }
+#: A traffic light on screen: its colour and its mark (the worst with the triangle, as a late
+#: milestone); the word is always written beside them, so colour never carries it alone.
+LIGHT_STYLE: dict[str, tuple[str, str]] = {
+    GREEN: (OKABE_ITO["bluish_green"], "●"),
+    YELLOW: (OKABE_ITO["yellow"], "◆"),
+    RED: (OKABE_ITO["vermillion"], "▲"),
+}
+#: A light not assessed (an empty cell in the Status sheet).
+NOT_ASSESSED = "Ikke vurdert"
+NOT_ASSESSED_STYLE: tuple[str, str] = ("#FFFFFF", "–")
+#: The mark of a report greener than its own data.
+GREENER_MARK = "⚠"
 #: The three dates of a milestone, each with its own shape.
 MILESTONE_DATES: dict[str, str] = {
     "Planlagt": "circle",
@@ -624,3 +642,179 @@ def _fmt(value: float | None) -> str:
 
 def is_qualitative(benefit_type: object) -> bool:
     return benefit_type == BENEFIT_TYPES[1]
+
+
+# --- Status reports ---------------------------------------------------------------------------
+
+
+def light_text(light: object) -> str:
+    """`▲ Rød`: a light's mark and word (`– Ikke vurdert` when it is not assessed)."""
+    if light in LIGHT_STYLE:
+        return f"{LIGHT_STYLE[str(light)][1]} {light}"
+    return f"{NOT_ASSESSED_STYLE[1]} {NOT_ASSESSED}"
+
+
+def _day(value: object) -> str:
+    return f"{pd.Timestamp(value):%d.%m.%Y}"
+
+
+def lights_over_time_data(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per report and dimension (the Status sheet's rows of one project, oldest
+    first): the report's date, the dimension's heading, the light (or «Ikke vurdert»), its
+    mark and word, and the comment."""
+    rows = []
+    for report in history.to_dict("records"):
+        for order, (dimension, heading) in enumerate(STATUS_DIMENSIONS):
+            light = report.get(dimension)
+            assessed = light in LIGHT_STYLE
+            comment = report.get(f"{dimension}_kommentar")
+            rows.append(
+                {
+                    "rapportdato": _day(report["rapportdato"]),
+                    "dato": pd.Timestamp(report["rapportdato"]),
+                    "omrade": heading,
+                    "rekkefolge": order,
+                    "lys": light if assessed else NOT_ASSESSED,
+                    "tekst": light_text(light),
+                    "kommentar": comment if isinstance(comment, str) else "",
+                }
+            )
+    columns = ["rapportdato", "dato", "omrade", "rekkefolge", "lys", "tekst", "kommentar"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def lights_over_time_chart(data: pd.DataFrame) -> alt.LayerChart:
+    """A heat strip: one column per report (by date), one row per dimension, each cell in the
+    light's colour with its mark and word written in it; the comment in the tooltip."""
+    dates = list(dict.fromkeys(data.sort_values("dato")["rapportdato"]))
+    order = [heading for _, heading in STATUS_DIMENSIONS]
+    lights = [*LIGHT_ORDER, NOT_ASSESSED]
+    colours = [*(LIGHT_STYLE[light][0] for light in LIGHT_ORDER), NOT_ASSESSED_STYLE[0]]
+    x = alt.X(
+        "rapportdato:O",
+        sort=dates,
+        title=None,
+        axis=alt.Axis(labelAngle=0, orient="top"),
+    )
+    y = alt.Y("omrade:N", sort=order, title=None)
+    tooltip = [
+        alt.Tooltip("rapportdato:N", title="Rapportdato"),
+        alt.Tooltip("omrade:N", title="Område"),
+        alt.Tooltip("lys:N", title="Lys"),
+        alt.Tooltip("kommentar:N", title="Kommentar"),
+    ]
+    cells = (
+        alt.Chart(data)
+        .mark_rect(stroke="#6B6B6B", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("lys:N", scale=alt.Scale(domain=lights, range=colours), legend=None),
+            tooltip=tooltip,
+        )
+    )
+    words = (
+        alt.Chart(data)
+        .mark_text(fontSize=FONT_SIZE, color="#111111")
+        .encode(x=x, y=y, text="tekst:N", tooltip=tooltip)
+    )
+    return _shared_screen(
+        (cells + words).properties(
+            height=46 * len(order),
+            title="Lysene over tid",
+            # The width follows the page, the height is the rows' own (as a timeline's).
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+    )
+
+
+def describe_lights_over_time(data: pd.DataFrame) -> str:
+    """`3 rapporter, 18.06.2026–18.11.2026. Siste (18.11.2026): Fremdrift Grønn, …`"""
+    if data.empty:
+        return "Ingen statusrapporter."
+    dates = list(dict.fromkeys(data.sort_values("dato")["rapportdato"]))
+    latest = data[data["rapportdato"] == dates[-1]]
+    lights = ", ".join(f"{row.omrade} {row.lys}" for row in latest.itertuples(index=False))
+    span = dates[0] if len(dates) == 1 else f"{dates[0]}–{dates[-1]}"
+    return f"{count(len(dates), 'rapport', 'rapporter')}, {span}. Siste ({dates[-1]}): {lights}."
+
+
+#: The economy of a report: (column, heading) in the order a reader compares them.
+ECONOMY_FIGURES: tuple[tuple[str, str], ...] = (
+    ("budsjett", "Budsjett"),
+    ("palopt", "Påløpt"),
+    ("prognose", "Prognose"),
+)
+
+
+def kroner(value: object) -> str:
+    """`2 500 000 kr`; `–` when there is no figure."""
+    found = _number(value)
+    return "–" if found is None else f"{number(found)} kr"
+
+
+def economy_data(report: dict | pd.Series) -> pd.DataFrame:
+    """Budsjett, Påløpt and Prognose of one report: heading, kroner, and the text written."""
+    rows = [
+        {
+            "post": heading,
+            "kroner": _number(report.get(column)),
+            "tekst": kroner(report.get(column)),
+        }
+        for column, heading in ECONOMY_FIGURES
+    ]
+    return pd.DataFrame(rows, columns=["post", "kroner", "tekst"])
+
+
+def economy_chart(data: pd.DataFrame) -> alt.LayerChart:
+    """Three bars (budget, spent, forecast), the amount written at each bar's end; a forecast
+    over budget in vermillion, with the budget's end marked as a rule across."""
+    order = [heading for _, heading in ECONOMY_FIGURES]
+    figures = dict(zip(data["post"], data["kroner"], strict=True))
+    budget, forecast = figures.get("Budsjett"), figures.get("Prognose")
+    over = budget is not None and forecast is not None and not pd.isna(budget) and forecast > budget
+    colours = [
+        OKABE_ITO["blue"],
+        OKABE_ITO["sky_blue"],
+        OKABE_ITO["vermillion"] if over else OKABE_ITO["bluish_green"],
+    ]
+    top = max(
+        [value for value in figures.values() if value is not None and not pd.isna(value)] or [1]
+    )
+    y = alt.Y("post:N", sort=order, title=None, axis=alt.Axis(labelFontWeight="bold"))
+    x = alt.X(
+        "kroner:Q",
+        title=None,
+        # Room at the right for the longest amount written after its bar.
+        scale=alt.Scale(domain=[0, top * 2.1]),
+        axis=None,  # the amounts are written at the bars' ends, the Norwegian way
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("post:N", scale=alt.Scale(domain=order, range=colours), legend=None),
+            tooltip=[alt.Tooltip("post:N", title="Post"), alt.Tooltip("tekst:N", title="Kroner")],
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=6, fontSize=FONT_SIZE, fontWeight="bold", color="#111111")
+        .encode(x=x, y=y, text="tekst:N")
+    )
+    return _shared_screen(
+        (bars + text).properties(
+            height=150,
+            title="Økonomi",
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+    )
+
+
+def describe_economy(data: pd.DataFrame) -> str:
+    """`Budsjett 2 500 000 kr, påløpt 1 250 000 kr, prognose 2 400 000 kr.`"""
+    parts = [f"{row.post.lower()} {row.tekst}" for row in data.itertuples(index=False)]
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:] + "."

@@ -27,10 +27,11 @@ import pyarrow as pa
 
 from lib import wording
 from lib.access import Actor
-from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY
+from lib.contract import PROJECT_COLUMN, SHEETS, SHEETS_BY_KEY, STATUS
 from lib.db import (
     OpeningConnection,
     StoredState,
+    StoreError,
     known_data,
     known_data_in,
     latest_version_in,
@@ -41,6 +42,7 @@ from lib.queries import sheet_rows
 from lib.read import (
     SUFFIXES,
     PendingRead,
+    RawSheet,
     RawWorkbook,
     UnreadableFile,
     start_reading,
@@ -366,6 +368,101 @@ class _Preparation:
         return self._result
 
 
+#: The file name a report written in the app is stored under (versions.file_name, Historikk).
+STATUS_FORM_FILE = "Statusrapport skrevet i appen"
+#: The version kind of a report written in the app (versions.kind; an upload is "upload").
+STATUS_FORM_KIND = "statusrapport"
+
+
+class StatusReportInvalid(StoreError):
+    """A report written in the app has values the contract does not accept; nothing stored.
+    The message (Norwegian) lists every problem as an upload's error list would; `problems`
+    holds them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(
+            "Statusrapporten ble ikke lagret: "
+            + "; ".join(problem.as_text() for problem in problems)
+            + "."
+        )
+
+
+def status_report_sheet(project: str, values: dict[str, object]) -> RawSheet:
+    """One report as the Status sheet of a workbook: the contract's headings and one row, the
+    cells as a person would type them (`values` by column, db names: `rapportdato`,
+    `fremdrift`, …; a column not given is an empty cell)."""
+    from lib.read.csv_file import sheet_from_rows
+
+    columns = {column.db for column in STATUS.columns}
+    unknown = sorted(set(values) - columns)
+    if unknown:
+        raise ValueError(f"not columns of the Status sheet: {unknown}")
+    headings = [column.name for column in STATUS.columns]
+    row = [
+        project if column.db == PROJECT_COLUMN else values.get(column.db)
+        for column in STATUS.columns
+    ]
+    return sheet_from_rows(STATUS.name, [headings, row])
+
+
+def store_status_report(
+    db: Path | str | None,
+    project: str,
+    values: dict[str, object],
+    *,
+    actor: Actor,
+    configured_admins: Iterable[str] = (),
+    created_at: dt.datetime | None = None,
+) -> LoadResult:
+    """Store one status report written in the app as a new version, as an upload of a Status
+    sheet with one row would be: the same validation (lib.validate) and store
+    (lib.store.store_upload), so it is audited (`opplasting`, with the file name
+    `STATUS_FORM_FILE`), shows in Historikk, and a report with the same Rapportdato replaces
+    the stored one (the sheet's key) while the others stay.
+
+    `values`: the Status sheet's columns by db name (`rapportdato`, `overordnet_status`,
+    `fremdrift`, `fremdrift_kommentar`, …, `budsjett`, `palopt`, `prognose`,
+    `rapportert_av`); a light is a phrase of the contract (None: not assessed). Raises
+    StatusReportInvalid with every problem (naming sheet, row, column and value) when the
+    contract refuses a value, StoreError for a project not stored or not readable,
+    lib.access.Forbidden when `actor` may not upload for `project`: nothing is stored then.
+    """
+    sheet = status_report_sheet(project, values)
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        stored = stored_state(db)
+        if project not in stored.known.projects:
+            from lib.access import NO_ACCESS
+
+            raise StoreError(f"Prosjektet {project} {NO_ACCESS}.")
+        upload = validate(RawWorkbook(STATUS_FORM_FILE, [sheet]), stored.known, project)
+        if not upload.ok:
+            raise StatusReportInvalid(upload.errors)
+        try:
+            version = store_upload(
+                db,
+                upload.tables,
+                upload.scope,
+                actor=actor,
+                configured_admins=configured_admins,
+                file_name=STATUS_FORM_FILE,
+                kind=STATUS_FORM_KIND,
+                expected_versions={
+                    touched: stored.project_versions.get(touched, 0)
+                    for touched in upload.touched_projects()
+                },
+                created_at=created_at,
+                absent=upload.absent_columns(),
+                keyed=upload.keyed_sheets,
+            )
+        except ConcurrentUpload:
+            if attempt == STORE_ATTEMPTS:
+                raise
+            continue
+        return LoadResult(upload, version, upload.notices)
+    raise AssertionError("unreachable")
+
+
 def error_summary(upload: ValidatedUpload) -> str:
     """`«fil.xlsx» har 12 feil i 2 ark (Risiko: 10, Milepæler: 2).` — for the top of a list."""
     per_sheet = Counter(problem.sheet or "arbeidsboken" for problem in upload.errors)
@@ -422,8 +519,11 @@ def export_bytes(
 
 
 __all__ = [
+    "STATUS_FORM_FILE",
+    "STATUS_FORM_KIND",
     "CheckedUpload",
     "LoadResult",
+    "StatusReportInvalid",
     "UnreadableFile",
     "check_file",
     "check_upload",
@@ -432,7 +532,9 @@ __all__ = [
     "export_bytes",
     "load_file",
     "projects_written",
+    "status_report_sheet",
     "store_checked",
+    "store_status_report",
     "stored_summary",
     "template_bytes",
 ]

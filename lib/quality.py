@@ -12,7 +12,9 @@ same query, so 20,000 findings cost no Python per row).
 Dates are judged on `today`: a date is *past* the day after it (a Frist of 1 June is past on
 2 June). Six months is calendar months (1 January + 6 months = 1 July; the last day of a month
 when the day does not exist, as the evaluation plan counts), and a benefit is stale the day
-after that. A project is idle when its latest version is 60 or more days old.
+after that. A project is idle when its latest version is 60 or more days old. A meeting is
+*held* the day after its date, as a date is past: from then on, a project needs a status report
+dated on or after the meeting's day.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from lib.contract import (
     RISIKO,
     SHEETS,
     SHEETS_BY_KEY,
+    STATUS,
 )
 from lib.db import as_of, reading, shared_reads
 from lib.queries import high_risk_from
@@ -94,8 +97,9 @@ RULES: tuple[Rule, ...] = (
     Rule("anbefaling_uten_ansvarlig", ANBEFALINGER.key, "Støttet anbefaling uten ansvarlig"),
     Rule("anbefaling_uten_iverksatt", ANBEFALINGER.key, "Støttet anbefaling uten iverksatt dato"),
     Rule("milepael_uten_prognose", MILEPAELER.key, "Forsinket milepæl uten prognose"),
-    # Once the Status sheet exists (another issue): «status_mangler», a project with no status
-    # report (Rapportdato) since the last meeting (lib.snapshots.last_snapshot's meeting_date).
+    # A project with no status report (Rapportdato) on or after the day of the last meeting
+    # held (one whose date is before today; the meetings table).
+    Rule("status_mangler", STATUS.key, "Ingen statusrapport siden siste møte"),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
@@ -173,6 +177,14 @@ MESSAGES: dict[str, str] = {
         "{} var planlagt {} og er ikke fullført, men har ingen prognose: sett ny prognose, "
         "eller fyll inn Fullført."
     ),
+    "status_mangler": (
+        "{} har ingen statusrapport siden møtet {} (siste rapport {}): skriv en rapport på "
+        "siden Status, eller last opp arket Status."
+    ),
+    "status_mangler/ingen": (
+        "{} har ingen statusrapport (siste møte {}): skriv en rapport på siden Status, eller "
+        "last opp arket Status."
+    ),
 }
 
 #: How a sentence names a row of each sheet: «Risiko R7 …».
@@ -182,6 +194,7 @@ NOUNS: dict[str, str] = {
     GEVINSTER.key: "Gevinst",
     ANBEFALINGER.key: "Anbefaling",
     MILEPAELER.key: "Milepæl",
+    STATUS.key: "Prosjekt",
 }
 
 
@@ -344,6 +357,16 @@ def _rules_sql() -> str:
             "status = $ms_late AND prognose IS NULL",
             _say("milepael_uten_prognose", _day_sql("planlagt")),
         ),
+        select(
+            "status_mangler",
+            "status_missing",
+            "prosjekt_id",
+            "prosjektnavn",
+            "siste IS NULL OR siste < mote",
+            f"""CASE WHEN siste IS NULL
+                THEN {_say("status_mangler/ingen", _day_sql("mote"))}
+                ELSE {_say("status_mangler", _day_sql("mote"), _day_sql("siste"))} END""",
+        ),
     ]
     idle = f"""idle_projects AS (
       SELECT p.prosjekt_id, p.prosjektnavn, CAST(max(v.created_at) AS DATE) AS sist
@@ -354,7 +377,20 @@ def _rules_sql() -> str:
       WHERE {as_of("p")} AND {in_scope("p", "prosjekteier", ("prosjekt_id", "prosjektnavn"))}
       GROUP BY p.prosjekt_id, p.prosjektnavn
     )"""
-    ctes = ", ".join((risks_cte(), benefits_cte(), plan_cte(), milestones_cte(), idle))
+    # The last meeting held: its date is before today (on its own day, the reports made for it
+    # are not missing yet).
+    status_missing = f"""status_missing AS (
+      SELECT p.prosjekt_id, p.prosjektnavn, m.mote, max(s.rapportdato) AS siste
+      FROM prosjekter p
+      CROSS JOIN (SELECT max(meeting_date) AS mote FROM meetings WHERE meeting_date < {today}) m
+      LEFT JOIN {STATUS.table} s ON s.prosjekt_id = p.prosjekt_id AND {as_of("s")}
+      WHERE m.mote IS NOT NULL AND {as_of("p")}
+        AND {in_scope("p", "prosjekteier", ("prosjekt_id", "prosjektnavn"))}
+      GROUP BY p.prosjekt_id, p.prosjektnavn, m.mote
+    )"""
+    ctes = ", ".join(
+        (risks_cte(), benefits_cte(), plan_cte(), milestones_cte(), idle, status_missing)
+    )
     return f"WITH {ctes}\n" + "\nUNION ALL\n".join(parts)
 
 

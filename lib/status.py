@@ -210,8 +210,10 @@ def economy_light(budget: object, spent: object, forecast: object) -> tuple[str 
 
 
 def last_meeting_day(path: Path | str | None, day: dt.date) -> dt.date | None:
-    """The day of the latest meeting held on or before `day`."""
-    held = [found.meeting_date for found in meetings.meetings(path) if found.meeting_date <= day]
+    """The day of the latest meeting held before `day`: a meeting is held the day after its
+    date (as lib.quality's dates are past), so on its own day the reports made for it are not
+    stale yet."""
+    held = [found.meeting_date for found in meetings.meetings(path) if found.meeting_date < day]
     return max(held) if held else None
 
 

@@ -30,7 +30,7 @@ PAGES = {
     "app_pages/milepaeler.py": "Milepæler",
 }
 OWN_PAGES = list(PAGES)
-OTHER_PAGES = ["app_pages/last_opp.py", "app_pages/historikk.py"]
+OTHER_PAGES = ["app_pages/last_opp.py", "app_pages/historikk.py", "app_pages/status.py"]
 CURRENT = "valid_to IS NULL"
 
 

@@ -60,7 +60,8 @@ def test_kvalitet_lists_findings_by_project(db):
     done = cli("kvalitet", "--today", "2025-02-15", db=db)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "Datakvalitet: 3 funn."  # R1: no tiltak, ansvarlig, after-tiltak
+    # R1: no tiltak, ansvarlig, after-tiltak; P1 and P2: no status report since the meeting
+    assert lines[0] == "Datakvalitet: 5 funn."
     assert "P1" in lines
     assert any(
         "Risiko R1 «=Nøkkelpersoner slutter» har score 16, men ingen tiltak" in line
@@ -93,7 +94,7 @@ def test_agenda_prints_the_proposed_running_order(db):
     assert lines[0].startswith("1. Status: Prosjekt én (P1)")
     assert lines[-1].endswith(". Eventuelt")
     assert any("Anbefaling A2 «Nytt intranett» – venter på vedtak" in line for line in lines)
-    assert "5. Datakvalitet (3 funn)" in lines
+    assert "5. Datakvalitet (5 funn)" in lines  # with P1 and P2 lacking a status report
     assert "Nye og økte høye risikoer" not in done.stdout  # R1 is as it was at the meeting
 
 
@@ -111,7 +112,8 @@ def test_agenda_for_a_meeting_is_judged_on_its_date(db):
     # 10 January 2025: no project has gone 60 days without data yet
     assert "Datakvalitet (3 funn)" in done.stdout
     today = cli("agenda", "--meeting", "Januarmøtet", "--today", "2025-03-15", db=db)
-    assert "Datakvalitet (5 funn)" in today.stdout
+    # and, the meeting held, P1 and P2 have no status report since it
+    assert "Datakvalitet (7 funn)" in today.stdout
 
 
 def test_agenda_for_an_unknown_meeting_fails_in_norwegian(db):

@@ -23,6 +23,7 @@ from tests.signed_in import sign_in
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
     "app_pages/oversikt.py": "Oversikt",
+    "app_pages/status.py": "Status",
     "app_pages/risiko.py": "Risiko",
     "app_pages/gevinster.py": "Gevinster",
     "app_pages/anbefalinger.py": "Anbefalinger",

@@ -16,6 +16,7 @@ from ui import layout
 
 PAGE_FOLDER = "app_pages"
 OVERSIKT = f"{PAGE_FOLDER}/oversikt.py"
+STATUS = f"{PAGE_FOLDER}/status.py"
 RISIKO = f"{PAGE_FOLDER}/risiko.py"
 GEVINSTER = f"{PAGE_FOLDER}/gevinster.py"
 ANBEFALINGER = f"{PAGE_FOLDER}/anbefalinger.py"
@@ -47,6 +48,7 @@ class PageEntry:
 SECTIONS: dict[str, tuple[PageEntry, ...]] = {
     "Styringsgruppen": (
         PageEntry(OVERSIKT, "Oversikt", ":material/dashboard:", ""),
+        PageEntry(STATUS, "Status", ":material/traffic:", "status"),
         PageEntry(RISIKO, "Risiko", ":material/warning:", "risiko"),
         PageEntry(GEVINSTER, "Gevinster", ":material/trending_up:", "gevinster"),
         PageEntry(ANBEFALINGER, "Anbefalinger", ":material/gavel:", "anbefalinger"),

@@ -28,6 +28,7 @@ FILE_NAMES = {"app", "ui", "changes", "oversikt", "risiko", "last opp", "milepae
 HEADINGS = {
     "/": "Oversikt",
     "/risiko": "Risiko",
+    "/status": "Status",
     "/ui": "Fant ikke siden",
     "/changes": "Fant ikke siden",
     "/finnes-ikke": "Fant ikke siden",

@@ -14,6 +14,9 @@ from tests.e2e.browser import APP_IDLE, screenshot, wait_for_layout
 
 PAGES = {
     "": "oversikt",
+    "status": "status",
+    # A project whose report is greener than its data, with the lights over time.
+    "status?statusprosjekt=AMOT-ORG": "status-amot-org",
     "risiko": "risiko",
     "gevinster": "gevinster",
     "anbefalinger": "anbefalinger",

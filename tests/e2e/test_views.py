@@ -16,6 +16,7 @@ from tests.e2e.browser import StreamlitServer, screenshot, wait_for_app, wait_fo
 
 PAGES = {
     "": "Oversikt",
+    "status": "Status",
     "risiko": "Risiko",
     "gevinster": "Gevinster",
     "anbefalinger": "Anbefalinger",
