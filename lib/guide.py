@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lib import access, agenda, contract, quality, status
 from lib.contract import Column, Kind, Sheet
+from lib.pack import content as pack_content
 from lib.parse import FIRST_DATE, MONTHS_NB, add_months
 from lib.read import kommit
 from lib.validate import HEADER_SEARCH_ROWS, PROBLEM_HEADINGS
@@ -703,6 +704,8 @@ def _rule_text(rule: quality.Rule) -> str:
         f"{_join(contract.SUPPORTED_DECISIONS, 'eller')} uten iverksatt dato",
         "milepael_uten_prognose": "milepæl som skulle vært nådd, ikke er fullført og mangler "
         "prognose",
+        "status_mangler": "prosjekt uten statusrapport datert på eller etter dagen for siste "
+        "møte (fra dagen etter møtet)",
     }
     return words.get(rule.code, rule.name.lower())
 
@@ -740,8 +743,9 @@ def _meetings() -> list[str]:
         "Den foreslåtte sakslisten har denne rekkefølgen (tomme saker utelates, Eventuelt står "
         "alltid sist):",
         "",
-        f"1. **{kinds['status']}**, verst først: flest høye risikoer, så gevinster bak skjema, "
-        "forsinkede milepæler og forfalte evalueringer.",
+        f"1. **{kinds['status']}**, verst først: rødt lys i siste statusrapport først, så "
+        "flest høye risikoer, gevinster bak skjema, forsinkede milepæler og forfalte "
+        "evalueringer. Saken viser lysene fra siste statusrapport.",
         f"2. **{kinds['risiko']}** som er nye eller har fått høyere score siden forrige møte.",
         f"3. **{kinds['anbefaling']}**: én sak per anbefaling som venter på vedtak "
         f"({_join(agenda.AWAITING_DECISIONS, 'eller')}).",
@@ -781,19 +785,49 @@ def _status_reports() -> list[str]:
         f"Før hvert møte skriver prosjektlederen en statusrapport i arket "
         f"{contract.STATUS.name}: en overordnet status og et trafikklys ({lights}) med kommentar "
         f"for {areas}, og gjerne budsjett, påløpt og prognose. Rapporten kan lastes opp i "
-        "arbeidsboken, eller skrives i skjemaet på siden **Status**, som fylles ut med forrige "
-        "rapport. Begge deler lagres som en ny versjon og vises likt. Hver rapport har en "
-        "rapportdato: en ny dato legger en rapport til prosjektets historikk, og en rapport "
-        "med samme dato som en lagret erstatter den.",
+        "arbeidsboken, eller skrives i skjemaet «Skriv ny statusrapport» på siden **Status** "
+        f"(rollen «{access.OPPLASTER}», «{access.MOTELEDER}» eller «{access.ADMIN}» for "
+        "prosjektet). Skjemaet er fylt ut fra forrige rapport; rapportdatoen er i dag, og "
+        "«Rapportert av» er den som skriver. Begge deler lagres som en ny versjon, vises likt "
+        "og står i Historikk og revisjonsloggen, og en ugyldig verdi gir samme melding som ved "
+        "opplasting. Hver rapport har en rapportdato: en ny dato legger en rapport til "
+        "prosjektets historikk, og en rapport med samme dato som en lagret erstatter den "
+        "(skjemaet sier fra før du lagrer).",
         "",
-        "Oversikt viser hvert prosjekts siste rapport med dato. Den merkes **utdatert** når "
-        "den er eldre enn siste styringsgruppemøte, eller når prosjektet ikke har noen rapport.",
+        "**Oversikt** viser hvert prosjekts siste rapport, verst først, med dato og hvert lys "
+        "med farge, tegn og ord. Rapporten merkes **utdatert** når den er eldre enn siste "
+        "styringsgruppemøte (et møte regnes som holdt dagen etter møtedatoen), eller når "
+        "prosjektet ikke har noen rapport. Siden **Status** viser ett prosjekt: lysene med "
+        "kommentarer, den overordnede statusen, økonomien og lysene over tid.",
         "",
         "Ved siden av hvert rapporterte lys viser appen hva prosjektets egne data sier, og "
         "**merker rapporten når den er grønnere enn dataene**. Slik settes lyset fra dataene "
         "(kvalitet har ingen måling i dataene, så der gjelder bare rapporten):",
         "",
         *rules,
+        "",
+        "«⚠ data: Rød» ved et lys betyr at rapporten er grønnere enn dataene; grunnen står når "
+        "du peker på merket, og under «Hvorfor ⚠» på Oversikt.",
+        "",
+        "## Møtepakken",
+        "",
+        "Møtepakken samler det styringsgruppen skal lese før møtet, i én PDF eller PowerPoint: "
+        "forside (møte, dato, versjon, låst eller ikke), saksliste, status per prosjekt med "
+        "trafikklysene (og «▲ Data: …» der rapporten er grønnere enn dataene, «utdatert» når "
+        "rapporten er eldre enn forrige møte), risikomatrisen for porteføljen og for hvert "
+        "prosjekt med endringer siden forrige møte (Ny, Opp, Ned), høye risikoer, anbefalinger "
+        f"som venter på vedtak, evalueringer som har forfalt eller forfaller innen "
+        f"{contract.EVALUATION_SOON_DAYS} dager, forsinkede milepæler, gevinster bak skjema, "
+        "datakvalitet og, etter møtet, referatet. Alt er slik dataene var i møtets låste "
+        "grunnlag (ellers siste versjon). Hver liste viser høyst "
+        f"{pack_content.MOST_ROWS} rader, det viktigste først; hele listen står på siden i "
+        "appen. Lysene vises alltid med ordet (Grønn, Gul, Rød), ikke bare med farge.",
+        "",
+        "På siden **Møter**: velg møtet og klikk «Last ned møtepakken (PDF)» eller «Last ned "
+        "møtepakken (PowerPoint)». Filen lages når du klikker, med prosjektene du har tilgang "
+        "til, og nedlastingen står i revisjonsloggen. På kommandolinjen: "
+        "`python -m lib.cli motepakke pakke.pdf --meeting NAVN` (eller `pakke.pptx`, "
+        "`--version N`, `--project ID`).",
         "",
     ]
 

@@ -31,7 +31,7 @@ from lib.meeting_changes import (
 )
 from lib.parse import is_missing
 from lib.snapshots import last_snapshot, snapshot_of, snapshots
-from lib.store import SheetChange
+from lib.store import STATUS_FORM_KIND, SheetChange
 from lib.view_sql import readable_list, readable_sql
 
 
@@ -156,6 +156,8 @@ def version_overview(
             kind = f"Gjenoppretting av versjon {int(record.restored_from)}"
         elif record.kind == DECISION_KIND:
             kind = "Vedtak i møte"
+        elif record.kind == STATUS_FORM_KIND:
+            kind = "Statusrapport skrevet i appen"
         else:
             kind = "Opplasting"
         meeting = (

@@ -48,6 +48,7 @@ from lib.read import (
     start_reading,
     yield_to_the_parse,
 )
+from lib.store import STATUS_FORM_KIND as STATUS_FORM_KIND
 from lib.store import (
     ConcurrentUpload,
     StoredVersion,
@@ -370,8 +371,6 @@ class _Preparation:
 
 #: The file name a report written in the app is stored under (versions.file_name, Historikk).
 STATUS_FORM_FILE = "Statusrapport skrevet i appen"
-#: The version kind of a report written in the app (versions.kind; an upload is "upload").
-STATUS_FORM_KIND = "statusrapport"
 
 
 class StatusReportInvalid(StoreError):

@@ -73,6 +73,10 @@ from lib.validate.similar import StoredProjects
 if TYPE_CHECKING:  # a frame comes only from tests and benchmarks; loading never imports pandas
     import pandas as pd
 
+#: The version kind of a status report written in the app (versions.kind; an upload is
+#: "upload"): stored like an upload, named apart in Historikk.
+STATUS_FORM_KIND = "statusrapport"
+
 
 class ConcurrentUpload(StoreError):
     """Someone stored a version of the same project after the caller's preview was made.

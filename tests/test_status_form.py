@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib import access, status
+from lib import access, history, status
 from lib.access import LESER, OPPLASTER, Actor, Forbidden
 from lib.contract import RED, YELLOW
 from lib.db import StoreError, latest_version
@@ -80,6 +80,8 @@ def test_a_report_is_stored_as_a_new_version_with_an_audit_line(demo_db_copy: Pa
             [result.stored.version],
         ).fetchone()
     assert version == ("Driftsansvarlig", STATUS_FORM_FILE, "statusrapport")
+    listed = history.version_overview(demo_db_copy).iloc[0].to_dict()  # newest first
+    assert "Statusrapport skrevet i appen" in listed.values()
     line = access.audit_trail(demo_db_copy, actions=["opplasting"], limit=1).iloc[0]
     assert (line["version"], line["prosjekt_id"], line["name"]) == (
         result.stored.version,
