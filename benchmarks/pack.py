@@ -10,6 +10,10 @@ times (after one warm-up run of each), the cases interleaved so that a busy mome
 machine falls on all of them alike; prints the median and p90 of each, in seconds, beside its
 goal: the demo's PDF within 2 s, its PowerPoint within 3 s, 40 projects within 10 s.
 
+For comparison, the demo's cases also run with the chart drawn in the pack's own process
+(«diagram i samme prosess»: lib/pack/engine.py's child not started), as the pack did before
+the engine was warmed in a child process.
+
 This is a benchmark, not a test: nothing here asserts a time. Machines are noisy; compare
 numbers from one run.
 """
@@ -36,6 +40,12 @@ from lib.demo import TODAY as DEMO_TODAY  # noqa: E402
 from lib.demo import build_demo_database  # noqa: E402
 from lib.snapshots import lock_for_meeting  # noqa: E402
 
+#: The command line with lib/pack/engine.py's child never started: the chart is drawn in the
+#: pack's own process.
+INLINE = (
+    "import os, sys; from lib.pack import engine; engine.start = lambda: None; "
+    "from lib.cli import main; code = main(sys.argv[1:]); sys.stdout.flush(); os._exit(code)"
+)
 #: (database label, suffix) -> the goal in seconds.
 GOALS = {"pdf": 2.0, "pptx": 3.0}
 LARGE_GOAL = 10.0
@@ -95,6 +105,9 @@ def main() -> int:
                     str(db),
                 ]
                 cases[(label, suffix)] = (command, goal)
+                if label == "demo":
+                    inline = [sys.executable, "-c", INLINE, *command[3:]]
+                    cases[("demo, diagram i samme prosess", suffix)] = (inline, goal)
         print(f"# {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
         print(f"# {large_label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         print("# python -m lib.cli motepakke FILE.pdf|FILE.pptx --today DAY --db DB")
@@ -105,7 +118,8 @@ def main() -> int:
             for case, (command, _goal) in cases.items():
                 times[case].append(_time(command))
         sizes = {
-            case: (work / f"{case[0]}.{case[1]}".replace(" ", "-")).stat().st_size for case in cases
+            case: (work / f"{case[0].split(',')[0]}.{case[1]}".replace(" ", "-")).stat().st_size
+            for case in cases
         }
         print("\n| database | format | median | p90 | goal | file |")
         print("|---|---|---:|---:|---:|---:|")

@@ -361,6 +361,9 @@ def _pack(db: Path, args: argparse.Namespace) -> int:
             err=True,
         )
         return EXIT_INVALID
+    from lib.pack import engine
+
+    engine.start()  # the chart's engine warms on the other core while the data is read
     from lib.pack.content import PackError, pack_content
 
     try:

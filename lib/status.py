@@ -10,7 +10,7 @@ the report's alone.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -118,11 +118,16 @@ def _nb(number: float) -> str:
 
 
 def measured_lights(
-    path: Path | str | None, filters: Filters, today: dt.date | None = None
+    path: Path | str | None,
+    filters: Filters,
+    today: dt.date | None = None,
+    *,
+    figures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per project in scope: the light its data implies for each measured dimension
     (`<dimension>_malt`) and why, in Norwegian (`<dimension>_grunn`). Økonomi is measured
-    from the report's own figures (see `status_board`), not here."""
+    from the report's own figures (see `status_board`), not here. `figures`: the overview of
+    the same scope and day, when the caller has read it already."""
     scope = Filters(
         projects=filters.projects,
         units=filters.units,
@@ -130,13 +135,14 @@ def measured_lights(
         readable=filters.readable,
     )
     day = queries.status_day(path, scope.version, today or clock.today())
-    figures = queries.overview(path, scope, day)
+    if figures is None:
+        figures = queries.overview(path, scope, day)
     high = queries.risk_view(path, scope, min_score=HIGH_RISK, with_matrix=False).rows
     top_score = high.groupby("prosjekt_id")["score"].max()
-    late = queries.milestones(path, replace(scope, statuses=(MILESTONE_LATE,)), day)
-    late = late[late["fullfort"].isna()]
+    milestones = queries.milestones(path, scope, day)
+    late = milestones[(milestones["status"] == MILESTONE_LATE) & milestones["fullfort"].isna()]
     most_late = late.groupby("prosjekt_id")["avvik_dager"].max()
-    milestones_per_project = queries.milestones(path, scope, day).groupby("prosjekt_id").size()
+    milestones_per_project = milestones.groupby("prosjekt_id").size()
 
     rows = []
     for project in figures.to_dict("records"):
@@ -255,11 +261,12 @@ def status_board(
         version=filters.version,
         readable=filters.readable,
     )
-    projects = queries.overview(path, scope, day)[["prosjekt_id", "prosjektnavn"]]
+    figures = queries.overview(path, scope, day)
     reports = queries.status_reports(path, scope)
     latest = reports[reports["siste"]].drop(columns=["siste", "prosjektnavn"])
-    board = projects.merge(latest, on="prosjekt_id", how="left")
-    board = board.merge(measured_lights(path, scope, day), on="prosjekt_id", how="left")
+    board = figures[["prosjekt_id", "prosjektnavn"]].merge(latest, on="prosjekt_id", how="left")
+    measured = measured_lights(path, scope, day, figures=figures)
+    board = board.merge(measured, on="prosjekt_id", how="left")
     economy = [
         economy_light(row["budsjett"], row["palopt"], row["prognose"])
         for row in board.to_dict("records")

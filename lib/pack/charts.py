@@ -2,11 +2,8 @@
 the PDF, PNG for the slides.
 
 vl-convert runs Vega in an embedded JavaScript engine and draws text with the fonts installed
-on the machine; it fetches nothing (`allowed_base_urls=[]` also refuses any data URL). Its
-engine takes about half a second to start, once per process, and holds the interpreter while
-it does: starting it on a thread gains nothing, and a helper process that drew the chart
-while the data was read was slower on a busy two-core machine (benchmarks/pack.py), so the
-chart is drawn in this process, after the data is read.
+on the machine; it fetches nothing (`allowed_base_urls=[]` also refuses any data URL). Where
+its engine runs (a child started early, or this process) is lib/pack/engine.py's.
 """
 
 from __future__ import annotations
@@ -15,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from lib.charts import BAND_COLOURS
 from lib.contract import GREEN, RED, YELLOW
+from lib.pack import engine
 
 if TYPE_CHECKING:
     import altair as alt
@@ -46,14 +44,7 @@ def matrix_chart(matrix: pd.DataFrame, title: str = "Risikomatrise") -> alt.TopL
     )
 
 
-def _render(spec: dict, kind: str) -> bytes:
-    import vl_convert
-
-    if kind == "svg":
-        return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[]).encode()
-    return vl_convert.vegalite_to_png(spec, scale=PNG_SCALE, allowed_base_urls=[])
-
-
 def matrix_image(matrix: pd.DataFrame, title: str, kind: str) -> bytes:
     """The portfolio matrix as SVG (`kind` "svg") or PNG ("png") bytes."""
-    return _render(matrix_chart(matrix, title).to_dict(validate=False), kind)
+    spec = matrix_chart(matrix, title).to_dict(validate=False)
+    return engine.draw(spec, kind, PNG_SCALE)
