@@ -12,7 +12,7 @@ def test_overview_shows_the_demo_portfolio(server, page) -> None:
     wait_for_app(page)
     page.get_by_role("heading", name="Oversikt").first.wait_for()
     page.get_by_text("Porteføljen: 5 prosjekter").first.wait_for()
-    page.get_by_text("Høye risikoer").first.wait_for()
+    page.get_by_text("Høye risikoer", exact=True).first.wait_for()
     page.get_by_text("Endringer siden sist møte").first.wait_for()
     screenshot(page, "smoke-oversikt")
 
