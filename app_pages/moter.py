@@ -263,7 +263,8 @@ def show_pack(meeting: Meeting) -> None:
     version = meeting.basis_version or data.latest_version_number()
     if not version:
         return
-    pdf_column, slides_column, _rest = st.columns([1, 1, 1], vertical_alignment="center")
+    # Half the page each: «… (PowerPoint)» is cut in a third of a 1280-pixel screen.
+    pdf_column, slides_column = st.columns(2, vertical_alignment="center")
     for column, kind, label in (
         (pdf_column, "pdf", "Last ned møtepakken (PDF)"),
         (slides_column, "pptx", "Last ned møtepakken (PowerPoint)"),

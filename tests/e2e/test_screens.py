@@ -26,6 +26,8 @@ PAGES = {
     "historikk": "historikk",
     # An older version chosen: its «Gjenopprett versjon 6 …» shows.
     "historikk?versjon=6": "historikk-versjon-6",
+    # The planned meeting: its facts, the pack's two buttons and the agenda.
+    "moter": "moter",
 }
 SIZES = [(1280, 720), (1920, 1080)]
 
