@@ -17,7 +17,6 @@ numbers from one run.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import shutil
@@ -31,12 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.access import Actor  # noqa: E402
 from lib.agenda import propose  # noqa: E402
 from lib.demo import TODAY as DEMO_TODAY  # noqa: E402
 from lib.demo import build_demo_database  # noqa: E402
 from lib.quality import findings  # noqa: E402
-from lib.snapshots import lock_for_meeting  # noqa: E402
 
 TARGET_MS = 300
 
@@ -62,17 +59,10 @@ def main() -> int:
         demo = work / "demo.duckdb"
         build_demo_database(demo)
         sys.path.insert(0, str(ROOT / "benchmarks"))
-        from pages import TODAY, build  # the page benchmark's generator
+        from pages import TODAY, build_with_meeting  # the page benchmark's generator
 
         large = work / "large.duckdb"
-        counts = build(large, args.projects, args.seed)
-        lock_for_meeting(
-            large,
-            1,
-            "Benchmarkmøtet",
-            TODAY - dt.timedelta(days=30),
-            actor=Actor.on_this_machine("benchmark"),
-        )
+        counts = build_with_meeting(large, args.projects, args.seed)
         cases = {"demo": (demo, DEMO_TODAY), f"{args.projects} prosjekter": (large, TODAY)}
         print(f"# {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
         print(f"# {args.projects} prosjekter: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -21,7 +21,6 @@ numbers from one run.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import shutil
@@ -35,10 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib.access import Actor  # noqa: E402
 from lib.demo import TODAY as DEMO_TODAY  # noqa: E402
 from lib.demo import build_demo_database  # noqa: E402
-from lib.snapshots import lock_for_meeting  # noqa: E402
 
 #: The command line with lib/pack/engine.py's child never started: the chart is drawn in the
 #: pack's own process.
@@ -77,17 +74,10 @@ def main() -> int:
         demo = work / "demo.duckdb"
         build_demo_database(demo)
         sys.path.insert(0, str(ROOT / "benchmarks"))
-        from pages import TODAY, build  # the page benchmark's generator
+        from pages import TODAY, build_with_meeting  # the page benchmark's generator
 
         large = work / "large.duckdb"
-        counts = build(large, args.projects, args.seed)
-        lock_for_meeting(
-            large,
-            1,
-            "Benchmarkmøtet",
-            TODAY - dt.timedelta(days=30),
-            actor=Actor.on_this_machine("benchmark"),
-        )
+        counts = build_with_meeting(large, args.projects, args.seed)
         large_label = f"{args.projects} prosjekter"
         cases: dict[tuple[str, str], tuple[list[str], float]] = {}
         for label, db, today in (("demo", demo, DEMO_TODAY), (large_label, large, TODAY)):

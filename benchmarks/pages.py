@@ -280,6 +280,18 @@ def build(db: Path, projects: int, seed: int) -> dict[str, int]:
     return {key: len(table) for key, table in tables.items()}
 
 
+def build_with_meeting(db: Path, projects: int, seed: int) -> dict[str, int]:
+    """`build`, with version 1 locked for a meeting 30 days before TODAY: the agenda and the
+    meeting pack then show what moved since it."""
+    from lib.snapshots import lock_for_meeting
+
+    counts = build(db, projects, seed)
+    meeting_day = TODAY - dt.timedelta(days=30)
+    actor = Actor.on_this_machine("benchmark")
+    lock_for_meeting(db, 1, "Benchmarkmøtet", meeting_day, actor=actor)
+    return counts
+
+
 def _median_ms(action: Callable[[], object], repeat: int) -> float:
     action()  # warm-up
     runs = []

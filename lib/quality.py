@@ -48,6 +48,7 @@ from lib.view_sql import (
     risks_cte,
     view_params,
 )
+from lib.view_sql import scoped as scoped  # the checks' and the agenda's scope
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -399,19 +400,6 @@ def _text_params() -> dict[str, str]:
         **{_message_param(code): text for code, text in MESSAGES.items()},
         **{f"noun_{sheet}": noun for sheet, noun in NOUNS.items()},
     }
-
-
-def scoped(filters: Filters, version: int | None = None) -> Filters:
-    """The filters the checks and the agenda read with: the projects, units and what the
-    actor may read (`readable`), as of `version` (None: the filters' version); the owner,
-    text and status filters do not apply (a risk without an owner cannot be found by owner,
-    and an "open" risk is the views' own definition)."""
-    return Filters(
-        projects=filters.projects,
-        units=filters.units,
-        version=filters.version if version is None else version,
-        readable=filters.readable,
-    )
 
 
 def findings(

@@ -46,6 +46,7 @@ from lib.view_sql import (
     readable_sql,
     recommendations_cte,
     risks_cte,
+    scoped,
     scored,
     sheet_columns,
     view_params,
@@ -577,14 +578,8 @@ def status_reports(path: Path | str | None, filters: Filters) -> pd.DataFrame:
       WHERE {as_of("s")} AND {in_scope("s", "rapportert_av", ("prosjekt_id",))}
       ORDER BY s.prosjekt_id, s.rapportdato
     """
-    unnarrowed = Filters(
-        projects=filters.projects,
-        units=filters.units,
-        version=filters.version,
-        readable=filters.readable,
-    )
     with reading(path) as connection:
-        return read_frame(connection, sql, view_params(connection, unnarrowed))
+        return read_frame(connection, sql, view_params(connection, scoped(filters)))
 
 
 def milestones(

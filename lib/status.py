@@ -25,6 +25,7 @@ from lib.contract import (
     YELLOW,
 )
 from lib.queries import Filters, high_risk_from
+from lib.view_sql import scoped
 from lib.wording import count
 
 #: A high risk (the lowest score of the highest band: 10 with the contract's bands).
@@ -128,12 +129,7 @@ def measured_lights(
     (`<dimension>_malt`) and why, in Norwegian (`<dimension>_grunn`). Økonomi is measured
     from the report's own figures (see `status_board`), not here. `figures`: the overview of
     the same scope and day, when the caller has read it already."""
-    scope = Filters(
-        projects=filters.projects,
-        units=filters.units,
-        version=filters.version,
-        readable=filters.readable,
-    )
+    scope = scoped(filters)
     day = queries.status_day(path, scope.version, today or clock.today())
     if figures is None:
         figures = queries.overview(path, scope, day)
@@ -255,12 +251,7 @@ def status_board(
     reported light; `avvik` how many dimensions are reported greener than their data.
     """
     day = queries.status_day(path, filters.version, today or clock.today())
-    scope = Filters(
-        projects=filters.projects,
-        units=filters.units,
-        version=filters.version,
-        readable=filters.readable,
-    )
+    scope = scoped(filters)
     figures = queries.overview(path, scope, day)
     reports = queries.status_reports(path, scope)
     latest = reports[reports["siste"]].drop(columns=["siste", "prosjektnavn"])

@@ -96,6 +96,20 @@ class Filters:
         return self.readable is not None and not self.readable
 
 
+def scoped(filters: Filters, version: int | None = None) -> Filters:
+    """The filters the checks, the agenda and the status lights read with: the projects, units
+    and what the
+    actor may read (`readable`), as of `version` (None: the filters' version); the owner,
+    text and status filters do not apply (a risk without an owner cannot be found by owner,
+    and an "open" risk is the views' own definition)."""
+    return Filters(
+        projects=filters.projects,
+        units=filters.units,
+        version=filters.version if version is None else version,
+        readable=filters.readable,
+    )
+
+
 def readable_by(filters: Filters, permissions: Permissions) -> Filters:
     """`filters` narrowed to the projects `permissions` may read: what every page reads with.
 
