@@ -19,7 +19,7 @@ def main() -> None:
     if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp anbefalinger og vedtak under «Last opp».")
         return
-    view = data.cached(queries.recommendations)(chosen)
+    view = data.per_project(queries.recommendations)(chosen)
     layout.metric_row(
         [(row.vedtak, int(row.antall)) for row in view.counts.itertuples(index=False)]
     )

@@ -47,7 +47,7 @@ def main() -> None:
         )
         return
     day = data.status_day(chosen.version)
-    plan = data.cached(queries.evaluations)(chosen, day)
+    plan = data.per_project(queries.evaluations)(chosen, day)
     show_counts(plan)
     if plan.empty:
         layout.empty(
@@ -74,8 +74,7 @@ def show_counts(plan: pd.DataFrame) -> None:
         [
             (status, int(counts.get(status, 0)), explained.get(status))
             for status in EVALUATION_STATUSES
-        ],
-        widths=[1] * (len(EVALUATION_STATUSES) - 1) + [2],
+        ]
     )
 
 

@@ -20,7 +20,7 @@ def main() -> None:
     if data.versions(chosen.readable).empty:
         layout.empty("Databasen er tom. Last opp gevinster og målinger under «Last opp».")
         return
-    rows = data.cached(queries.benefits)(chosen, data.status_day(chosen.version))
+    rows = data.per_project(queries.benefits)(chosen, data.status_day(chosen.version))
     if rows.empty:
         layout.empty("Ingen gevinster passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
         return

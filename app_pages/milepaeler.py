@@ -25,7 +25,7 @@ def main() -> None:
         layout.empty("Databasen er tom. Last opp milepæler under «Last opp».")
         return
     day = data.status_day(chosen.version)
-    rows = data.cached(queries.milestones)(chosen, day)
+    rows = data.per_project(queries.milestones)(chosen, day)
     counts = rows["status"].value_counts()
     layout.metric_row([(status, int(counts.get(status, 0))) for status in MILESTONE_STATUSES])
     if rows.empty:

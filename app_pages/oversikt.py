@@ -12,9 +12,10 @@ from lib import quality, queries, status
 from lib.charts import GREENER_MARK as GREENER
 from lib.contract import DECISIONS, EVALUATION_SOON, EVALUATION_SOON_DAYS, RED, RISK_BANDS
 from lib.queries import OVERVIEW_FIGURES, Filters, decision_column, high_risk_from
-from ui import data, filters, layout, router
+from ui import data, figures, filters, layout, router
 from ui import status as lights
 from ui.changes import show_changes_since_last_meeting
+from ui.figures import Box, Figure
 from ui.text import escape
 
 
@@ -29,7 +30,7 @@ def main() -> None:
             "eller kjør `python -m lib.cli demo` for demodata."
         )
         return
-    figures = data.cached(queries.overview)(chosen, data.status_day(chosen.version))
+    figures = data.per_project(queries.overview)(chosen, data.status_day(chosen.version))
     if figures.empty:
         layout.empty("Ingen prosjekter passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
         return
@@ -60,7 +61,7 @@ def show_scope(figures: pd.DataFrame) -> None:
 def show_status_board(chosen: Filters) -> None:
     """The lights of every project's latest report, worst first: what is red, what is stale,
     and where a report is greener than its own data (⚠, the reason one click away)."""
-    board = data.cached(status.status_board)(chosen, data.today())
+    board = data.per_project(status.status_board)(chosen, data.today())
     if board.empty:
         return
     if board["rapportdato"].isna().all():
@@ -102,8 +103,7 @@ def show_status_board(chosen: Filters) -> None:
     found = lights.greener_lines(board)
     if found:
         with st.expander(f"Hvorfor {GREENER} ({len(found)})", icon=":material/info:"):
-            for line in found:
-                st.markdown("- " + escape(line))
+            st.markdown("\n".join("- " + escape(line) for line in found))
     layout.page_link(router.STATUS, "Til statusrapportene", ":material/traffic:")
 
 
@@ -112,51 +112,50 @@ def show_figures(total: pd.Series) -> None:
     high_from = high_risk_from(RISK_BANDS)
     high_name = max(RISK_BANDS)[1].lower()
     # Two boxes a row: four in one row cut labels and links («Bak skj…», «Til milep…») on a
-    # 1280-pixel projector screen.
+    # 1280-pixel projector screen. Each box's figures are one element (ui/figures.py).
     risk, benefit = st.columns(2, border=True)
     evaluation, milestone = st.columns(2, border=True)
     with risk:
-        st.markdown("**Risiko**")
-        st.metric(
+        high = Figure(
             "Høye risikoer",
             int(total.hoye_risikoer),
-            help=f"Åpne risikoer og risikoer under arbeid med score {high_from} eller mer "
+            f"Åpne risikoer og risikoer under arbeid med score {high_from} eller mer "
             f"(nivå {high_name}), før tiltak.",
         )
-        st.caption(f"av {int(total.aktive_risikoer)} risikoer i utvalget")
+        of_all = f"av {int(total.aktive_risikoer)} risikoer i utvalget"
+        figures.show([Box("Risiko", [high], of_all)], framed=False)
         layout.page_link(router.RISIKO, "Til matrisen", ":material/warning:")
     with benefit:
-        st.markdown("**Gevinster**")
-        left, right = st.columns(2)
-        left.metric("På sporet", int(total.gevinster_pa_sporet))
-        right.metric("Bak skjema", int(total.gevinster_bak_skjema))
+        on_track = Figure("På sporet", int(total.gevinster_pa_sporet))
+        behind = Figure("Bak skjema", int(total.gevinster_bak_skjema))
         not_measured, no_target = int(total.gevinster_ikke_malt), int(total.gevinster_mangler_mal)
-        st.caption(f"{not_measured} ikke målt, {no_target} mangler mål")
+        note = f"{not_measured} ikke målt, {no_target} mangler mål"
+        figures.show([Box("Gevinster", [on_track, behind], note)], framed=False)
         layout.page_link(router.GEVINSTER, "Til gevinstene", ":material/trending_up:")
     with evaluation:
-        st.markdown("**Evalueringer**")
-        left, right = st.columns(2)
-        left.metric("Forfalt", int(total.evalueringer_forfalt))
-        right.metric(
+        overdue = Figure("Forfalt", int(total.evalueringer_forfalt))
+        soon = Figure(
             EVALUATION_SOON,
             int(total.evalueringer_snart),
-            help=f"Frist innen {EVALUATION_SOON_DAYS} dager, ikke gjennomført.",
+            f"Frist innen {EVALUATION_SOON_DAYS} dager, ikke gjennomført.",
         )
-        st.caption("av de støttede anbefalingene")
+        note = "av de støttede anbefalingene"
+        figures.show([Box("Evalueringer", [overdue, soon], note)], framed=False)
         layout.page_link(router.EVALUERING, "Til planen", ":material/event_available:")
     with milestone:
-        st.markdown("**Milepæler**")
-        st.metric(
+        late = Figure(
             "Forsinket",
             int(total.milepaeler_forsinket),
-            help="Ikke fullført, og prognosen (eller dagens dato) er etter planlagt dato.",
+            "Ikke fullført, og prognosen (eller dagens dato) er etter planlagt dato.",
         )
-        st.caption("ikke fullført og etter plan")
+        note = "ikke fullført og etter plan"
+        figures.show([Box("Milepæler", [late], note)], framed=False)
         layout.page_link(router.MILEPAELER, "Til milepælene", ":material/flag:")
     with st.container(border=True):
-        st.markdown("**Vedtak på anbefalingene**")
-        for column, decision in zip(st.columns(len(DECISIONS)), DECISIONS, strict=True):
-            column.metric(decision, int(total[decision_column(decision)]))
+        decided = [
+            Figure(decision, int(total[decision_column(decision)])) for decision in DECISIONS
+        ]
+        figures.show([Box("Vedtak på anbefalingene", decided)], framed=False)
         layout.page_link(router.ANBEFALINGER, "Til anbefalingene", ":material/gavel:")
 
 
@@ -220,7 +219,7 @@ def fitted(widths: dict[str, int]) -> dict[str, int]:
 
 def show_quality(chosen: Filters) -> None:
     """At the bottom, folded: what must be filled in or updated (lib.quality's rules)."""
-    found = data.cached(quality.findings)(chosen, today=data.status_day(chosen.version))
+    found = data.per_project(quality.findings)(chosen, today=data.status_day(chosen.version))
     with st.expander(f"Datakvalitet ({len(found)} funn)", expanded=False):
         if not found:
             st.caption("Ingen funn: alt som sjekkes, er fylt ut og oppdatert.")

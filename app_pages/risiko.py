@@ -31,7 +31,7 @@ def main() -> None:
         return
     current = chosen.version if chosen.version is not None else int(known["version"].max())
     after, compare_with = choose_view([int(v) for v in known["version"] if int(v) < current], known)
-    view = data.cached(queries.risk_view)(chosen, after=after, compare_with=compare_with, cell=None)
+    view = data.per_project(queries.risk_view)(chosen, after=after, compare_with=compare_with)
     if int(view.matrix["antall"].sum()) == 0:
         layout.empty(
             "Ingen risikoer passer med filtrene. Lukkede risikoer vises når du velger "
@@ -39,11 +39,7 @@ def main() -> None:
         )
         return
     cell = show_matrix(view.matrix, after, cell_in_address())
-    rows = view.rows
-    if cell is not None:
-        rows = data.cached(queries.risk_view)(
-            chosen, after=after, compare_with=compare_with, cell=cell
-        ).rows
+    rows = view.rows if cell is None else view.in_cell(cell)
     show_list(rows, chosen, cell=cell, after=after, compare_with=compare_with)
 
 

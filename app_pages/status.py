@@ -37,7 +37,7 @@ def main() -> None:
             "eller kjør `python -m lib.cli demo` for demodata."
         )
         return
-    board = data.cached(status.status_board)(chosen, data.today())
+    board = data.per_project(status.status_board)(chosen, data.today())
     if board.empty:
         layout.empty("Ingen prosjekter passer med filtrene. Prøv å fjerne et filter i sidepanelet.")
         return

@@ -363,6 +363,29 @@ class RiskView:
     matrix: pd.DataFrame  # sannsynlighet, konsekvens, score, band, antall
     rows: pd.DataFrame  # the list, highest score first
     compared_with: int | None  # the version the movement column compares with
+    #: Whether `rows` holds every risk the matrix counts (read without `cell` or `min_score`).
+    every_row: bool = True
+
+    def for_projects(self, projects: Collection[str]) -> RiskView:
+        """The view of these projects only: the list narrowed, the matrix counted again from
+        it. Equals `risk_view` read with the projects in its filters (tested)."""
+        if not self.every_row:
+            raise ValueError("a risk list narrowed to a cell or score has not every row")
+        rows = self.rows[self.rows["prosjekt_id"].isin(projects)].reset_index(drop=True)
+        counted = rows.groupby(["sannsynlighet", "konsekvens"]).size()
+        cells = zip(self.matrix["sannsynlighet"], self.matrix["konsekvens"], strict=True)
+        matrix = self.matrix.assign(antall=[int(counted.get(cell, 0)) for cell in cells])
+        matrix["antall"] = matrix["antall"].astype(self.matrix["antall"].dtype)
+        return RiskView(matrix, rows, self.compared_with)
+
+    def in_cell(self, cell: tuple[int, int]) -> pd.DataFrame:
+        """The list narrowed to one cell (sannsynlighet, konsekvens) of the matrix: equals
+        `risk_view(…, cell=cell).rows` (tested), without a second read."""
+        probability, consequence = cell
+        chosen = (self.rows["sannsynlighet"] == probability) & (
+            self.rows["konsekvens"] == consequence
+        )
+        return self.rows[chosen].reset_index(drop=True)
 
 
 def risk_view(
@@ -432,7 +455,7 @@ def risk_view(
         rows = read_frame(connection, rows_sql, {**params, "min_score": min_score})
         # Without the matrix: an empty frame (the list's, with no rows and no columns).
         matrix = read_frame(connection, matrix_sql, params) if with_matrix else rows.iloc[:0, :0]
-    return RiskView(matrix, rows, compare_with)
+    return RiskView(matrix, rows, compare_with, every_row=cell is None and min_score is None)
 
 
 # --- Gevinster --------------------------------------------------------------------------------
@@ -507,6 +530,19 @@ def measurements(
 class RecommendationView:
     counts: pd.DataFrame  # vedtak, antall: every decision, zeros too, in contract order
     rows: pd.DataFrame
+
+    def for_projects(self, projects: Collection[str]) -> RecommendationView:
+        """The view of these projects only: the list narrowed, each decision counted again
+        from it. Equals `recommendations` read with the projects in its filters (tested)."""
+        rows = self.rows[self.rows["prosjekt_id"].isin(projects)].reset_index(drop=True)
+        if self.counts.empty:
+            return RecommendationView(self.counts, rows)
+        counted = rows["vedtak"].value_counts()
+        counts = self.counts.assign(
+            antall=[int(counted.get(decision, 0)) for decision in self.counts["vedtak"]]
+        )
+        counts["antall"] = counts["antall"].astype(self.counts["antall"].dtype)
+        return RecommendationView(counts, rows)
 
 
 def recommendations(

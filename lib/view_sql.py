@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import duckdb
 import pyarrow as pa
@@ -47,6 +47,8 @@ from lib.contract import (
     SUPPORTED_DECISIONS,
 )
 from lib.db import as_of, readable_list, readable_sql, version_or_latest
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # imported where a frame is made: a load from the command line makes none
     import pandas as pd
@@ -108,6 +110,31 @@ def scoped(filters: Filters, version: int | None = None) -> Filters:
         version=filters.version if version is None else version,
         readable=filters.readable,
     )
+
+
+def for_projects(found: T, projects: Iterable[str]) -> T:
+    """A view's result narrowed to `projects` (none named: all of it, as the filters read).
+
+    For the views whose every row belongs to one project and is the same whichever other
+    projects are chosen: a frame with `prosjekt_id`, a list of items with `prosjekt_id`
+    (lib.quality's findings), or a view object with its own `for_projects` (RiskView,
+    RecommendationView, MeetingChanges). The app reads such a view once for every project and
+    narrows here when a project is picked in the sidebar (ui/data.per_project); tests hold
+    the narrowed result equal to the view read with the project in its filters.
+    """
+    chosen = list(dict.fromkeys(projects))
+    if not chosen:
+        return found
+    narrow = getattr(found, "for_projects", None)
+    if callable(narrow):
+        return cast(T, narrow(chosen))
+    if isinstance(found, list):
+        return cast(T, [item for item in found if item.prosjekt_id in chosen])
+    import pandas as pd  # here: the command line's loads never narrow a frame
+
+    if isinstance(found, pd.DataFrame):
+        return cast(T, found[found["prosjekt_id"].isin(chosen)].reset_index(drop=True))
+    raise TypeError(f"{type(found).__name__} cannot be narrowed to projects")
 
 
 def readable_by(filters: Filters, permissions: Permissions) -> Filters:

@@ -15,9 +15,11 @@ The helper is also available as the `make_workbook` fixture.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -27,6 +29,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -261,3 +264,16 @@ def cli(
         check=False,
         env={**os.environ, **(env or {})},
     )
+
+
+_FIGURE = re.compile(r'data-tall="([^"]*)" data-verdi="(-?\d+)"')
+
+
+def figures_shown(app: Any) -> dict[str, int]:
+    """Every count an AppTest page shows, label -> value: its st.metric figures and the boxes
+    ui/figures.py draws as HTML."""
+    found = {metric.label: int(metric.value) for metric in app.metric}
+    for element in app.get("html"):
+        for label, value in _FIGURE.findall(element.proto.body):
+            found[html.unescape(label)] = int(value)
+    return found

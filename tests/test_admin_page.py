@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access
 from lib.demo import TODAY
+from tests.fixtures import figures_shown
 from tests.signed_in import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,7 @@ def test_a_role_for_every_project(db: Path) -> None:
     reader = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     sign_in(reader, "kari@kommune.no")
     reader.run()
-    assert reader.metric
+    assert figures_shown(reader)
 
 
 def test_a_refused_change_is_said_in_norwegian(db: Path) -> None:

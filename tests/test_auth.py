@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access
 from lib.demo import TODAY
+from tests.fixtures import figures_shown
 from tests.signed_in import TEST_AUTH, sign_in
 from ui import auth
 
@@ -56,7 +57,7 @@ def sidebar_text(app: AppTest) -> str:
 
 def shows_no_data(app: AppTest) -> None:
     """Nothing of the demo's data: no table, figure, chart, filter or project name."""
-    assert not app.dataframe and not app.metric and not app.get("arrow_vega_lite_chart")
+    assert not app.dataframe and not figures_shown(app) and not app.get("arrow_vega_lite_chart")
     assert not app.sidebar.multiselect and not app.sidebar.selectbox
     assert "Oversikt" not in [title.value for title in app.title]
     # A project of the demo, by name.
@@ -96,7 +97,7 @@ def test_signed_in_sees_the_name_sign_out_and_data(db: Path) -> None:
     assert "Innlogget som **Ada Lovelace**" in sidebar_text(app)
     assert "Logg ut" in [button.label for button in app.sidebar.button]
     assert auth.LOCAL_MODE not in sidebar_text(app)
-    assert app.metric  # Oversikt's figures
+    assert figures_shown(app)  # Oversikt's figures
     assert auth.SIGN_IN_PROMPT not in shown_text(app)
 
 
@@ -121,7 +122,7 @@ def test_a_read_only_database_does_not_stop_the_sign_in(db: Path) -> None:
         app.run()
         assert not app.exception
         assert "Innlogget som **Ada Lovelace**" in sidebar_text(app)
-        assert app.metric  # the data, read as before
+        assert figures_shown(app)  # the data, read as before
     finally:
         db.chmod(stat.S_IRUSR | stat.S_IWUSR)
 
@@ -143,7 +144,7 @@ def test_a_reader_from_the_token_sees_data(db: Path) -> None:
     app = app_as("kari@kommune.no", roles=("Styringsrom.Leser",))
     app.run()
     assert not app.exception
-    assert app.metric
+    assert figures_shown(app)
 
 
 def test_user_text_in_the_sidebar_is_text(db: Path) -> None:
@@ -161,7 +162,7 @@ def test_local_mode_says_so_in_the_sidebar_and_shows_data(db: Path) -> None:
     assert not app.exception
     assert auth.LOCAL_MODE in sidebar_text(app)
     assert "Logg ut" not in [button.label for button in app.sidebar.button]
-    assert app.metric
+    assert figures_shown(app)
 
 
 @pytest.mark.parametrize(

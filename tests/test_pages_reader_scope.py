@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access, queries
 from lib.demo import TODAY
-from tests.fixtures import copy_database
+from tests.fixtures import copy_database, figures_shown
 from tests.signed_in import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,7 +189,7 @@ def test_someone_without_a_grant_sees_no_data_and_is_told_why(
     told = " ".join(info.value for info in app.info)
     assert "har ikke tilgang til noen prosjekter. Be en administrator om tilgang" in told
     assert MINE not in sent(app) and shown_of(theirs, app) == []
-    assert not app.dataframe and not app.get("vega_lite_chart") and not app.metric
+    assert not app.dataframe and not app.get("vega_lite_chart") and not figures_shown(app)
     assert not app.multiselect
 
 
@@ -197,7 +197,7 @@ def test_someone_without_a_grant_sees_no_data_and_is_told_why(
 def test_before_sign_in_no_page_shows_any_data(app_db: Path, theirs: list[str], page: str) -> None:
     app = run(page, None, signed_out=True)
     assert MINE not in sent(app) and shown_of(theirs, app) == []
-    assert not app.dataframe and not app.get("vega_lite_chart") and not app.metric
+    assert not app.dataframe and not app.get("vega_lite_chart") and not figures_shown(app)
 
 
 def test_a_reader_s_version_filter_offers_the_versions_of_their_project(app_db: Path) -> None:

@@ -14,7 +14,7 @@ from lib import history, ingest, store
 from lib.db import latest_version
 from lib.exports import write_export
 from lib.queries import sheet_rows, versions
-from tests.fixtures import PROJECTS, TESTER, frame, local, make_workbook, risk
+from tests.fixtures import PROJECTS, TESTER, figures_shown, frame, local, make_workbook, risk
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -419,8 +419,8 @@ def test_overview_shows_changes_since_the_last_meeting(db: Path, tmp_path: Path)
         ["Risiko økt", "R1", "9 (Middels)", "16 (Høy)"],
         ["Risiko fjernet", "R2", "Åpen, 2 (Lav)", "Fjernet"],
     ]
-    metrics = {metric.label: metric.value for metric in app.metric}
-    assert (metrics["Nye"], metrics["Økt"], metrics["Fattet"]) == ("1", "1", "0")
+    shown = figures_shown(app)
+    assert (shown["Nye"], shown["Økt"], shown["Fattet"]) == (1, 1, 0)
     caption = " ".join(texts(app.caption)).replace("\\", "")
     assert "fra møtet «Marsmøtet» (12.03.2025, versjon 1) til versjon 2" in caption
 

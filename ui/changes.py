@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import history
-from ui import data, layout, router
+from ui import data, figures, layout, router
+from ui.figures import Box, Figure
 from ui.text import escape
 
 #: Up to this many changes are shown at full height; more scroll inside the table.
@@ -34,28 +35,6 @@ def _chosen(filters: object) -> tuple[int | None, tuple[str, ...]]:
     except TypeError:
         chosen = ()
     return version, chosen
-
-
-#: At most this many figures side by side: more would cut labels, and even numbers
-#: (15 shown as «1»), on a 1280-pixel projector screen.
-FIGURES_PER_ROW = 6
-
-
-def _rows_of_boxes(
-    groups: tuple[tuple[str, tuple[str, ...]], ...],
-) -> list[list[tuple[str, tuple[str, ...]]]]:
-    """The headline boxes in rows of at most FIGURES_PER_ROW figures (a box counts two at
-    least), in order."""
-    rows: list[list[tuple[str, tuple[str, ...]]]] = [[]]
-    used = 0
-    for title, keys in groups:
-        width = max(len(keys), 2)
-        if rows[-1] and used + width > FIGURES_PER_ROW:
-            rows.append([])
-            used = 0
-        rows[-1].append((title, keys))
-        used += width
-    return rows
 
 
 def show_changes_since_last_meeting(filters: object) -> None:
@@ -96,16 +75,14 @@ def show_changes_since_last_meeting(filters: object) -> None:
     locked_by = f", låst av {found.base.created_by}" if found.base.created_by else ""
     st.caption(escape(f"Endringer {found.describe()}{locked_by} · {scope}"))
     counts = found.counts()
-    groups = history.HEADLINE_GROUPS
-    for row in _rows_of_boxes(groups):
-        # Room for each box's figures, and at least for two, so that a one-figure box keeps
-        # its title whole on a narrow projector screen.
-        boxes = st.columns([max(len(keys), 2) for _title, keys in row], border=True)
-        for box, (title, keys) in zip(boxes, row, strict=True):
-            with box:
-                st.markdown(f"**{title}**")
-                for column, key in zip(st.columns(len(keys)), keys, strict=True):
-                    column.metric(history.CATEGORIES_BY_KEY[key].short, counts[key])
+    # Every box in one element; a box takes room for its figures (and for two at least, so
+    # a one-figure box keeps its title whole), and they wrap on a narrow projector screen.
+    figures.show(
+        [
+            Box(title, [Figure(history.CATEGORIES_BY_KEY[key].short, counts[key]) for key in keys])
+            for title, keys in history.HEADLINE_GROUPS
+        ]
+    )
     if found.empty:
         st.success("Ingen endringer siden møtet.", icon=":material/check_circle:")
         return

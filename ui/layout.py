@@ -18,6 +18,7 @@ from lib.db import StoreUnavailable
 from lib.exports import XLSX_MIME, frame_to_xlsx
 from lib.queries import Filters
 from ui import auth, data, filters
+from ui.figures import Figure, show_row
 from ui.text import escape
 
 #: Shown in empty table cells instead of "None".
@@ -102,19 +103,13 @@ def day_note(day: dt.date) -> str:
     return f"Statusene er slik de var {day:%d.%m.%Y}, da versjonen ble lagret."
 
 
-def metric_row(
-    figures: Sequence[tuple[str, int] | tuple[str, int, str | None]],
-    widths: Sequence[float] | None = None,
-) -> None:
+def metric_row(figures: Sequence[tuple[str, int] | tuple[str, int, str | None]]) -> None:
     """Counts side by side in one bordered box: (label, value[, help]) each.
 
     One box around them all, not one per figure, leaves each label the room to be read whole
-    on a narrow projector screen.
+    on a narrow projector screen; drawn as one element (ui/figures.py says why).
     """
-    with st.container(border=True):
-        columns = st.columns(list(widths) if widths else len(figures))
-        for column, (label, value, *more) in zip(columns, figures, strict=True):
-            column.metric(label, value, help=more[0] if more else None)
+    show_row([Figure(label, value, more[0] if more else None) for label, value, *more in figures])
 
 
 def empty(message: str) -> None:

@@ -44,6 +44,10 @@ CUT = """() => {
     cut.push(...[...document.querySelectorAll('input')]
         .filter(input => input.value && input.scrollWidth > input.clientWidth + 1)
         .map(input => input.value));
+    // A figure of ui/figures.py's boxes (its label, number or title) wider than its place.
+    cut.push(...[...document.querySelectorAll('.tall-verdi, .tall-etikett, .tall-tittel')]
+        .filter(element => element.scrollWidth > element.clientWidth + 1)
+        .map(element => element.innerText.trim()));
     const main = document.querySelector('[data-testid="stMain"]');
     return {cut, wide: main.scrollWidth > main.clientWidth + 1};
 }"""

@@ -93,6 +93,7 @@ def sign_in_as(page, server: StreamlitServer, user: oidc_provider_mock.User) -> 
 def shows_no_data(page) -> None:  # type: ignore[no-untyped-def]
     assert page.locator("[data-testid=stDataFrame]").count() == 0
     assert page.locator("[data-testid=stMetric]").count() == 0
+    assert page.locator(".tall").count() == 0  # ui/figures.py's counts
     assert page.locator("[data-testid=stSidebarNav]").count() == 0 or (
         page.get_by_role("link", name="Risiko").count() == 0
     )

@@ -56,10 +56,13 @@ def choose(page, label: str, option: str) -> None:
 
 
 def metric(page, label: str) -> int:
-    card = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=re.compile(f"^{label}$"))
+    """The figure under `label` as the page shows it (ui/figures.py's boxes), `3 206` read as
+    3206."""
+    figure = page.locator(".tall").filter(
+        has=page.locator(".tall-etikett", has_text=re.compile(f"^{label}$"))
     )
-    return int(card.first.locator("[data-testid='stMetricValue']").inner_text())
+    shown = figure.first.locator(".tall-verdi").inner_text()
+    return int(re.sub(r"\D", "", shown))
 
 
 def filter_summary(page) -> str:
