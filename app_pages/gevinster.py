@@ -35,12 +35,25 @@ def main() -> None:
     show_list(rows)
 
 
+#: The label of the project list above the chart.
+BENEFITS_IN_PROJECT = "Gevinster i prosjekt"
+
+
 def show_trend(rows: pd.DataFrame, chosen: Filters) -> None:
     """One benefit, chosen in a list, against its straight planned path."""
     st.subheader("Utvikling", anchor=False)
+    # A project first, then its benefits: one list of every benefit in the portfolio (8,000
+    # at 40 projects) was sent and drawn on every rerun, and made a filter change 200 ms
+    # slower (benchmarks/filter_round_trip.py).
+    projects = list(dict.fromkeys(rows["prosjekt_id"]))
+    where = st
+    if len(projects) > 1:
+        left, where = st.columns([1, 2])
+        project = left.selectbox(BENEFITS_IN_PROJECT, projects, key="gevinst_prosjekt")
+        rows = rows[rows["prosjekt_id"] == project]
     keys = list(zip(rows["prosjekt_id"], rows["gevinst_id"], strict=True))
     titles = dict(zip(keys, rows["gevinst"], strict=True))
-    picked = st.selectbox(
+    picked = where.selectbox(
         "Gevinst",
         keys,
         format_func=lambda key: f"{key[0]} · {key[1]} {titles[key]}",

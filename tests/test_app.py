@@ -377,11 +377,22 @@ def test_benefits_page(demo: Path) -> None:
     series = set(pd.concat(data.values())["serie"])
     assert {"Målt", "Planlagt bane", "Nullpunkt", "Mål"} <= series
     first = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
-    keys = app.selectbox(key="gevinst_valgt").options
-    app.selectbox(key="gevinst_valgt").select_index(3).run()
+    app.selectbox(key="gevinst_valgt").select_index(2).run()
     (spec, _), *_ = charts(app)
     assert (spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]) != first
-    assert len(keys) == total
+    # A project, then its benefits: every benefit can be picked, each once.
+    projects = app.selectbox(key="gevinst_prosjekt").options
+    assert len(projects) > 1
+    pickable = []
+    for index, project in enumerate(projects):
+        app.selectbox(key="gevinst_prosjekt").select_index(index).run()
+        options = app.selectbox(key="gevinst_valgt").options
+        assert options and all(option.startswith(f"{project} · ") for option in options)
+        pickable += options
+        (spec, _), *_ = charts(app)
+        title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+        assert any(title in option for option in options)  # the chart is of this project
+    assert len(pickable) == len(set(pickable)) == total
 
 
 def test_benefit_progress_on_the_page_is_the_contract_formula(demo: Path) -> None:
