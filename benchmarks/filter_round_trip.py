@@ -1,7 +1,7 @@
 """Filter round trip in a real browser: a project picked (or cleared) in the sidebar until the
 page has finished running.
 
-    python benchmarks/filter_round_trip.py [--picks 6] [--projects 40] [--seed N]
+    python benchmarks/filter_round_trip.py [--picks 6] [--projects 40] [--seed N] [--elements 150]
 
 Starts `streamlit run app.py` (tests/e2e/browser.py's StreamlitServer) over the demo database
 and, with --projects, over a generated portfolio of that many projects × 1,000 risks
@@ -15,6 +15,8 @@ counted. Prints the median, p90 and max of picks and clears
 together, per database, and the ratio of the large portfolio to the demo. For comparison, the
 same round trip on a bare Streamlit page (BARE_APP: the same sidebar list, a title, 50 ms of
 work): what Streamlit and the browser cost on this machine before our pages draw anything.
+With --elements N, also that page with N lines of text, each its own element and all in one
+st.html: what each element costs the browser to draw on a rerun.
 
 This is a benchmark, not a test: nothing here asserts a time. Machines are noisy; compare
 numbers from one run.
@@ -137,6 +139,12 @@ def page():
     time.sleep(0.05)  # about a rerun of ours in Python
     st.title("Oversikt")
     st.write(st.session_state.get("prosjekt"))
+    picked = str(st.session_state.get("prosjekt"))
+    if AS_HTML:  # the same lines as one element
+        st.html("".join(f"<div><b>Linje {i}</b> {len(picked)}</div>" for i in range(LINES)))
+    else:
+        for i in range(LINES):
+            st.markdown(f"**Linje {i}** {len(picked)}")
 
 st.sidebar.multiselect("Prosjekt", [f"P{i} · Prosjekt {i}" for i in range(8)], key="prosjekt")
 st.navigation(
@@ -146,13 +154,15 @@ st.navigation(
 """
 
 
-def bare_app(folder: Path) -> Path:
-    """BARE_APP written into `folder` with our own .streamlit/config.toml."""
+def bare_app(folder: Path, lines: int = 0, as_html: bool = False) -> Path:
+    """BARE_APP written into `folder` with our own .streamlit/config.toml; with `lines` lines
+    of text under the title, each an element of its own or (`as_html`) all in one."""
     (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     (folder / ".streamlit" / "config.toml").write_text(config, encoding="utf-8")
     script = folder / "bare_app.py"
-    script.write_text(f"PAGES = {PAGES!r}\n{BARE_APP}", encoding="utf-8")
+    head = f"PAGES = {PAGES!r}\nLINES = {lines}\nAS_HTML = {as_html}\n"
+    script.write_text(head + BARE_APP, encoding="utf-8")
     return script
 
 
@@ -199,6 +209,12 @@ def main() -> int:
     parser.add_argument("--picks", type=int, default=6, help="picks (and clears) per page")
     parser.add_argument("--projects", type=int, default=0, help="also a generated portfolio")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--elements",
+        type=int,
+        default=0,
+        help="also the bare page with this many lines of text, each an element and all in one",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="styringsrom-filter-"))
     databases = {"demo": work / "demo.duckdb"}
@@ -213,6 +229,17 @@ def main() -> int:
         label: (db, None) for label, db in databases.items()
     }
     cases["Streamlit alene (tom side, 50 ms)"] = (databases["demo"], bare_app(work / "bare"))
+    if args.elements:
+        # What the browser's drawing costs per element: the same text as many elements or one.
+        lines = args.elements
+        cases[f"Streamlit alene + {lines} linjer, hver et element"] = (
+            databases["demo"],
+            bare_app(work / "bare-lines", lines),
+        )
+        cases[f"Streamlit alene + {lines} linjer i ett st.html"] = (
+            databases["demo"],
+            bare_app(work / "bare-html", lines, as_html=True),
+        )
     print(f"# {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
     medians: dict[str, float] = {}
     for label, (db, script) in cases.items():
