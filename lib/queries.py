@@ -38,6 +38,7 @@ from lib.view_sql import (
     band_case,
     baseline_date_sql,
     benefits_cte,
+    for_projects,
     in_scope,
     milestones_cte,
     plan_cte,
@@ -371,7 +372,7 @@ class RiskView:
         it. Equals `risk_view` read with the projects in its filters (tested)."""
         if not self.every_row:
             raise ValueError("a risk list narrowed to a cell or score has not every row")
-        rows = self.rows[self.rows["prosjekt_id"].isin(projects)].reset_index(drop=True)
+        rows = for_projects(self.rows, projects)
         counted = rows.groupby(["sannsynlighet", "konsekvens"]).size()
         cells = zip(self.matrix["sannsynlighet"], self.matrix["konsekvens"], strict=True)
         matrix = self.matrix.assign(antall=[int(counted.get(cell, 0)) for cell in cells])
@@ -534,7 +535,7 @@ class RecommendationView:
     def for_projects(self, projects: Collection[str]) -> RecommendationView:
         """The view of these projects only: the list narrowed, each decision counted again
         from it. Equals `recommendations` read with the projects in its filters (tested)."""
-        rows = self.rows[self.rows["prosjekt_id"].isin(projects)].reset_index(drop=True)
+        rows = for_projects(self.rows, projects)
         if self.counts.empty:
             return RecommendationView(self.counts, rows)
         counted = rows["vedtak"].value_counts()

@@ -100,10 +100,9 @@ class Filters:
 
 def scoped(filters: Filters, version: int | None = None) -> Filters:
     """The filters the checks, the agenda and the status lights read with: the projects, units
-    and what the
-    actor may read (`readable`), as of `version` (None: the filters' version); the owner,
-    text and status filters do not apply (a risk without an owner cannot be found by owner,
-    and an "open" risk is the views' own definition)."""
+    and what the actor may read (`readable`), as of `version` (None: the filters' version);
+    the owner, text and status filters do not apply (a risk without an owner cannot be found
+    by owner, and an "open" risk is the views' own definition)."""
     return Filters(
         projects=filters.projects,
         units=filters.units,
@@ -122,7 +121,7 @@ def for_projects(found: T, projects: Iterable[str]) -> T:
     narrows here when a project is picked in the sidebar (ui/data.per_project); tests hold
     the narrowed result equal to the view read with the project in its filters.
     """
-    chosen = list(dict.fromkeys(projects))
+    chosen = set(projects)
     if not chosen:
         return found
     narrow = getattr(found, "for_projects", None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -57,7 +57,7 @@ class Box:
     title: str | None
     figures: Sequence[Figure]
     note: str | None = None
-    width: int = field(default=0)
+    width: int = 0  # 0: as many as its figures, two at least
 
 
 def _text(value: object) -> str:
